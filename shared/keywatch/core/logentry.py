@@ -1,0 +1,80 @@
+"""The structured log entry of one classified failure: what operators filter on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from keywatch.core.classify import Classification
+from keywatch.events import FailureEvent, Source
+
+# Fields an operator filters on, as top-level keys of jsonPayload, named the same everywhere.
+LOG_FIELDS = (
+    "event",
+    "source",
+    "provider",
+    "model",
+    "feature",
+    "operation",
+    "uid",
+    "status",
+    "reason",
+    "user_actionable",
+    "retryable",
+    "error_type",
+    "error_code",
+    "error_message",
+    "unknown_fingerprint",
+    "key_fingerprint",
+    "request_id",
+    "attempt",
+    "event_id",
+    "occurred_at",
+    "region",
+)
+# The most filtered fields are labels too (indexed, cheap to filter and to use in metrics).
+LABEL_FIELDS = ("source", "provider", "reason")
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    severity: str
+    message: str
+    fields: dict[str, Any]
+    labels: dict[str, str]
+    insert_id: str
+
+
+def failure_entry(event: FailureEvent, c: Classification) -> LogEntry:
+    """One entry per failure. A platform failure is ours to fix (ERROR); a user's key, WARNING."""
+    fields: dict[str, Any] = {
+        "event": "llm_failure",
+        "source": event.source.value,
+        "provider": event.provider,
+        "model": event.model,
+        "feature": event.feature,
+        "operation": event.operation,
+        "uid": event.uid,
+        "status": event.status_code,
+        "reason": c.reason.value,
+        "user_actionable": c.user_actionable,
+        "retryable": c.retryable,
+        "error_type": event.error_type,
+        "error_code": event.error_code,
+        "error_message": event.error_message,
+        "unknown_fingerprint": c.fingerprint,
+        "key_fingerprint": event.key_fingerprint,
+        "request_id": event.request_id,
+        "attempt": event.attempt,
+        "event_id": str(event.event_id),
+        "occurred_at": event.occurred_at.isoformat(),
+        "region": event.region,
+    }
+    severity = "ERROR" if event.source is Source.PLATFORM else "WARNING"
+    message = (
+        f"{event.source.value} {event.provider}/{event.model} failed: {c.reason.value}"
+        f" (feature={event.feature})"
+    )
+    labels = {name: str(fields[name]) for name in LABEL_FIELDS}
+    # A redelivered event gets the same insertId, so Logs Explorer shows it once.
+    return LogEntry(severity, message, fields, labels, insert_id=f"kw-{event.event_id}")

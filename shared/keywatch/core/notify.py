@@ -1,0 +1,86 @@
+"""What to tell a user whose own key broke, and when not to tell them again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from keywatch.core.classify import USER_ACTIONABLE, Reason
+from keywatch.events import Alert, Source
+
+_PROVIDER_NAMES = {
+    "openai": "OpenAI",
+    "azure": "Azure OpenAI",
+    "azure_openai": "Azure OpenAI",
+    "anthropic": "Anthropic",
+    "gemini": "Gemini",
+    "google": "Gemini",
+    "vertex": "Vertex AI",
+    "vertex_ai": "Vertex AI",
+    "bedrock": "AWS Bedrock",
+    "openrouter": "OpenRouter",
+    "groq": "Groq",
+    "mistral": "Mistral",
+    "deepseek": "DeepSeek",
+    "xai": "xAI",
+    "together": "Together AI",
+    "fireworks": "Fireworks AI",
+    "cohere": "Cohere",
+    "perplexity": "Perplexity",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Push:
+    title: str
+    body: str
+    data: dict[str, str]
+
+
+def should_notify(alert: Alert) -> bool:
+    """Only a user's own key, with a reason the user can act on, and a user to tell."""
+    return (
+        alert.source is Source.BYOK
+        and alert.reason in {r.value for r in USER_ACTIONABLE}
+        and bool(alert.uid)
+    )
+
+
+def dedup_key(alert: Alert) -> str:
+    """One push per (user, provider, reason, key) per dedup window. A new key is told again."""
+    return f"kw:notified:{alert.uid}:{alert.provider}:{alert.reason}:{alert.key_fingerprint}"
+
+
+def user_cap_key(uid: str, day: datetime) -> str:
+    """Counts the pushes a user got today, across providers and reasons, to stop storms."""
+    return f"kw:usercap:{uid}:{day:%Y%m%d}"
+
+
+def provider_name(provider: str) -> str:
+    return _PROVIDER_NAMES.get(provider, provider.replace("_", " ").title())
+
+
+def compose(alert: Alert) -> Push:
+    """Title and body say what is wrong and what to do; data lets the app deep-link. No key."""
+    name = provider_name(alert.provider)
+    reason = Reason(alert.reason)
+    if reason is Reason.INVALID_KEY:
+        title = f"Your {name} API key isn't working"
+        body = f"{name} rejected your API key. Replace it in Settings to keep using {name}."
+    elif reason is Reason.QUOTA_EXHAUSTED:
+        title = f"Your {name} account is out of credit"
+        body = f"{name} says your key has no credit or quota left. Top up or raise your limit."
+    else:
+        title = f"Your {name} API key lacks access"
+        body = (
+            f"{name} refused your key for {alert.model}. Check the key's permissions, "
+            "or use another key."
+        )
+    data = {
+        "type": "byok_key_alert",
+        "provider": alert.provider,
+        "reason": alert.reason,
+        "model": alert.model,
+        "key_fingerprint": alert.key_fingerprint,
+    }
+    return Push(title=title, body=body, data=data)

@@ -1,0 +1,116 @@
+"""The event contract between the backend and the keywatch functions (schema version 1).
+
+Consumers ignore fields they do not know, so producers may add fields without a version bump;
+removing or changing the meaning of a field needs a new `schema_version`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION: Literal[1] = 1
+MAX_MESSAGE_CHARS = 2000
+
+_FINGERPRINT = re.compile(r"^kf_[0-9a-f]{16}$")
+
+
+class Source(StrEnum):
+    """Whose key made the call: the platform's own, or one the user brought."""
+
+    PLATFORM = "platform"
+    BYOK = "byok"
+
+
+class EventType(StrEnum):
+    FAILURE = "failure"
+    TALLY = "tally"
+    ALERT = "alert"
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _lower(value: str) -> str:
+    return value.strip().lower()
+
+
+def _fingerprint(value: str) -> str:
+    if not _FINGERPRINT.match(value):
+        raise ValueError("key_fingerprint must look like kf_ followed by 16 hex digits")
+    return value
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_lower)]
+Label = Annotated[str, Field(min_length=1, max_length=200)]
+Fingerprint = Annotated[str, AfterValidator(_fingerprint)]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+
+
+class FailureEvent(_Event):
+    """One failed attempt of an LLM call."""
+
+    type: Literal[EventType.FAILURE] = EventType.FAILURE
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    occurred_at: UtcDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    request_id: Label
+    attempt: int = Field(default=1, ge=1, le=1000)
+    uid: Label | None = None
+    source: Source
+    provider: Name
+    model: Label
+    feature: Label = "unknown"
+    operation: Label = "chat"
+    key_fingerprint: Fingerprint
+    region: Label | None = None
+    status_code: int | None = Field(default=None, ge=100, le=599)
+    error_type: Label | None = None
+    error_code: Label | None = None
+    error_message: str | None = Field(default=None, max_length=MAX_MESSAGE_CHARS)
+    will_retry: bool | None = None
+
+
+class SuccessTally(_Event):
+    """Successful calls counted in process over [window_start, window_end), per key and model.
+
+    `recovered_event_ids` names earlier failed attempts that a retry on the same provider
+    recovered within their request, so health does not count them against the provider.
+    """
+
+    type: Literal[EventType.TALLY] = EventType.TALLY
+    tally_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    window_start: UtcDatetime
+    window_end: UtcDatetime
+    source: Source
+    provider: Name
+    model: Label
+    key_fingerprint: Fingerprint
+    successes: int = Field(ge=0, le=10_000_000)
+    recovered_event_ids: list[uuid.UUID] = Field(default_factory=list, max_length=10_000)
+
+
+class Alert(_Event):
+    """A user-actionable failure of a user's own key, sent from classify to notify."""
+
+    type: Literal[EventType.ALERT] = EventType.ALERT
+    event_id: uuid.UUID
+    occurred_at: UtcDatetime
+    uid: Label
+    source: Source
+    provider: Name
+    model: Label
+    feature: Label = "unknown"
+    key_fingerprint: Fingerprint
+    reason: Label

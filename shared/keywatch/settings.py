@@ -1,0 +1,69 @@
+"""One settings class for every part of keywatch, read lazily from `KEYWATCH_*` variables.
+
+Explicit arguments beat the environment, which beats the defaults: `Settings(foo=...)` in a
+test, `KEYWATCH_FOO=...` in a deployment, the default here otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KEYWATCH_", extra="ignore", frozen=True)
+
+    project_id: str = Field(
+        default_factory=lambda: os.environ.get("GOOGLE_CLOUD_PROJECT", "demo-keywatch")
+    )
+
+    # Pub/Sub topics. `events` carries failures and success tallies (attribute `type`).
+    events_topic: str = "keywatch-events"
+    alerts_topic: str = "keywatch-alerts"
+    health_tick_topic: str = "keywatch-health-tick"
+
+    # Memorystore (Redis).
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_timeout_s: float = 2.0
+
+    # FCM. Empty means Google's real endpoint; the local stack points it at the stand-in.
+    fcm_endpoint: str = ""
+    fcm_timeout_s: float = 10.0
+
+    # Device tokens: users/{uid}/fcm_tokens/{doc} with the token in field `token`.
+    tokens_collection: str = "users"
+    tokens_subcollection: str = "fcm_tokens"
+    token_field: str = "token"
+
+    # Notification dedup and storm control.
+    dedup_ttl_s: int = 24 * 3600
+    pending_ttl_s: int = 60
+    user_daily_cap: int = 5
+
+    # Firestore collections written by classify (raw, with a TTL) and health (read by routers).
+    raw_events_collection: str = "kw_events"
+    buckets_collection: str = "kw_buckets"
+    provider_health_collection: str = "provider_health"
+    key_health_collection: str = "key_health"
+    raw_ttl_s: int = 26 * 3600
+
+    # Health status thresholds over a window.
+    health_min_requests: int = 20
+    health_degraded_rate: float = 0.05
+    health_down_rate: float = 0.5
+
+    @property
+    def emulated(self) -> bool:
+        """True when the Google clients talk to local emulators (no credentials needed)."""
+        return bool(
+            os.environ.get("PUBSUB_EMULATOR_HOST") or os.environ.get("FIRESTORE_EMULATOR_HOST")
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()
