@@ -1,0 +1,88 @@
+"""Build each function's dependencies once per instance, from Settings, never at import time."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from keywatch.core.health import Thresholds
+from keywatch.service.classify import ClassifyDeps
+from keywatch.service.health import HealthDeps
+from keywatch.service.notify import NotifyDeps
+from keywatch.settings import Settings, get_settings
+
+
+def _firestore(settings: Settings):  # type: ignore[no-untyped-def]
+    from google.cloud import firestore
+
+    # With FIRESTORE_EMULATOR_HOST set, the client itself uses anonymous credentials.
+    return firestore.Client(project=settings.project_id)
+
+
+def build_classify_deps(settings: Settings) -> ClassifyDeps:
+    from google.cloud.pubsub_v1 import PublisherClient
+
+    from keywatch.adapters.cloud_logging import StructuredLogSink
+    from keywatch.adapters.firestore import FirestoreHealthRecorder
+    from keywatch.adapters.pubsub import PubsubAlertPublisher
+
+    publisher = PublisherClient()
+    return ClassifyDeps(
+        log=StructuredLogSink(),
+        alerts=PubsubAlertPublisher(
+            publisher, publisher.topic_path(settings.project_id, settings.alerts_topic)
+        ),
+        health=FirestoreHealthRecorder(
+            _firestore(settings),
+            settings.raw_events_collection,
+            settings.buckets_collection,
+            settings.raw_ttl_s,
+        ),
+    )
+
+
+def build_notify_deps(settings: Settings) -> NotifyDeps:
+    from keywatch.adapters.fcm import FcmPushSender
+    from keywatch.adapters.firestore import FirestoreTokenStore
+    from keywatch.adapters.redis_lock import RedisDedupLock
+
+    return NotifyDeps(
+        lock=RedisDedupLock.from_url(settings.redis_url, settings.redis_timeout_s),
+        tokens=FirestoreTokenStore(
+            _firestore(settings),
+            settings.tokens_collection,
+            settings.tokens_subcollection,
+            settings.token_field,
+        ),
+        sender=FcmPushSender(settings.project_id, settings.fcm_endpoint, settings.fcm_timeout_s),
+        dedup_ttl_s=settings.dedup_ttl_s,
+        pending_ttl_s=settings.pending_ttl_s,
+        user_daily_cap=settings.user_daily_cap,
+    )
+
+
+def build_health_deps(settings: Settings) -> HealthDeps:
+    from keywatch.adapters.firestore import FirestoreHealthStore
+
+    return HealthDeps(
+        store=FirestoreHealthStore(
+            _firestore(settings), settings.buckets_collection, settings.provider_health_collection
+        ),
+        thresholds=Thresholds(
+            settings.health_min_requests, settings.health_degraded_rate, settings.health_down_rate
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def classify_deps() -> ClassifyDeps:
+    return build_classify_deps(get_settings())
+
+
+@lru_cache(maxsize=1)
+def notify_deps() -> NotifyDeps:
+    return build_notify_deps(get_settings())
+
+
+@lru_cache(maxsize=1)
+def health_deps() -> HealthDeps:
+    return build_health_deps(get_settings())

@@ -1,0 +1,148 @@
+"""From a Pub/Sub CloudEvent to an event model, and the three outcomes of every message.
+
+- success: return, Pub/Sub acks;
+- poison (can never succeed: not JSON, wrong schema, unknown version): one ERROR entry saying
+  why, with the message id, then return so Pub/Sub stops redelivering;
+- transient (a dependency is down): raise, so Pub/Sub redelivers and finally dead-letters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, TypeVar
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from keywatch.events import Alert, FailureEvent, SuccessTally
+from keywatch.ports import KeywatchError, TransientError
+
+MAX_MESSAGE_BYTES = 64 * 1024
+
+T = TypeVar("T")
+
+
+class PoisonMessageError(KeywatchError):
+    """This message can never succeed; acknowledge it after logging why."""
+
+
+@dataclass(frozen=True, slots=True)
+class PubsubMessage:
+    data: bytes
+    message_id: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    publish_time: str | None = None
+    subscription: str | None = None
+
+
+def pubsub_message(cloud_event: Any) -> PubsubMessage:
+    """The Pub/Sub message inside a `google.cloud.pubsub.topic.v1.messagePublished` event."""
+    data = getattr(cloud_event, "data", None)
+    msg = data.get("message") if isinstance(data, dict) else None
+    if not isinstance(msg, dict):
+        raise PoisonMessageError("not a Pub/Sub CloudEvent: no message")
+    message_id = str(msg.get("messageId") or msg.get("message_id") or "")
+    try:
+        payload = base64.b64decode(msg.get("data") or "", validate=True)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise PoisonMessageError(f"message data is not base64: {exc}") from exc
+    attributes = msg.get("attributes") or {}
+    return PubsubMessage(
+        data=payload,
+        message_id=message_id,
+        attributes={str(k): str(v) for k, v in attributes.items()},
+        publish_time=msg.get("publishTime") or msg.get("publish_time"),
+        subscription=data.get("subscription") if isinstance(data, dict) else None,
+    )
+
+
+IngestEvent = Annotated[FailureEvent | SuccessTally, Field(discriminator="type")]
+_INGEST: TypeAdapter[FailureEvent | SuccessTally] = TypeAdapter(IngestEvent)
+_ALERT: TypeAdapter[Alert] = TypeAdapter(Alert)
+
+
+def decode_ingest(raw: bytes) -> FailureEvent | SuccessTally:
+    """A failure event or a success tally, or PoisonMessageError saying what is wrong."""
+    return _decode(_INGEST, raw)
+
+
+def decode_alert(raw: bytes) -> Alert:
+    return _decode(_ALERT, raw)
+
+
+def _decode(adapter: TypeAdapter[T], raw: bytes) -> T:
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise PoisonMessageError(f"payload of {len(raw)} bytes exceeds {MAX_MESSAGE_BYTES}")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PoisonMessageError(f"payload is not UTF-8 (byte {exc.start})") from exc
+    try:
+        return adapter.validate_json(raw)
+    except ValidationError as exc:
+        raise PoisonMessageError(_why(exc)) from exc
+
+
+def _why(exc: ValidationError) -> str:
+    """Field locations and error kinds only: never echo input values (they may hold secrets)."""
+    parts = []
+    for err in exc.errors(include_input=False, include_url=False)[:5]:
+        loc = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "json_invalid":
+            return "malformed JSON"
+        if loc.endswith("schema_version"):
+            return "unknown schema_version (this consumer reads version 1)"
+        if err["type"] == "union_tag_invalid":
+            return "unknown event type"
+        if err["type"] == "union_tag_not_found":
+            return "missing event type"
+        parts.append(f"{loc or 'payload'}: {err['type']}")
+    return "invalid event: " + "; ".join(parts)
+
+
+def run_pubsub(
+    cloud_event: Any,
+    handle: Callable[[PubsubMessage], None],
+    logger: logging.Logger,
+    function: str,
+) -> None:
+    """Parse the CloudEvent and call `handle`, giving every message one of the three outcomes."""
+    message_id = ""
+    try:
+        msg = pubsub_message(cloud_event)
+        message_id = msg.message_id
+        handle(msg)
+    except PoisonMessageError as exc:
+        logger.error(
+            "%s: dropped a message that can never succeed: %s",
+            function,
+            exc,
+            extra={
+                "json_fields": {
+                    "event": "poison_message",
+                    "function": function,
+                    "why": str(exc),
+                    "message_id": message_id,
+                },
+                "labels": {"function": function},
+            },
+        )
+    except TransientError as exc:
+        logger.warning(
+            "%s: will retry: %s",
+            function,
+            exc,
+            extra={
+                "json_fields": {
+                    "event": "transient_failure",
+                    "function": function,
+                    "why": str(exc),
+                    "message_id": message_id,
+                },
+                "labels": {"function": function},
+            },
+        )
+        raise

@@ -1,0 +1,100 @@
+"""The three Pub/Sub-triggered functions: parse, call one service function, return or raise.
+
+`functions/main.py` binds these to functions-framework; tests call them with fakes.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from keywatch import bootstrap
+from keywatch.entry import PubsubMessage, decode_alert, decode_ingest, run_pubsub
+from keywatch.events import FailureEvent
+from keywatch.service.classify import ClassifyDeps, handle_failure, handle_tally
+from keywatch.service.health import HealthDeps, run_health
+from keywatch.service.notify import NotifyDeps, handle_alert
+
+
+def _logger() -> logging.Logger:
+    from keywatch.adapters.cloud_logging import structured_logger
+
+    return structured_logger()
+
+
+def classify(cloud_event: Any, deps: ClassifyDeps | None = None) -> None:
+    def handle(msg: PubsubMessage) -> None:
+        event = decode_ingest(msg.data)
+        d = deps or bootstrap.classify_deps()
+        if isinstance(event, FailureEvent):
+            handle_failure(event, d)
+        else:
+            handle_tally(event, d)
+
+    run_pubsub(cloud_event, handle, _logger(), "classify")
+
+
+def notify(cloud_event: Any, deps: NotifyDeps | None = None) -> None:
+    def handle(msg: PubsubMessage) -> None:
+        alert = decode_alert(msg.data)
+        result = handle_alert(alert, deps or bootstrap.notify_deps())
+        _logger().info(
+            "notify %s: %s %s for %s (delivered %d, pruned %d)",
+            result.outcome.value,
+            alert.provider,
+            alert.reason,
+            alert.uid,
+            result.delivered,
+            result.pruned,
+            extra={
+                "json_fields": {
+                    "event": "notify",
+                    "outcome": result.outcome.value,
+                    "uid": alert.uid,
+                    "provider": alert.provider,
+                    "reason": alert.reason,
+                    "key_fingerprint": alert.key_fingerprint,
+                    "event_id": str(alert.event_id),
+                    "delivered": result.delivered,
+                    "pruned": result.pruned,
+                    "failed": result.failed,
+                    "message_id": msg.message_id,
+                },
+                "labels": {"function": "notify", "outcome": result.outcome.value},
+            },
+        )
+
+    run_pubsub(cloud_event, handle, _logger(), "notify")
+
+
+def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
+    def handle(msg: PubsubMessage) -> None:
+        # The tick's publish time is the moment computed for, so a redelivered tick writes the
+        # same documents as the first delivery did.
+        now = _tick_time(msg.publish_time)
+        written = run_health(now, deps or bootstrap.health_deps())
+        _logger().info(
+            "health: wrote %d documents as of %s",
+            written,
+            now.isoformat(),
+            extra={
+                "json_fields": {
+                    "event": "health_run",
+                    "written": written,
+                    "as_of": now.isoformat(),
+                },
+                "labels": {"function": "health"},
+            },
+        )
+
+    run_pubsub(cloud_event, handle, _logger(), "health")
+
+
+def _tick_time(publish_time: str | None) -> datetime:
+    if publish_time:
+        try:
+            return datetime.fromisoformat(publish_time.replace("Z", "+00:00")).astimezone(UTC)
+        except ValueError:
+            pass
+    return datetime.now(UTC)

@@ -1,0 +1,26 @@
+"""health: roll the per-minute buckets up into provider and model health documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from keywatch.core.health import WINDOWS, Thresholds, health_documents, minute_of
+from keywatch.ports import HealthStore
+
+
+@dataclass(frozen=True, slots=True)
+class HealthDeps:
+    store: HealthStore
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+
+def run_health(now: datetime, deps: HealthDeps) -> int:
+    """Recompute every window ending at `now` from the raw buckets and write it; returns writes.
+
+    Stateless: a late run, or a second run for the same moment, writes the same documents, and a
+    run that failed is simply caught up by the next one.
+    """
+    since = minute_of(now) - max(WINDOWS.values())
+    docs = health_documents(deps.store.buckets_since(since), now, deps.thresholds)
+    return deps.store.write_health(docs)
