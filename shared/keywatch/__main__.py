@@ -1,0 +1,3 @@
+from keywatch.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""The `keywatch` command.
+
+keywatch dev up     the whole pipeline on this machine, until Ctrl-C
+keywatch dev demo   the same, with a sample workload and a summary, then stop
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("NO_GCE_CHECK", "true")  # never probe the metadata server from the CLI
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="keywatch", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    dev = sub.add_parser("dev", help="the local stack").add_subparsers(dest="dev", required=True)
+    for name, text in (("up", "run until Ctrl-C"), ("demo", "sample workload, summary, stop")):
+        p = dev.add_parser(name, help=text)
+        p.add_argument("--workdir", type=Path, help="where logs go (default: a temp dir)")
+        p.add_argument(
+            "--tick",
+            type=float,
+            default=60.0 if name == "up" else 0.0,
+            help="seconds between health ticks, as Cloud Scheduler (0: off)",
+        )
+    args = parser.parse_args(argv)
+
+    from keywatch.devstack.stack import StackError
+
+    try:
+        if args.dev == "up":
+            return _up(args.workdir, args.tick)
+        return _demo(args.workdir)
+    except StackError as exc:
+        print(f"keywatch: {exc}", file=sys.stderr)
+        return 2
+
+
+def _start(workdir: Path | None, tick: float) -> Any:
+    from keywatch.devstack.stack import Stack
+
+    workdir = workdir or Path(tempfile.mkdtemp(prefix="keywatch-dev-"))
+    print(
+        "starting the local stack (Pub/Sub and Firestore emulators, redis, FCM stand-in, "
+        "classify, notify, health)...",
+        flush=True,
+    )
+    stack = Stack(workdir=workdir, tick_interval_s=tick).start()
+    for what, where in stack.describe():
+        print(f"  {what:<20} {where}")
+    print(f"started in {stack.startup_s:.1f}s", flush=True)
+    return stack
+
+
+def _up(workdir: Path | None, tick: float) -> int:
+    stack = _start(workdir, tick)
+    print("\nexport these to publish to it:")
+    for k, v in stack.env.items():
+        print(f"  export {k}={v}")
+    print("\nCtrl-C stops everything.", flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    try:
+        while not done.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        print("stopped.")
+    return 0
+
+
+def _demo(workdir: Path | None) -> int:
+    from keywatch.devstack import workload as wl
+
+    stack = _start(workdir, tick=0)
+    try:
+        with stack.client_env():
+            w = wl.build()
+            wl.seed_tokens(w, stack.project)
+            topic = stack.publisher.topic_path(stack.project, stack.settings.events_topic)
+            took = wl.publish(stack.publisher, topic, w)
+            n_alerts = wl.expected_alerts(w)
+            print(
+                f"\npublished {len(w.failures)} failures, {len(w.tallies)} success tallies and "
+                f"{len(w.poison)} malformed messages in {took:.2f}s",
+                flush=True,
+            )
+            t0 = time.monotonic()
+            _wait_drained(stack, len(w.failures), n_alerts, len(w.poison))
+            stack.publish_tick()
+            health = _wait_health(stack)
+            print(f"pipeline drained in {time.monotonic() - t0:.1f}s")
+            print(_summary(stack, health).render())
+    finally:
+        stack.stop()
+    return 0
+
+
+def _wait_drained(
+    stack: Any, failures: int, alerts: int, poison: int, timeout_s: float = 120
+) -> None:
+    from keywatch.devstack.stack import read_json_lines
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        logged = {
+            e.get("event_id")
+            for e in read_json_lines(stack.log_path("classify"))
+            if e.get("event") == "llm_failure"
+        }
+        dropped = sum(
+            e.get("event") == "poison_message" for e in read_json_lines(stack.log_path("classify"))
+        )
+        notified = {
+            e.get("event_id")
+            for e in read_json_lines(stack.log_path("notify"))
+            if e.get("event") == "notify"
+        }
+        if len(logged) >= failures and len(notified) >= alerts and dropped >= poison:
+            return
+        time.sleep(0.25)
+    raise TimeoutError("the pipeline did not drain the sample workload in time")
+
+
+def _wait_health(stack: Any, timeout_s: float = 60) -> list[dict[str, Any]]:
+    from google.cloud import firestore
+
+    from keywatch.devstack.stack import read_json_lines
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if any(e.get("event") == "health_run" for e in read_json_lines(stack.log_path("health"))):
+            db = firestore.Client(project=stack.project)
+            coll = db.collection(stack.settings.provider_health_collection)
+            return [d.to_dict() or {} for d in coll.stream()]
+        time.sleep(0.25)
+    raise TimeoutError("the health function did not run in time")
+
+
+def _summary(stack: Any, health: list[dict[str, Any]]) -> Any:
+    from keywatch.devstack.stack import read_json_lines
+    from keywatch.devstack.workload import Summary
+
+    classify_log = read_json_lines(stack.log_path("classify"))
+    seen: dict[str, tuple[str, str]] = {}
+    for e in classify_log:
+        if e.get("event") == "llm_failure":
+            seen[e["event_id"]] = (e["source"], e["reason"])
+    outcomes: Counter[str] = Counter()
+    pruned = 0
+    for e in read_json_lines(stack.log_path("notify")):
+        if e.get("event") == "notify":
+            outcomes[e["outcome"]] += 1
+            pruned += int(e.get("pruned", 0))
+    return Summary(
+        by_source_reason=Counter(seen.values()),
+        notify_outcomes=outcomes,
+        devices_reached=len(stack.fcm.delivered()),
+        pruned=pruned,
+        poison=sum(e.get("event") == "poison_message" for e in classify_log),
+        health=sorted(health, key=lambda d: str(d.get("provider"))),
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
