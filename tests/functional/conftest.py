@@ -1,0 +1,63 @@
+"""The functions under functions-framework's own test client, with in-memory fakes."""
+
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import functions_framework
+import pytest
+
+from keywatch import bootstrap
+from keywatch import functions as kw_functions
+from keywatch.adapters.cloud_logging import structured_logger
+
+MAIN = Path(__file__).resolve().parents[2] / "functions" / "main.py"
+_ids = itertools.count()
+
+
+def push_body(
+    data: bytes, message_id: str = "1", attributes: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What a Pub/Sub push subscription POSTs (the emulator's shape)."""
+    return {
+        "message": {
+            "data": base64.b64encode(data).decode(),
+            "messageId": message_id,
+            "publishTime": "2026-11-22T12:00:00Z",
+            "attributes": attributes or {},
+        },
+        "subscription": "projects/demo-keywatch/subscriptions/test",
+    }
+
+
+@pytest.fixture
+def logs(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
+    """The functions' structured log output, one JSON object per line."""
+    buf = io.StringIO()
+    logger = structured_logger(f"keywatch-test-{next(_ids)}", stream=buf)
+    monkeypatch.setattr(kw_functions, "_logger", lambda: logger)
+    return buf
+
+
+def entries(buf: io.StringIO) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in buf.getvalue().splitlines() if line.startswith("{")]
+
+
+@pytest.fixture
+def client_for(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Any], Any]:
+    """A test client for one entry point of functions/main.py, its deps replaced by `deps`."""
+
+    def make(target: str, deps: Any) -> Any:
+        monkeypatch.setattr(bootstrap, f"{target}_deps", lambda: deps)
+        app = functions_framework.create_app(
+            target=target, source=str(MAIN), signature_type="cloudevent"
+        )
+        return app.test_client()
+
+    return make

@@ -1,0 +1,105 @@
+"""The Firestore adapters against the real Firestore emulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from keywatch.adapters.firestore import (
+    FirestoreHealthRecorder,
+    FirestoreHealthStore,
+    FirestoreTokenStore,
+)
+from keywatch.core.classify import classify
+from keywatch.core.health import bucket_id, minute_of
+from keywatch.events import Source, SuccessTally
+from keywatch.ports import HealthStoreError, TokenStoreError
+from tests.factories import failure
+
+pytestmark = pytest.mark.integration
+
+
+def recorder(db: Any, unique: str) -> FirestoreHealthRecorder:
+    return FirestoreHealthRecorder(db, f"raw_{unique}", f"buckets_{unique}", ttl_s=3600)
+
+
+def test_failure_counted_once_across_redeliveries(firestore_client: Any, unique: str) -> None:
+    """Recording the same event twice counts it once; the marker carries a TTL field."""
+    rec = recorder(firestore_client, unique)
+    e = failure(
+        source=Source.PLATFORM, status_code=503, error_code=None, error_message="overloaded"
+    )
+    c = classify(e.status_code, e.error_type, e.error_code, e.error_message)
+    assert rec.record_failure(e, c) is True
+    assert rec.record_failure(e, c) is False
+    bid = bucket_id(minute_of(e.occurred_at), e.provider, e.model, e.key_fingerprint, "platform")
+    bucket = firestore_client.document(f"buckets_{unique}/{bid}").get().to_dict()
+    assert bucket["failures"] == {"overloaded": 1} and bucket["provider_failures"] == 1
+    marker = firestore_client.document(f"raw_{unique}/f_{e.event_id}").get().to_dict()
+    assert marker["expire_at"] > datetime.now(UTC)
+
+
+def test_tallies_and_failures_share_a_bucket(firestore_client: Any, unique: str) -> None:
+    """A tally and a failure of the same group and minute land in one bucket the store reads."""
+    rec = recorder(firestore_client, unique)
+    e = failure(source=Source.BYOK)
+    start = minute_of(e.occurred_at)
+    tally = SuccessTally(
+        window_start=start,
+        window_end=start + timedelta(minutes=1),
+        source=Source.BYOK,
+        provider=e.provider,
+        model=e.model,
+        key_fingerprint=e.key_fingerprint,
+        successes=41,
+    )
+    rec.record_failure(e, classify(401))
+    assert rec.record_tally(tally) and not rec.record_tally(tally)
+    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}", f"health_{unique}")
+    [b] = store.buckets_since(start - timedelta(minutes=1))
+    assert (b.successes, dict(b.failures), b.provider_failures) == (41, {"invalid_key": 1}, 0)
+
+
+def test_health_store_writes_nested_documents(firestore_client: Any, unique: str) -> None:
+    """Provider and model documents land at provider_health/{p} and .../models/{m}."""
+    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}", f"health_{unique}")
+    n = store.write_health(
+        {"openai": {"status": "healthy"}, "openai/models/gpt-4o": {"status": "down"}}
+    )
+    assert n == 2
+    assert (
+        firestore_client.document(f"health_{unique}/openai/models/gpt-4o").get().get("status")
+        == "down"
+    )
+
+
+def test_token_store_reads_and_deletes(firestore_client: Any, unique: str) -> None:
+    """Tokens come from users/{uid}/fcm_tokens/*; deleting removes exactly those documents."""
+    coll = f"users_{unique}"
+    for doc, token in (("a", "tok-a"), ("b", "tok-b"), ("c", None)):
+        firestore_client.document(f"{coll}/u1/fcm_tokens/{doc}").set(
+            {"token": token} if token else {"x": 1}
+        )
+    store = FirestoreTokenStore(firestore_client, collection=coll)
+    tokens = store.tokens("u1")
+    assert sorted(t.token for t in tokens) == ["tok-a", "tok-b"]
+    store.delete([t for t in tokens if t.token == "tok-a"])
+    assert [t.token for t in store.tokens("u1")] == ["tok-b"]
+
+
+def test_firestore_unreachable_raises_transient_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unreachable Firestore surfaces as TokenStoreError / HealthStoreError (retry)."""
+    from google.cloud import firestore
+
+    from keywatch.devstack.stack import free_port
+
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", f"127.0.0.1:{free_port()}")
+    db = firestore.Client(project="demo-keywatch")
+    with pytest.raises(TokenStoreError):
+        FirestoreTokenStore(db, timeout_s=1).tokens("u1")
+    with pytest.raises(HealthStoreError):
+        FirestoreHealthRecorder(db, "raw", "buckets", 60, timeout_s=1).record_failure(
+            failure(), classify(401)
+        )

@@ -1,0 +1,55 @@
+"""notify's service with the real adapters: Firestore emulator, redis-server, FCM stand-in."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import firebase_admin
+import pytest
+
+from keywatch.adapters.fcm import FcmPushSender
+from keywatch.adapters.firestore import FirestoreTokenStore
+from keywatch.adapters.redis_lock import RedisDedupLock
+from keywatch.devstack.stack import Stack
+from keywatch.service.notify import NotifyDeps, Outcome, handle_alert
+from tests.factories import alert
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:firebase_admin.*"),
+]
+_apps = itertools.count()
+
+
+@pytest.fixture
+def deps(
+    backends: Stack, firestore_client: Any, redis_client: Any, unique: str
+) -> Iterator[NotifyDeps]:
+    assert backends.fcm is not None
+    backends.fcm.reset()
+    coll = f"users_{unique}"
+    firestore_client.document(f"{coll}/u1/fcm_tokens/phone").set({"token": "tok-phone"})
+    firestore_client.document(f"{coll}/u1/fcm_tokens/old").set({"token": "dead-old"})
+    name = f"kw-notify-{next(_apps)}"
+    yield NotifyDeps(
+        lock=RedisDedupLock(redis_client),
+        tokens=FirestoreTokenStore(firestore_client, collection=coll),
+        sender=FcmPushSender(backends.project, endpoint=backends.fcm.url, app_name=name),
+    )
+    firebase_admin.delete_app(firebase_admin.get_app(name))
+
+
+def test_fifty_concurrent_deliveries_one_push(
+    backends: Stack, deps: NotifyDeps, unique: str
+) -> None:
+    """50 concurrent deliveries of one alert: one push to the device; the dead token pruned."""
+    a = alert(uid="u1", key_fingerprint=f"kf_{unique:0>16}"[:19])
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        outcomes = list(pool.map(lambda _: handle_alert(a, deps).outcome, range(50)))
+    assert outcomes.count(Outcome.SENT) == 1
+    assert backends.fcm is not None
+    assert [m["token"] for m in backends.fcm.delivered()] == ["tok-phone"]
+    assert [t.token for t in deps.tokens.tokens("u1")] == ["tok-phone"]

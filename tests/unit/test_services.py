@@ -1,0 +1,138 @@
+"""The service functions with in-memory fakes: classify, notify, health."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from keywatch.events import Source
+from keywatch.ports import DedupLockError, PushSenderError
+from keywatch.service.classify import ClassifyDeps, handle_failure
+from keywatch.service.notify import NotifyDeps, Outcome, handle_alert
+from tests.factories import alert, failure
+from tests.fakes import (
+    FakeAlertPublisher,
+    FakeDedupLock,
+    FakeHealthRecorder,
+    FakeLogSink,
+    FakePushSender,
+    FakeTokenStore,
+)
+
+
+def classify_deps() -> ClassifyDeps:
+    return ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeHealthRecorder())
+
+
+def test_byok_actionable_failure_logs_records_and_alerts() -> None:
+    """A user's broken key: one log entry, one health record, one alert for notify."""
+    d = classify_deps()
+    handle_failure(failure(), d)
+    assert len(d.log.entries) == 1 and len(d.health.failures) == 1  # type: ignore[attr-defined]
+    [a] = d.alerts.alerts  # type: ignore[attr-defined]
+    assert a.reason == "invalid_key" and a.uid == "u1"
+
+
+def test_platform_failure_never_alerts() -> None:
+    """Our own key failing is logged as ours and never pushed to a user."""
+    d = classify_deps()
+    handle_failure(failure(source=Source.PLATFORM), d)
+    assert d.alerts.alerts == []  # type: ignore[attr-defined]
+
+
+def test_byok_failure_without_uid_or_not_actionable_does_not_alert() -> None:
+    """No uid, nobody to tell; a rate limit is not the user's to fix."""
+    d = classify_deps()
+    handle_failure(failure(uid=None), d)
+    handle_failure(
+        failure(
+            status_code=429, error_code="rate_limit_exceeded", error_message="Rate limit reached"
+        ),
+        d,
+    )
+    assert d.alerts.alerts == []  # type: ignore[attr-defined]
+
+
+def notify_deps(tokens: dict[str, list[str]] | None = None, cap: int = 5) -> NotifyDeps:
+    return NotifyDeps(
+        lock=FakeDedupLock(),
+        tokens=FakeTokenStore(tokens if tokens is not None else {"u1": ["t1", "t2"]}),
+        sender=FakePushSender(),
+        user_daily_cap=cap,
+    )
+
+
+def test_one_push_then_duplicates_cost_one_lock_call() -> None:
+    """The already-notified case is one round trip: no token read, no FCM call."""
+    d = notify_deps()
+    a = alert()
+    assert handle_alert(a, d).outcome is Outcome.SENT
+    lock, store, sender = d.lock, d.tokens, d.sender
+    ops, reads, calls = lock.ops, store.reads, sender.calls  # type: ignore[attr-defined]
+    assert handle_alert(a, d).outcome is Outcome.DUPLICATE
+    assert lock.ops - ops == 1  # type: ignore[attr-defined]
+    assert (store.reads, sender.calls) == (reads, calls)  # type: ignore[attr-defined]
+
+
+def test_outage_raises_and_does_not_mute() -> None:
+    """Every device failing transiently raises (Pub/Sub retries) and takes no dedup key."""
+    d = notify_deps()
+    d.sender.outage = "UNAVAILABLE"  # type: ignore[attr-defined]
+    with pytest.raises(PushSenderError, match="UNAVAILABLE"):
+        handle_alert(alert(), d)
+    d.sender.outage = None  # type: ignore[attr-defined]
+    assert handle_alert(alert(), d).outcome is Outcome.SENT
+
+
+def test_dead_tokens_pruned_live_ones_kept() -> None:
+    """UNREGISTERED tokens are deleted; the push still goes to the live device."""
+    d = notify_deps({"u1": ["t1", "dead-old"]})
+    r = handle_alert(alert(), d)
+    assert (r.outcome, r.delivered, r.pruned) == (Outcome.SENT, 1, 1)
+    assert d.tokens.deleted == ["dead-old"]  # type: ignore[attr-defined]
+
+
+def test_no_tokens_acknowledges_without_dedup() -> None:
+    """No devices: nothing to send, and a device registered later still gets told."""
+    d = notify_deps({})
+    assert handle_alert(alert(), d).outcome is Outcome.NO_TOKENS
+    d.tokens.by_uid["u1"] = ["t1"]  # type: ignore[attr-defined]
+    assert handle_alert(alert(), d).outcome is Outcome.SENT
+
+
+def test_redis_down_does_not_send() -> None:
+    """Without the lock we would risk a storm: raise, send nothing."""
+    d = notify_deps()
+    d.lock.down = True  # type: ignore[attr-defined]
+    with pytest.raises(DedupLockError):
+        handle_alert(alert(), d)
+    assert d.sender.calls == 0  # type: ignore[attr-defined]
+
+
+def test_user_cap_stops_storms() -> None:
+    """Past the daily cap, further alerts for other keys are not pushed."""
+    d = notify_deps(cap=2)
+    outcomes = [handle_alert(alert(key_fingerprint=f"kf_{i:016x}"), d).outcome for i in range(4)]
+    assert outcomes == [Outcome.SENT, Outcome.SENT, Outcome.CAPPED, Outcome.CAPPED]
+
+
+def test_concurrent_deliveries_send_once() -> None:
+    """50 concurrent deliveries of one alert give one push."""
+    d = notify_deps()
+    a = alert()
+    outcomes: list[Outcome] = []
+    barrier = threading.Barrier(50)
+
+    def go() -> None:
+        barrier.wait()
+        outcomes.append(handle_alert(a, d, now=datetime.now(UTC)).outcome)
+
+    threads = [threading.Thread(target=go) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count(Outcome.SENT) == 1
+    assert len(d.sender.sent) == 2  # one push, two devices  # type: ignore[attr-defined]
