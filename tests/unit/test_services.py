@@ -10,7 +10,7 @@ import pytest
 from keywatch.events import Source
 from keywatch.ports import DedupLockError, PushSenderError
 from keywatch.service.classify import ClassifyDeps, handle_failure
-from keywatch.service.notify import NotifyDeps, Outcome, handle_alert
+from keywatch.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
@@ -102,6 +102,20 @@ def test_no_tokens_acknowledges_without_dedup() -> None:
     assert handle_alert(alert(), d).outcome is Outcome.SENT
 
 
+def test_a_crashed_sender_does_not_lose_the_alert() -> None:
+    """A copy that finds the pending marker is not acknowledged; once the marker is gone
+    (released, or expired after the holder crashed), the redelivered copy sends."""
+    d = notify_deps()
+    a = alert()
+    from keywatch.core.notify import dedup_key
+
+    d.lock.acquire_pending(dedup_key(a), 60)  # a holder that then dies mid-send
+    with pytest.raises(AlertInFlightError):
+        handle_alert(a, d)
+    d.lock.release_pending(dedup_key(a))  # what the marker's TTL does
+    assert handle_alert(a, d).outcome is Outcome.SENT
+
+
 def test_redis_down_does_not_send() -> None:
     """Without the lock we would risk a storm: raise, send nothing."""
     d = notify_deps()
@@ -122,12 +136,15 @@ def test_concurrent_deliveries_send_once() -> None:
     """50 concurrent deliveries of one alert give one push."""
     d = notify_deps()
     a = alert()
-    outcomes: list[Outcome] = []
+    outcomes: list[Outcome | str] = []
     barrier = threading.Barrier(50)
 
     def go() -> None:
         barrier.wait()
-        outcomes.append(handle_alert(a, d, now=datetime.now(UTC)).outcome)
+        try:
+            outcomes.append(handle_alert(a, d, now=datetime.now(UTC)).outcome)
+        except AlertInFlightError:
+            outcomes.append("in flight: retried by Pub/Sub")
 
     threads = [threading.Thread(target=go) for _ in range(50)]
     for t in threads:
@@ -135,4 +152,7 @@ def test_concurrent_deliveries_send_once() -> None:
     for t in threads:
         t.join()
     assert outcomes.count(Outcome.SENT) == 1
+    # Every in-flight copy is redelivered, and then finds the dedup key.
+    retried = [handle_alert(a, d).outcome for o in outcomes if isinstance(o, str)]
+    assert set(retried) <= {Outcome.DUPLICATE}
     assert len(d.sender.sent) == 2  # one push, two devices  # type: ignore[attr-defined]

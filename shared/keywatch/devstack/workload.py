@@ -237,7 +237,7 @@ class Summary:
             "",
             "Notifications (notify -> FCM)",
             f"  pushes sent {o['sent']} (to {self.devices_reached} devices),"
-            f" deduplicated {o['duplicate'] + o['in_flight']},"
+            f" deduplicated {o['duplicate']},"
             f" capped {o['capped']}, no tokens {o['no_tokens']},"
             f" only dead tokens {o['no_live_tokens']}, dead tokens pruned {self.pruned}",
             "",

@@ -8,14 +8,17 @@ from enum import StrEnum
 
 from keywatch.core.notify import compose, dedup_key, should_notify, user_cap_key
 from keywatch.events import Alert
-from keywatch.ports import DedupLock, PushSender, PushSenderError, TokenStore
+from keywatch.ports import DedupLock, PushSender, PushSenderError, TokenStore, TransientError
+
+
+class AlertInFlightError(TransientError):
+    """Another delivery of this alert holds the pending marker and is sending it now."""
 
 
 class Outcome(StrEnum):
     SENT = "sent"
     SKIPPED = "skipped"  # not a user-actionable BYOK failure with a uid
     DUPLICATE = "duplicate"  # already told within the dedup window
-    IN_FLIGHT = "in_flight"  # another delivery of the same alert is sending it now
     CAPPED = "capped"  # the user's daily cap is reached
     NO_TOKENS = "no_tokens"
     NO_LIVE_TOKENS = "no_live_tokens"
@@ -54,10 +57,17 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
     if deps.lock.user_count(cap_key) >= deps.user_daily_cap:
         return NotifyResult(Outcome.CAPPED)
     if not deps.lock.acquire_pending(key, deps.pending_ttl_s):
-        # The holder either commits, or releases and raises so its own copy is redelivered.
-        return NotifyResult(Outcome.IN_FLIGHT)
+        # Not acknowledged: if the holder's send fails, or its instance dies mid-send (the
+        # marker then expires), this copy is redelivered and sends; if it succeeds, the
+        # redelivery finds the dedup key and stops there.
+        raise AlertInFlightError(f"another delivery is sending {key}")
     committed = False
     try:
+        # Checked again under the marker: a delivery that saw no dedup key above may have
+        # lost the race to one that committed since (commit sets the key and drops the
+        # marker in one transaction, so this check cannot miss it).
+        if deps.lock.is_done(key):
+            return NotifyResult(Outcome.DUPLICATE)
         tokens = deps.tokens.tokens(alert.uid)
         if not tokens:
             return NotifyResult(Outcome.NO_TOKENS)
