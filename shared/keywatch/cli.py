@@ -67,17 +67,18 @@ def _up(workdir: Path | None, tick: float) -> int:
     print("\nexport these to publish to it:")
     for k, v in stack.env.items():
         print(f"  export {k}={v}")
-    print("\nCtrl-C stops everything.", flush=True)
+    # Ctrl-C and SIGTERM only set an event, installed before we say Ctrl-C works: a
+    # KeyboardInterrupt raised in the middle of stopping could leave processes behind.
     done = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: done.set())
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
+        print("\nCtrl-C stops everything.", flush=True)
         while not done.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         stack.stop()
-        print("stopped.")
+        print("stopped.", flush=True)
     return 0
 
 
