@@ -1,0 +1,349 @@
+"""Remove API keys from text before it leaves the backend process.
+
+Provider errors echo keys back: OpenAI's "Incorrect API key provided: sk-...", Gemini's
+`?key=AIza...` in the request URL that httpx prints, `Authorization` headers in tracebacks. Every
+text field is scrubbed before it reaches Pub/Sub, a log line, Firestore or a notification.
+
+A redaction keeps a short, non-secret hint of what was there (`sk-proj-[REDACTED]`,
+`AIza[REDACTED]`, `Bearer [REDACTED]`, `key=[REDACTED]`) and never a character of the secret
+itself, not even the last four. Standard library only: this runs in the backend's process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+__all__ = ["looks_secret", "scrub", "scrub_mapping"]
+
+REDACTED = "[REDACTED]"
+TRUNCATED = "…[truncated]"
+
+# A key starts wherever a non-alphanumeric character precedes it (`=`, quote, space, `_`), or a
+# string escape does: error bodies are often JSON or repr text, with `\n` or `\u0027` right in
+# front of a key.
+_NA = r"(?![A-Za-z0-9])"
+# Characters a key body is made of. `*` is included so that a provider's own masked echo
+# (`sk-proj-abc1****wxyz`) is redacted whole: its visible ends are still part of the key.
+_BODY = r"[A-Za-z0-9_*\-]"
+_ALNUM = r"[A-Za-z0-9*]"
+
+# The hints left in front of a redaction. A value that is exactly one of these and is followed
+# by `[REDACTED]` was already scrubbed; the header and keyword rules leave it alone.
+_HINTS = frozenset(
+    {
+        "sk-",
+        "sk-ant-",
+        "sk-proj-",
+        "sk-svcacct-",
+        "sk-admin-",
+        "sk-None-",
+        "sk-or-v1-",
+        "AIza",
+        "ya29.",
+        "xai-",
+        "gsk_",
+        "pplx-",
+        "fw_",
+        "tgp_v1_",
+        "hf_",
+        "r8_",
+        "nvapi-",
+        "AKIA",
+        "ASIA",
+        "eyJ",
+    }
+)
+
+# Ids that providers print next to words like "key" or "token" and that are not secret: request
+# ids (`req_...`, `chatcmpl-...`), message and tool ids, org and project ids, and keywatch's own
+# key fingerprints (`kf_`, fingerprint.py), which are public by design.
+_PUBLIC_ID = re.compile(
+    r"(?:req|msg|resp|toolu|batch|run|thread|asst|proj|kf)_|(?:chatcmpl|org|file)-"
+)
+# Lowercase words and model names (`invalid_api_key`, `gpt-4o-mini-2024-07-18`): separators
+# between short pieces. A random key is mixed-case or has long runs with digits.
+_WORDISH = re.compile(r"[A-Za-z][a-z0-9]*(?:[-._][a-z0-9]+)*[-._]?")
+_PIECE = re.compile(r"[-._]")
+# Request and idempotency ids. No provider listed here issues UUID-shaped keys.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+# A rule's replacement: a template, or a function that returns the replacement or None to keep
+# the match (the scan then resumes at the match's `value` group, which may hold a keyword).
+_Repl = str | Callable[[re.Match[str]], str | None]
+
+
+def _wordish(value: str) -> bool:
+    value = value.rstrip("=")
+    if _WORDISH.fullmatch(value) is None:
+        return False
+    return all(p.isalpha() or len(p) <= 10 for p in _PIECE.split(value))
+
+
+def _already_redacted(m: re.Match[str], value: str) -> bool:
+    return value in _HINTS and m.string.startswith(REDACTED, m.end())
+
+
+def _scheme(m: re.Match[str]) -> str | None:
+    """`Bearer <token>` / `Basic <base64>`: the credential after an HTTP auth scheme."""
+    value = m["value"]
+    if len(value) < 8 or _wordish(value) or _already_redacted(m, value):
+        return None
+    return f"{m['kw']}{m['sep']}{REDACTED}"
+
+
+_STRONG_SEP = re.compile(r"[:=]")
+
+
+def _keyword(m: re.Match[str]) -> str | None:
+    """A value right after `key`, `token`, `secret`, `password`, `authorization`, ...
+
+    Unprefixed keys (Mistral, Cohere, Azure OpenAI, Together, AWS secret keys) are only
+    recognisable by what precedes them, so the rule is deliberately broad about separators and
+    narrow about values: 20+ characters that are not a word, a model name, a UUID or a public
+    id. Their keys are 32 to 84 characters; 20 leaves room for odd ones and spares short hashes.
+    """
+    value = m["value"]
+    if value == REDACTED or _already_redacted(m, value):
+        return None
+    if m["kw"].lower() in ("password", "passwd", "pwd") and _STRONG_SEP.search(m["sep"]):
+        # Passwords are short and may be words; `password=hunter2` is still a secret.
+        return f"{m['kw']}{m['sep']}{REDACTED}"
+    if len(value) < 20 or _wordish(value) or _PUBLIC_ID.match(value) or _UUID.fullmatch(value):
+        return None
+    return f"{m['kw']}{m['sep']}{REDACTED}"
+
+
+def _start(width: int = 0) -> str:
+    """A key may start `width` characters back: no alphanumeric precedes it, or an escape does
+    (`\\n`, `\\u0027` in JSON or repr text, `%22` in URL-encoded text)."""
+    w = f".{{{width}}}" if width else ""
+    return (
+        rf"(?:(?<![A-Za-z0-9]{w})|(?<=\\[nrtbf]{w})|(?<=\\u00[0-9a-fA-F]{{2}}{w})"
+        rf"|(?<=%[0-9a-fA-F]{{2}}{w}))"
+    )
+
+
+def _lit(prefix: str) -> str:
+    """`prefix`, starting a key. The lookbehind comes after the literal so the regex engine can
+    skip ahead to the literal instead of trying every position."""
+    return re.escape(prefix) + _start(len(prefix))
+
+
+# (triggers, pattern, replacement): a rule runs only when one of its lowercase triggers is in the
+# text. Order matters: URLs first (their parameters are redacted whole, whatever the key's
+# shape), then prefixed keys (keeping their hint), then the context rules for unprefixed keys.
+_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], _Repl], ...] = (
+    # `https://user:password@host`: the user part can be a key too (`https://<token>@github.com`).
+    (("://",), re.compile(r"://[^/\s@?#'\"<>]+@"), f"://{REDACTED}@"),
+    # Query parameters that carry credentials: Gemini's `?key=`, OAuth `access_token=`, Azure
+    # SAS `sig=`, S3/GCS presigned URLs. The value is redacted up to the next delimiter.
+    (
+        ("key", "token", "sig", "secret", "password", "cred"),
+        re.compile(
+            r"(?i)((?:[?&;]|\\u0026)(?:key|api[_-]?key|apikey|x-api-key|access[_-]?token|refresh[_-]?token"
+            r"|id[_-]?token|auth[_-]?token|token|sig|signature|secret|client[_-]?secret|password"
+            r"|x-amz-security-token|x-amz-signature|x-amz-credential|x-goog-signature"
+            r"|x-goog-credential)=)(?!\[)[^&#\s'\"<>]+"
+        ),
+        rf"\1{REDACTED}",
+    ),
+    # Anthropic: sk-ant-api03-..., sk-ant-admin01-..., sk-ant-oat01-...
+    (("sk-ant-",), re.compile(_lit("sk-ant-") + _BODY + "{8,}"), f"sk-ant-{REDACTED}"),
+    # OpenRouter: sk-or-v1- + 64 hex.
+    (("sk-or-v1-",), re.compile(_lit("sk-or-v1-") + _ALNUM + "{8,}"), f"sk-or-v1-{REDACTED}"),
+    # OpenAI project, service-account and admin keys, and the legacy `sk-None-` user keys:
+    # https://platform.openai.com/docs/api-reference/authentication
+    (
+        ("sk-",),
+        re.compile(_lit("sk-") + r"(proj|svcacct|admin|None)-" + _BODY + "{8,}"),
+        rf"sk-\1-{REDACTED}",
+    ),
+    # Legacy OpenAI `sk-` + 48, DeepSeek `sk-` + 32 hex, and other OpenAI-compatible providers.
+    (("sk-",), re.compile(_lit("sk-") + _BODY + "{20,}"), f"sk-{REDACTED}"),
+    # Google API keys are AIza + 35 characters; OAuth access tokens start `ya29.`.
+    (("aiza",), re.compile("AIza" + _BODY + "{20,}"), f"AIza{REDACTED}"),
+    (("ya29.",), re.compile(r"ya29\.[A-Za-z0-9_*.\-]{20,}"), f"ya29.{REDACTED}"),
+    # xAI, Groq, Perplexity, Fireworks, Hugging Face, Replicate: prefix + alphanumerics.
+    *(
+        ((p.lower(),), re.compile(_lit(p) + _ALNUM + "{20,}"), p + REDACTED)
+        for p in ("xai-", "gsk_", "pplx-", "fw_", "hf_", "r8_")
+    ),
+    # Together (`tgp_v1_`) and NVIDIA (`nvapi-`): base64url bodies.
+    *(((p,), re.compile(_lit(p) + _BODY + "{20,}"), p + REDACTED) for p in ("tgp_v1_", "nvapi-")),
+    # AWS access key ids: long-term AKIA, temporary ASIA.
+    *(
+        ((p.lower(),), re.compile(_lit(p) + "[A-Z0-9]{16}" + _NA), p + REDACTED)
+        for p in ("AKIA", "ASIA")
+    ),
+    # JWTs (bearer tokens, service-account assertions): base64url JSON header and payload.
+    (
+        ("eyj",),
+        re.compile(r"eyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*"),
+        f"eyJ{REDACTED}",
+    ),
+    # HTTP auth schemes, wherever they appear (headers in tracebacks, curl commands).
+    (
+        ("bearer", "basic"),
+        # RFC 6750 b64token: alphanumerics, `-._~+/`, then `=` padding.
+        re.compile(
+            r"(?i)(?=[bB])"
+            + _start()
+            + r"(?P<kw>bearer|basic)(?P<sep>\s+)"
+            + r"(?P<value>[a-z0-9._~+/\-]+(?:=++(?![a-z0-9+/\[]))?)"
+        ),
+        _scheme,
+    ),
+    # Unprefixed keys, known only by the word in front of them: `api-key: ...` (Azure),
+    # `'x-api-key': '...'`, `aws_secret_access_key = ...`, `token=...`, `"apiKey": "..."`.
+    # The keyword may end a longer name (`x-goog-api-key`, `X-Amz-Security-Token`).
+    (
+        ("key", "token", "secret", "authorization", "pass", "pwd", "signature"),
+        re.compile(
+            r"""(?ix)
+            (?=[akpst])  # rejects most positions on one character, before the lookbehind
+            """
+            + _start()
+            + r"""
+            (?P<kw>apikey|key|token|secret|authorization|password|passwd|pwd|signature)
+            (?![a-z0-9])
+            (?P<sep>
+                (?:\s+provided)?             # OpenAI-style "key provided: ..."
+                (?:\\?["'])?                 # closing quote of a JSON or repr key
+                (?:\s*[:=]{1,2}\s*|\s+)
+                (?:\\?["'])?
+                (?:(?:bearer|basic|token)\s+)?
+            )
+            # Base64 has `=` only as padding; `name=value` after the keyword is not one value.
+            (?P<value>\[REDACTED]|[a-z0-9_\-+/.~]+(?:=++(?![a-z0-9+/\[]))?)
+            """
+        ),
+        _keyword,
+    ),
+)
+# Anything that could start a redaction. Text without any of these is returned as it is, which
+# is what most error messages ("Rate limit reached ...", "overloaded") are.
+_TRIGGERS = tuple(sorted({t for triggers, _, _ in _RULES for t in triggers}))
+
+
+def _redact(text: str) -> str:
+    low = text.lower()
+    for t in _TRIGGERS:
+        if t in low:
+            break
+    else:
+        return text
+    for triggers, pattern, repl in _RULES:
+        if any(t in low for t in triggers):
+            text = pattern.sub(repl, text) if isinstance(repl, str) else _sub(pattern, repl, text)
+    return text
+
+
+_FIELD = re.compile(r"[A-Za-z0-9_\-]+")
+
+
+def _sub(pattern: re.Pattern[str], decide: Callable[[re.Match[str]], str | None], text: str) -> str:
+    """`pattern.sub` for a context rule, where a value may itself end in a keyword: in
+    `token=api-key: <key>` or `password=aws_secret_access_key=<key>` the real match starts
+    inside the first one's value. A kept match, or one whose value is a field name ending in a
+    keyword followed by `:` or `=`, is left alone and the scan resumes at its value."""
+    parts: list[str] = []
+    pos = last = 0
+    while (m := pattern.search(text, pos)) is not None:
+        repl = decide(m)
+        if repl is not None and _FIELD.fullmatch(m["value"]):
+            # Only an identifier can be a field name (`AWS_SECRET_ACCESS_KEY`); a key that runs
+            # into `.key:` or `/token=` is still redacted.
+            inner = pattern.search(text, m.start("value"))
+            if (
+                inner is not None
+                and inner.end("kw") == m.end()
+                and _STRONG_SEP.search(inner["sep"])
+            ):
+                repl = None
+        if repl is None:
+            pos = m.start("value")
+            continue
+        parts += (text[last : m.start()], repl)
+        pos = last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+# Characters that can belong to a key or to a redaction marker; truncation never cuts inside a
+# run of them (within reach), so a cut cannot turn `sk-proj-[REDACTED]` into a fresh candidate.
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_\-+/=.~*\[\]]")
+_BACKOFF = 100
+# Input beyond this is not scanned: it could not survive truncation anyway, unless redactions
+# shrank the text a great deal, and then the output is just shorter than `limit`.
+_SCAN_FACTOR = 4
+_SCAN_MIN = 8192
+
+
+def _cut(text: str, end: int) -> str:
+    """`text[:end]`, moved back to the start of a key-like run it would split, if that is near;
+    a run longer than the reach is cut where it stands."""
+    if end >= len(text):
+        return text
+    for start in range(end, max(0, end - _BACKOFF), -1):
+        if not (_TOKEN_CHARS.match(text, start - 1) and _TOKEN_CHARS.match(text, start)):
+            return text[:start]
+    return text[:end]
+
+
+def scrub(text: str | None, limit: int = 2000) -> str | None:
+    """`text` with every key-shaped string redacted, then cut to at most `limit` characters
+    (ending with `…[truncated]` when cut). None stays None."""
+    if text is None:
+        return None
+    if limit < 0:
+        raise ValueError("limit must be >= 0")
+    scan = max(limit * _SCAN_FACTOR, _SCAN_MIN)
+    truncated = len(text) > scan
+    if truncated:
+        # Drop the run split at the scan boundary: a key cut short would not match its pattern.
+        text = _cut(text, scan)
+    out = _redact(text)
+    if not truncated and len(out) <= limit:
+        return out
+    if limit <= len(TRUNCATED):
+        return _cut(out, limit)
+    return _cut(out, limit - len(TRUNCATED)) + TRUNCATED
+
+
+_MAX_DEPTH = 32
+
+
+def _scrub_value(value: object, limit: int, depth: int) -> object:
+    if isinstance(value, str):
+        return scrub(value, limit)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if depth >= _MAX_DEPTH:
+        return scrub(repr(value), limit)
+    if isinstance(value, Mapping):
+        return {_scrub_key(k, limit): _scrub_value(v, limit, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_scrub_value(v, limit, depth + 1) for v in value]
+    if isinstance(value, bytes | bytearray):
+        return scrub(bytes(value).decode("utf-8", "replace"), limit)
+    # Anything else (an exception, a header object) becomes its text, scrubbed.
+    return scrub(str(value), limit)
+
+
+def _scrub_key(key: object, limit: int) -> object:
+    return scrub(key, limit) if isinstance(key, str) else key
+
+
+def scrub_mapping(d: Mapping[str, object], limit: int = 2000) -> dict[str, object]:
+    """A copy of an error body with every string (values, nested dicts and lists, and keys)
+    scrubbed; each string is cut to `limit`. Tuples and sets become lists, other objects their
+    scrubbed `str()`, so the result is JSON-serialisable and secret-free."""
+    return {str(_scrub_key(k, limit)): _scrub_value(v, limit, 1) for k, v in d.items()}
+
+
+def looks_secret(text: str) -> bool:
+    """True if `text` still holds anything `scrub` would redact."""
+    return _redact(text) != text
