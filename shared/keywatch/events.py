@@ -79,7 +79,8 @@ class FailureEvent(_Event):
     error_type: Label | None = None
     error_code: Label | None = None
     error_message: str | None = Field(default=None, max_length=MAX_MESSAGE_CHARS)
-    will_retry: bool | None = None
+    will_retry: bool | None = None  # the backend will retry this request
+    max_attempts: int | None = Field(default=None, ge=1, le=1000)  # its retry budget, if known
 
 
 class SuccessTally(_Event):

@@ -1,0 +1,47 @@
+"""JSON Schema files for the event contract, generated from the pydantic models.
+
+`python -m keywatch.schemas` rewrites `schemas/`; a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from keywatch.events import SCHEMA_VERSION, Alert, FailureEvent, SuccessTally
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+MODELS: dict[str, type[BaseModel]] = {
+    "failure": FailureEvent,
+    "tally": SuccessTally,
+    "alert": Alert,
+}
+
+
+def render() -> dict[str, str]:
+    """File name -> file text, for every model."""
+    out = {}
+    for name, model in MODELS.items():
+        schema: dict[str, Any] = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://keywatch.dev/schemas/{name}.v{SCHEMA_VERSION}.json",
+            **model.model_json_schema(mode="serialization"),
+        }
+        out[f"{name}.v{SCHEMA_VERSION}.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    return out
+
+
+def main() -> int:
+    SCHEMA_DIR.mkdir(exist_ok=True)
+    for name, text in render().items():
+        (SCHEMA_DIR / name).write_text(text)
+        print(f"wrote schemas/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
