@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from keywatch.core.classify import Classification
 from keywatch.core.health import Bucket
@@ -158,3 +159,35 @@ class FakeHealthStore:
     def write_health(self, docs: dict[str, dict[str, object]]) -> int:
         self.written.update(docs)
         return len(docs)
+
+
+class FakePublisherClient:
+    """Stands in for google-cloud-pubsub's PublisherClient: records, or hangs, or fails."""
+
+    def __init__(self, hang: threading.Event | None = None, fail: bool = False) -> None:
+        self.messages: list[tuple[bytes, dict[str, str]]] = []
+        self.hang = hang  # publish() blocks until this is set: Pub/Sub unreachable until then
+        self.fail = fail
+
+    def topic_path(self, project: str, topic: str) -> str:
+        return f"projects/{project}/topics/{topic}"
+
+    def publish(
+        self, topic: str, data: bytes, retry: Any = None, timeout: float | None = None, **attrs: str
+    ) -> Any:
+        from concurrent.futures import Future
+
+        if self.hang is not None:
+            self.hang.wait()
+        fut: Future[str] = Future()
+        if self.fail:
+            fut.set_exception(RuntimeError("503 unavailable"))
+        else:
+            self.messages.append((data, attrs))
+            fut.set_result(str(len(self.messages)))
+        return fut
+
+    def events(self) -> list[dict[str, Any]]:
+        import json
+
+        return [json.loads(d) for d, _ in self.messages]

@@ -1,20 +1,51 @@
 """keywatch: what happens after an LLM call fails.
 
-The backend imports from here; importing keywatch pulls in neither firebase-admin, redis nor
-Firestore (those are the `functions` extra).
+The backend's surface. Importing keywatch pulls in neither firebase-admin, redis, Firestore nor
+even google-cloud-pubsub (loaded by the reporter's thread on first use); LangChain capture lives
+in `keywatch.langchain` (the `langchain` extra).
+
+    import keywatch
+
+    keywatch.init()                                   # once, at start-up (KEYWATCH_* settings)
+    with keywatch.request_context(uid=user.id, byok={"openai"}):
+        with keywatch.track("openai", "gpt-4o", api_key=key, feature="chat"):
+            client.chat.completions.create(...)
 """
 
+from keywatch.context import (
+    KeywatchContextMiddleware,
+    RequestContext,
+    carry,
+    current,
+    request_context,
+    submit,
+)
 from keywatch.events import SCHEMA_VERSION, Alert, FailureEvent, Source, SuccessTally
 from keywatch.fingerprint import key_fingerprint
+from keywatch.reporting import Reporter, init, report, reporter, success
 from keywatch.settings import Settings, get_settings
+from keywatch.track import track, tracked
 
 __all__ = [
     "SCHEMA_VERSION",
     "Alert",
     "FailureEvent",
+    "KeywatchContextMiddleware",
+    "Reporter",
+    "RequestContext",
     "Settings",
     "Source",
     "SuccessTally",
+    "carry",
+    "current",
     "get_settings",
+    "init",
     "key_fingerprint",
+    "report",
+    "reporter",
+    "request_context",
+    "submit",
+    "success",
+    "track",
+    "tracked",
 ]

@@ -1,0 +1,64 @@
+"""The reporter against the real Pub/Sub emulator, reachable and unreachable."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from keywatch.devstack.stack import Stack, free_port
+from keywatch.reporting import Reporter
+from keywatch.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+def test_events_and_tallies_reach_the_topic(backends: Stack, unique: str) -> None:
+    """Failures and a tally arrive through the real batching publisher, with attributes."""
+    from google.cloud import pubsub_v1
+
+    settings = Settings(project_id=backends.project, events_topic=f"events-{unique}")
+    pub, sub = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
+    topic = pub.topic_path(backends.project, settings.events_topic)
+    subscription = sub.subscription_path(backends.project, f"events-{unique}-pull")
+    pub.create_topic(name=topic)
+    sub.create_subscription(name=subscription, topic=topic)
+
+    r = Reporter(settings)
+    for i in range(200):
+        r.report(
+            "gemini",
+            "gemini-2.5-pro",
+            request_id=f"r{i}",
+            status_code=400,
+            error_message="API key not valid. Please pass a valid API key.",
+        )
+    r.success("gemini", "gemini-2.5-pro", api_key="k")
+    assert r.flush(30)
+    r.close()
+    assert r.stats()["published"] == 200 and r.stats()["tallies_published"] == 1
+
+    got: list[dict[str, str]] = []
+    deadline = time.monotonic() + 30
+    while len(got) < 201 and time.monotonic() < deadline:
+        resp = sub.pull(subscription=subscription, max_messages=500, timeout=10)
+        got += [dict(m.message.attributes) for m in resp.received_messages]
+        if resp.received_messages:
+            sub.acknowledge(
+                subscription=subscription, ack_ids=[m.ack_id for m in resp.received_messages]
+            )
+    assert sorted({a["type"] for a in got}) == ["failure", "tally"] and len(got) == 201
+    assert {a["provider"] for a in got} == {"gemini"}
+
+
+def test_unreachable_pubsub_never_raises_and_counts_losses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing listens at the emulator address: report() returns, and the losses are counted."""
+    monkeypatch.setenv("PUBSUB_EMULATOR_HOST", f"127.0.0.1:{free_port()}")
+    r = Reporter(Settings(project_id="demo-keywatch"), publish_timeout_s=2)
+    for i in range(50):
+        r.report("openai", "gpt-4o", request_id=f"r{i}", status_code=500)
+    r.flush(20)
+    r.close(5)
+    stats = r.stats()
+    assert stats["reported"] == 50 and stats["published"] == 0
+    assert stats["publish_errors"] + stats["dropped_overflow"] + stats["queued"] == 50

@@ -1,0 +1,172 @@
+"""The reporter: never slows or breaks the caller, bounded memory, tallies and recoveries."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from keywatch.context import request_context
+from keywatch.fingerprint import key_fingerprint
+from keywatch.reporting import Reporter
+from keywatch.settings import Settings
+from tests.fakes import FakePublisherClient
+
+SETTINGS = Settings(project_id="demo-keywatch")
+KEY = "sk-proj-" + "Zx9" * 16  # shaped like a real key, built so no literal key is committed
+
+
+def reporter_with(client: FakePublisherClient, **kw: object) -> Reporter:
+    return Reporter(SETTINGS, client_factory=lambda: client, **kw)  # type: ignore[arg-type]
+
+
+def test_report_publishes_a_scrubbed_event_with_attributes() -> None:
+    """The event goes out with filter attributes; the key is fingerprinted, never sent."""
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    r.report(
+        "OpenAI",
+        "gpt-4o",
+        api_key=KEY,
+        source="byok",
+        uid="u1",
+        status_code=401,
+        error_code="invalid_api_key",
+        error_message=f"Incorrect API key provided: {KEY}.",
+    )
+    assert r.flush(5)
+    [(data, attrs)] = client.messages
+    assert KEY.encode() not in data and KEY[8:20].encode() not in data
+    [event] = client.events()
+    assert event["provider"] == "openai" and event["key_fingerprint"] == key_fingerprint(KEY)
+    assert attrs == {
+        "type": "failure",
+        "schema_version": "1",
+        "source": "byok",
+        "provider": "openai",
+    }
+    r.close()
+
+
+def test_bad_input_is_clamped_and_counted_never_raised() -> None:
+    """Garbage in the caller's path: report() returns; the event is clamped and counted."""
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    r.report(
+        None,
+        object(),
+        status_code="abc",
+        attempt=-3,
+        error_message="x" * 1_000_000,  # type: ignore[arg-type]
+        feature="f" * 5000,
+        key_fingerprint=KEY,
+    )
+    assert r.flush(5)
+    [event] = client.events()
+    assert event["provider"] == "unknown" and event["model"].startswith("<object")
+    assert event["status_code"] is None and event["attempt"] == 1
+    assert len(event["error_message"]) <= 2000 and len(event["feature"]) <= 200
+    assert event["key_fingerprint"] == key_fingerprint(KEY)  # a key passed as fingerprint
+    assert r.stats()["clamped"] == 1
+    r.close()
+
+
+def test_unreachable_pubsub_keeps_memory_bounded_and_counts_drops() -> None:
+    """Publishing hangs: the queue never exceeds its bound and the oldest are dropped, counted."""
+    client = FakePublisherClient(hang=threading.Event())
+    r = reporter_with(client, max_queue=100)
+    for i in range(5000):
+        r.report("openai", "gpt-4o", request_id=f"r{i}", status_code=503)
+    stats = r.stats()
+    assert stats["queued"] <= 100
+    assert stats["reported"] == 5000 and stats["dropped_overflow"] >= 4800
+    assert client.hang is not None
+    client.hang.set()  # Pub/Sub is back
+    assert r.flush(10)
+    assert r.stats()["published"] + r.stats()["dropped_overflow"] == 5000
+    r.close()
+
+
+def test_publish_errors_are_counted() -> None:
+    """A publish that fails for good is counted, not raised anywhere."""
+    r = reporter_with(FakePublisherClient(fail=True))
+    r.report("openai", "gpt-4o", status_code=500)
+    r.flush(5)
+    assert r.stats()["publish_errors"] == 1
+    r.close()
+
+
+def test_successes_become_tallies_and_recover_earlier_failures() -> None:
+    """A success on a retry to the same provider marks the request's failures recovered."""
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    with request_context(uid="u1", byok={"anthropic"}) as ctx:
+        r.report("anthropic", "claude-sonnet-4-5", api_key="k1", status_code=529)
+        r.report("openai", "gpt-4o", api_key="k3", status_code=500)  # another provider
+        r.success("anthropic", "claude-sonnet-4-5", api_key="k2")
+        r.success("anthropic", "claude-sonnet-4-5", api_key="k2")
+    assert r.flush(5)
+    failures = [e for e in client.events() if e["type"] == "failure"]
+    tallies = [e for e in client.events() if e["type"] == "tally"]
+    anthropic_failure = next(f for f in failures if f["provider"] == "anthropic")
+    assert anthropic_failure["request_id"] == ctx.request_id
+    assert anthropic_failure["source"] == "byok" and anthropic_failure["uid"] == "u1"
+    [tally] = tallies
+    assert tally["successes"] == 2 and tally["key_fingerprint"] == key_fingerprint("k2")
+    assert tally["recovered_event_ids"] == [anthropic_failure["event_id"]]
+    r.close()
+
+
+def test_platform_source_outside_byok_context() -> None:
+    """Without a context, or for a provider not in its BYOK set, the failure is the platform's."""
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    r.report("openai", "gpt-4o", status_code=500)
+    with request_context(uid="u2", byok={"anthropic"}):
+        r.report("openai", "gpt-4o", status_code=500)
+    r.flush(5)
+    assert [(e["source"], e["uid"]) for e in client.events()] == [
+        ("platform", None),
+        ("platform", "u2"),
+    ]
+    r.close()
+
+
+def test_report_from_many_threads_loses_nothing() -> None:
+    """Concurrent callers: every report is published once."""
+    client = FakePublisherClient()
+    r = reporter_with(client, max_queue=100_000)
+
+    def burst() -> None:
+        for _ in range(500):
+            r.report("groq", "llama", request_id=uuid.uuid4().hex, status_code=503)
+
+    threads = [threading.Thread(target=burst) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert r.flush(10)
+    assert len({e["event_id"] for e in client.events()}) == 4000
+    r.close()
+
+
+def test_breaker_holds_reports_while_pubsub_is_down_then_drains() -> None:
+    """Publishes failing in a row open the breaker: reports wait in the queue, one probe at a
+    time tests Pub/Sub, and once a probe succeeds everything queued goes out."""
+    client = FakePublisherClient(fail=True)
+    r = reporter_with(client)
+    r.probe_interval_s = 0.05
+    for i in range(3):
+        r.report("openai", "gpt-4o", request_id=f"a{i}", status_code=500)
+    r.flush(5)
+    assert r.pubsub_down and r.stats()["publish_errors"] == 3
+    for i in range(20):
+        r.report("openai", "gpt-4o", request_id=f"b{i}", status_code=500)
+    r.flush(1)
+    assert r.stats()["queued"] >= 18  # held, not thrown at a dead Pub/Sub
+    client.fail = False  # Pub/Sub is back
+    deadline = __import__("time").monotonic() + 10
+    while r.stats()["published"] < 20 and __import__("time").monotonic() < deadline:
+        r.flush(1)
+    assert not r.pubsub_down and r.stats()["published"] == 20 and r.stats()["queued"] == 0
+    r.close()
