@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export NO_GCE_CHECK := true
 
-.PHONY: setup demo up test test-fast lint typecheck bench clean
+.PHONY: setup demo up test test-fast lint typecheck schemas bench clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,11 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+schemas: setup
+	$(PY) -m keywatch.schemas
+
 bench: setup
-	$(PY) bench/run_all.py
+	$(PY) bench/bench_report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
