@@ -83,7 +83,10 @@ class Reporter:
         self._thread: threading.Thread | None = None
         self._successes: dict[Group, int] = {}
         self._recovered: dict[Group, list[int]] = {}
-        self._failed: OrderedDict[tuple[str, str], list[int]] = OrderedDict()
+        # (request id, provider) -> event ids, as tuples of ints: the collector untracks those,
+        # where 10,000 lists would be promoted and make full collections (tens of ms, in
+        # whichever caller's thread triggers one) more frequent.
+        self._failed: OrderedDict[tuple[str, str], tuple[int, ...]] = OrderedDict()
         self._window_start = datetime.now(UTC)
         self._counts = {
             "reported": 0,
@@ -245,7 +248,7 @@ class Reporter:
     def _remember_failure(self, request_id: str, provider: str, event_id: int) -> None:
         with self._lock:
             key = (request_id, provider)
-            self._failed.setdefault(key, []).append(event_id)
+            self._failed[key] = (*self._failed.get(key, ()), event_id)
             self._failed.move_to_end(key)
             if len(self._failed) > _MAX_RECOVERY_REQUESTS:
                 self._failed.popitem(last=False)
@@ -258,7 +261,12 @@ class Reporter:
             log.exception("keywatch could not create its Pub/Sub client", extra=self._extra())
         next_tally = time.monotonic() + self._tally_interval
         while True:
-            self._wake.wait(timeout=min(1.0, self._tally_interval))
+            # Sleep until there is work or a deadline (tallies, the next probe): a thread that
+            # woke on a fixed clock would take the GIL from the application for nothing.
+            wake_at = next_tally
+            if self.pubsub_down and self._queue:
+                wake_at = min(wake_at, self._next_probe)
+            self._wake.wait(timeout=max(0.01, wake_at - time.monotonic()))
             self._wake.clear()
             try:
                 self._drain()
