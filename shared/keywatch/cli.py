@@ -1,7 +1,8 @@
 """The `keywatch` command.
 
-keywatch dev up     the whole pipeline on this machine, until Ctrl-C
-keywatch dev demo   the same, with a sample workload and a summary, then stop
+keywatch dev up           the whole pipeline on this machine, until Ctrl-C
+keywatch dev demo         the same, with a sample workload and a summary, then stop
+keywatch classify [FILE]  add reason, user_actionable, retryable to JSON-line records
 """
 
 from __future__ import annotations
@@ -33,7 +34,20 @@ def main(argv: list[str] | None = None) -> int:
             default=60.0 if name == "up" else 0.0,
             help="seconds between health ticks, as Cloud Scheduler (0: off)",
         )
+    cls = sub.add_parser(
+        "classify",
+        help="classify failure records (JSON lines) from FILE or stdin",
+        description="Reads one JSON object per line (fields provider, status_code, error_type,"
+        " error_code, error_message or body; a Cloud Logging export's jsonPayload works too) and"
+        " writes each back, every field kept, with reason, user_actionable and retryable added.",
+    )
+    cls.add_argument("file", nargs="?", default="-", help="a JSON-lines file (default: stdin)")
     args = parser.parse_args(argv)
+
+    if args.command == "classify":
+        from keywatch.classify_cli import run
+
+        return run(args.file)
 
     from keywatch.devstack.stack import StackError
 
