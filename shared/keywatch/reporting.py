@@ -227,11 +227,10 @@ class Reporter:
         self._stopping.set()
         self._wake.set()
         self._thread.join(timeout_s)
-        dropped = self._counts["dropped_overflow"] + self._counts["publish_errors"]
-        if dropped:
-            log.warning(
-                "keywatch closed with %d failure reports lost", dropped, extra=self._extra()
-            )
+        # Still queued at exit (Pub/Sub down, or slower than the timeout) is lost too.
+        lost = self._counts["dropped_overflow"] + self._counts["publish_errors"] + len(self._queue)
+        if lost:
+            log.warning("keywatch closed with %d failure reports lost", lost, extra=self._extra())
 
     # -- the background thread --------------------------------------------------------------
 

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     provider_health_collection: str = "provider_health"
     key_health_collection: str = "key_health"
     raw_ttl_s: int = 26 * 3600
+    firestore_timeout_s: float = 20.0  # per call, retries included; then the message is retried
 
     # Health status thresholds over a window.
     health_min_requests: int = 20

@@ -29,3 +29,11 @@ def test_insert_id_derives_from_event_id() -> None:
     e = failure()
     c = classify(401)
     assert failure_entry(e, c).insert_id == failure_entry(e, c).insert_id == f"kw-{e.event_id}"
+
+
+def test_message_is_scrubbed_even_if_the_producer_did_not() -> None:
+    """A key in a message published by some other producer never reaches the log line."""
+    key = "sk-proj-" + "Q7w" * 16
+    e = failure(error_message=f"Incorrect API key provided: {key}.")
+    entry = failure_entry(e, classify(401))
+    assert key[10:30] not in str(entry.fields) and "[REDACTED]" in entry.fields["error_message"]

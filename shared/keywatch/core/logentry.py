@@ -7,6 +7,7 @@ from typing import Any
 
 from keywatch.core.classify import Classification
 from keywatch.events import FailureEvent, Source
+from keywatch.scrub import scrub
 
 # Fields an operator filters on, as top-level keys of jsonPayload, named the same everywhere.
 LOG_FIELDS = (
@@ -61,7 +62,8 @@ def failure_entry(event: FailureEvent, c: Classification) -> LogEntry:
         "retryable": c.retryable,
         "error_type": event.error_type,
         "error_code": event.error_code,
-        "error_message": event.error_message,
+        # Scrubbed again here: a producer other than keywatch's reporter may not have.
+        "error_message": scrub(event.error_message),
         "unknown_fingerprint": c.fingerprint,
         "key_fingerprint": event.key_fingerprint,
         "request_id": event.request_id,

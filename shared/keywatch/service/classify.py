@@ -23,7 +23,13 @@ def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
     Each step is idempotent on its own, so a redelivery after a crash anywhere repeats safely:
     notify deduplicates the alert.
     """
-    c = classify(event.status_code, event.error_type, event.error_code, event.error_message)
+    c = classify(
+        event.status_code,
+        event.error_type,
+        event.error_code,
+        event.error_message,
+        provider=event.provider,
+    )
     deps.log.write(failure_entry(event, c))
     deps.health.record_failure(event, c)
     # A platform failure never notifies a user.
