@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from keywatch.core.health import Thresholds
+from keywatch.core.health import KeyThresholds, Thresholds
 from keywatch.service.classify import ClassifyDeps
 from keywatch.service.health import HealthDeps
 from keywatch.service.notify import NotifyDeps
@@ -69,11 +69,16 @@ def build_health_deps(settings: Settings) -> HealthDeps:
     from keywatch.adapters.firestore import FirestoreHealthStore
 
     return HealthDeps(
-        store=FirestoreHealthStore(
-            _firestore(settings), settings.buckets_collection, settings.provider_health_collection
-        ),
+        store=FirestoreHealthStore(_firestore(settings), settings.buckets_collection),
+        provider_collection=settings.provider_health_collection,
+        key_collection=settings.key_health_collection,
         thresholds=Thresholds(
             settings.health_min_requests, settings.health_degraded_rate, settings.health_down_rate
+        ),
+        key_thresholds=KeyThresholds(
+            settings.key_cooling_consecutive,
+            settings.key_cooling_rate,
+            settings.key_cooling_min_requests,
         ),
     )
 

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     health_min_requests: int = 20
     health_degraded_rate: float = 0.05
     health_down_rate: float = 0.5
+    # A key cools down after this many failures since its last success, or at this 5-minute
+    # error rate with at least this many requests.
+    key_cooling_consecutive: int = 3
+    key_cooling_rate: float = 0.5
+    key_cooling_min_requests: int = 4
 
     @property
     def emulated(self) -> bool:

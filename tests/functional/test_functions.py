@@ -112,5 +112,7 @@ def test_health_tick_writes_documents(client_for: Any, logs: io.StringIO) -> Non
     )
     resp = client_for("health", HealthDeps(store)).post("/", json=push_body(b"{}"))
     assert resp.status_code == 200
-    assert store.written["openai"]["as_of"] == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-    assert store.written["openai/models/gpt-4o"]["5m"]["requests"] == 33  # type: ignore[index]
+    assert store.written["provider_health/openai"]["as_of"] == datetime(
+        2026, 11, 22, 12, 0, tzinfo=UTC
+    )
+    assert store.written["provider_health/openai/models/gpt-4o"]["5m"]["requests"] == 33  # type: ignore[index]

@@ -57,21 +57,23 @@ def test_tallies_and_failures_share_a_bucket(firestore_client: Any, unique: str)
     )
     rec.record_failure(e, classify(401))
     assert rec.record_tally(tally) and not rec.record_tally(tally)
-    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}", f"health_{unique}")
+    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
     [b] = store.buckets_since(start - timedelta(minutes=1))
     assert (b.successes, dict(b.failures), b.provider_failures) == (41, {"invalid_key": 1}, 0)
 
 
-def test_health_store_writes_nested_documents(firestore_client: Any, unique: str) -> None:
-    """Provider and model documents land at provider_health/{p} and .../models/{m}."""
-    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}", f"health_{unique}")
+def test_health_store_writes_documents_at_their_paths(firestore_client: Any, unique: str) -> None:
+    """Documents land at the full paths the core gives them, nested ones included."""
+    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
     n = store.write_health(
-        {"openai": {"status": "healthy"}, "openai/models/gpt-4o": {"status": "down"}}
+        {
+            f"h_{unique}/openai": {"status": "healthy"},
+            f"h_{unique}/openai/models/gpt-4o": {"status": "down"},
+        }
     )
     assert n == 2
     assert (
-        firestore_client.document(f"health_{unique}/openai/models/gpt-4o").get().get("status")
-        == "down"
+        firestore_client.document(f"h_{unique}/openai/models/gpt-4o").get().get("status") == "down"
     )
 
 
@@ -103,3 +105,62 @@ def test_firestore_unreachable_raises_transient_errors(monkeypatch: pytest.Monke
         FirestoreHealthRecorder(db, "raw", "buckets", 60, timeout_s=1).record_failure(
             failure(), classify(401)
         )
+
+
+def test_recovered_failures_stop_counting_against_the_provider(
+    firestore_client: Any, unique: str
+) -> None:
+    """A tally naming a recorded failure marks it recovered once, however often it arrives."""
+    rec = recorder(firestore_client, unique)
+    e = failure(
+        source=Source.PLATFORM,
+        status_code=529,
+        error_code="overloaded_error",
+        error_message="Overloaded",
+        provider="anthropic",
+        model="claude",
+    )
+    c = classify(e.status_code, e.error_type, e.error_code, e.error_message)
+    rec.record_failure(e, c)
+    start = minute_of(e.occurred_at)
+    tally = SuccessTally(
+        window_start=start,
+        window_end=start + timedelta(minutes=1),
+        source=Source.PLATFORM,
+        provider="anthropic",
+        model="claude",
+        key_fingerprint=e.key_fingerprint,
+        successes=1,
+        recovered_event_ids=[e.event_id],
+    )
+    rec.record_tally(tally)
+    rec.record_tally(tally)  # redelivered
+    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
+    [b] = store.buckets_since(start - timedelta(minutes=1))
+    assert (b.successes, b.provider_failures, b.recovered) == (1, 1, 1)
+
+
+def test_recovery_before_its_failure_is_retried_not_lost(
+    firestore_client: Any, unique: str
+) -> None:
+    """A tally that outruns the failure it recovers raises (retry); its successes count once."""
+    rec = recorder(firestore_client, unique)
+    e = failure(source=Source.PLATFORM, status_code=503, error_message="Service Unavailable")
+    start = minute_of(e.occurred_at)
+    tally = SuccessTally(
+        window_start=start,
+        window_end=start + timedelta(minutes=1),
+        source=Source.PLATFORM,
+        provider=e.provider,
+        model=e.model,
+        key_fingerprint=e.key_fingerprint,
+        successes=3,
+        recovered_event_ids=[e.event_id],
+    )
+    with pytest.raises(HealthStoreError, match="not recorded yet"):
+        rec.record_tally(tally)
+    rec.record_failure(e, classify(503))
+    rec.record_tally(tally)  # the redelivery
+    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
+    [b] = store.buckets_since(start - timedelta(minutes=1))
+    assert (b.successes, b.provider_failures, b.recovered) == (3, 1, 1)

@@ -85,3 +85,23 @@ def test_pubsub_message_from_cloud_event() -> None:
     assert (msg.data, msg.message_id, msg.attributes) == (b"hi", "42", {"a": "b"})
     with pytest.raises(PoisonMessageError):
         pubsub_message(SimpleNamespace(data={"nope": 1}))
+
+
+@pytest.mark.parametrize("successes", [-1, 10**12])
+def test_absurd_tally_counts_are_rejected_with_a_reason(successes: int) -> None:
+    """A negative or absurd success count is poison, and the reason names the field."""
+    raw = json.dumps(
+        {
+            "type": "tally",
+            "schema_version": 1,
+            "window_start": "2026-11-22T12:00:00Z",
+            "window_end": "2026-11-22T12:01:00Z",
+            "source": "platform",
+            "provider": "openai",
+            "model": "gpt-4o",
+            "key_fingerprint": "kf_" + "a" * 16,
+            "successes": successes,
+        }
+    ).encode()
+    with pytest.raises(PoisonMessageError, match="successes"):
+        decode_ingest(raw)

@@ -156,3 +156,37 @@ def test_concurrent_deliveries_send_once() -> None:
     retried = [handle_alert(a, d).outcome for o in outcomes if isinstance(o, str)]
     assert set(retried) <= {Outcome.DUPLICATE}
     assert len(d.sender.sent) == 2  # one push, two devices  # type: ignore[attr-defined]
+
+
+def test_a_failed_health_run_raises_and_the_next_catches_up() -> None:
+    """Firestore down: the run raises (retried); a later run writes what it would have."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from keywatch.core.health import Bucket
+    from keywatch.ports import HealthStoreError
+    from keywatch.service.health import HealthDeps, run_health
+    from tests.fakes import FakeHealthStore
+
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    b = Bucket(
+        now - timedelta(minutes=1),
+        "groq",
+        "llama",
+        "kf_" + "0" * 16,
+        "platform",
+        successes=10,
+        failures=Counter({"server_error": 1}),
+        provider_failures=1,
+    )
+    store = FakeHealthStore([b])
+
+    def down(docs: dict[str, dict[str, object]]) -> int:
+        raise HealthStoreError("firestore: unavailable")
+
+    store.write_health = down  # type: ignore[method-assign]
+    with pytest.raises(HealthStoreError):
+        run_health(now, HealthDeps(store))
+    healthy = FakeHealthStore([b])
+    assert run_health(now + timedelta(minutes=5), HealthDeps(healthy)) > 0
+    assert healthy.written["provider_health/groq"]["1h"]["requests"] == 11  # type: ignore[index]

@@ -6,6 +6,7 @@ Layout (collection names come from Settings):
 - `kw_buckets/{yyyymmddHHMM}_{group}`: counts per minute and (provider, model, key, source),
   with `expire_at`. Health reads only these, so its cost grows with groups x minutes.
 - `provider_health/{provider}` and `provider_health/{provider}/models/{model}`: the rollups.
+- `key_health/{fingerprint}` and `key_health/{fingerprint}/models/{model}`: key health.
 - `users/{uid}/fcm_tokens/{doc}` with the token in field `token`: the user's devices.
 """
 
@@ -67,16 +68,57 @@ class FirestoreHealthRecorder:
         counts: dict[str, Any] = {
             "failures": {c.reason.value: firestore.Increment(1)},
             "provider_failures": firestore.Increment(1 if against else 0),
+            # Maximum, not a plain set: concurrent writers still leave the latest time.
+            "last_failure": {c.reason.value: firestore.Maximum(event.occurred_at.timestamp())},
         }
         key = (event.provider, event.model, event.key_fingerprint, event.source.value)
         return self._count(f"f_{event.event_id}", minute, key, marker, counts)
 
     def record_tally(self, tally: SuccessTally) -> bool:
+        """Count the successes once, then apply each recovery once.
+
+        A recovery needs its failure's marker (which bucket, whether it counted against the
+        provider). When that failure has not been recorded yet, this raises HealthStoreError so
+        the tally is redelivered; its successes, already counted, are not counted again.
+        """
         minute = minute_of(tally.window_start)
         marker = {"kind": "tally", "successes": tally.successes}
         counts: dict[str, Any] = {"successes": firestore.Increment(tally.successes)}
+        if tally.successes:
+            counts["last_success"] = firestore.Maximum(tally.window_end.timestamp())
         key = (tally.provider, tally.model, tally.key_fingerprint, tally.source.value)
-        return self._count(f"t_{tally.tally_id}", minute, key, marker, counts)
+        counted = self._count(f"t_{tally.tally_id}", minute, key, marker, counts)
+        missing = [eid for eid in tally.recovered_event_ids if not self._recover(str(eid))]
+        if missing:
+            raise HealthStoreError(
+                f"{len(missing)} recovered failure(s) not recorded yet, e.g. {missing[0]}"
+            )
+        return counted
+
+    def _recover(self, event_id: str) -> bool:
+        """Mark one failure recovered (once). False when the failure is not recorded yet."""
+        raw = self._db.collection(self._raw)
+        failure_ref = raw.document(f"f_{event_id}")
+        marker_ref = raw.document(f"r_{event_id}")
+
+        @firestore.transactional
+        def apply(tx: Any) -> bool:
+            failure = failure_ref.get(transaction=tx)
+            if not failure.exists:
+                return False
+            if marker_ref.get(transaction=tx).exists:
+                return True  # recovered on an earlier delivery
+            data = failure.to_dict() or {}
+            tx.create(marker_ref, {"kind": "recovery", "expire_at": data.get("expire_at")})
+            if data.get("counts_against_provider"):
+                bucket = self._db.collection(self._buckets).document(data["bucket"])
+                tx.set(bucket, {"recovered": firestore.Increment(1)}, merge=True)
+            return True
+
+        try:
+            return bool(apply(self._db.transaction()))
+        except _FAILURES as exc:
+            raise HealthStoreError(f"firestore: {exc}") from exc
 
     def _count(
         self,
@@ -118,15 +160,10 @@ class FirestoreHealthRecorder:
 
 class FirestoreHealthStore:
     def __init__(
-        self,
-        client: firestore.Client,
-        buckets_collection: str,
-        health_collection: str,
-        timeout_s: float = 60,
+        self, client: firestore.Client, buckets_collection: str, timeout_s: float = 60
     ) -> None:
         self._db = client
         self._buckets = buckets_collection
-        self._health = health_collection
         self._timeout = timeout_s
 
     def buckets_since(self, since: datetime) -> Iterable[Bucket]:
@@ -155,15 +192,18 @@ class FirestoreHealthStore:
                 failures=Counter({k: int(v) for k, v in (d.get("failures") or {}).items()}),
                 provider_failures=int(d.get("provider_failures", 0)),
                 recovered=int(d.get("recovered", 0)),
+                last_failure={k: float(v) for k, v in (d.get("last_failure") or {}).items()},
+                last_success=float(d["last_success"]) if d.get("last_success") else None,
             )
 
     def write_health(self, docs: dict[str, dict[str, object]]) -> int:
+        """Write documents keyed by their full path (provider_health/..., key_health/...)."""
         items = list(docs.items())
         try:
             for start in range(0, len(items), _MAX_BATCH):
                 batch = self._db.batch()
                 for path, data in items[start : start + _MAX_BATCH]:
-                    batch.set(self._db.document(f"{self._health}/{path}"), data)
+                    batch.set(self._db.document(path), data)
                 batch.commit(retry=_retry(self._timeout), timeout=self._timeout)
         except _FAILURES as exc:
             raise HealthStoreError(f"firestore: {exc}") from exc

@@ -45,6 +45,8 @@ class Bucket:
     failures: Counter[str] = field(default_factory=Counter)  # by reason
     provider_failures: int = 0  # failures whose reason counts against the provider
     recovered: int = 0  # of those, recovered by a retry on the same provider
+    last_failure: dict[str, float] = field(default_factory=dict)  # reason -> latest, epoch s
+    last_success: float | None = None  # latest success window end, epoch s
 
 
 @dataclass(slots=True)
@@ -117,9 +119,9 @@ def doc_id(name: str) -> str:
 
 
 def health_documents(
-    buckets: Iterable[Bucket], now: datetime, t: Thresholds
+    buckets: Iterable[Bucket], now: datetime, t: Thresholds, collection: str = "provider_health"
 ) -> dict[str, dict[str, object]]:
-    """The documents a health run writes, keyed by path relative to the health collection.
+    """Provider and (provider, model) documents, keyed by their full path.
 
     Deterministic in (buckets, now): running twice for the same moment writes the same thing.
     """
@@ -127,11 +129,10 @@ def health_documents(
     as_of = minute_of(now)
     docs: dict[str, dict[str, object]] = {}
     for provider, windows in by_provider.items():
-        docs[doc_id(provider)] = _doc(provider, None, windows, as_of, t)
+        docs[f"{collection}/{doc_id(provider)}"] = _doc(provider, None, windows, as_of, t)
     for (provider, model), windows in by_model.items():
-        docs[f"{doc_id(provider)}/models/{doc_id(model)}"] = _doc(
-            provider, model, windows, as_of, t
-        )
+        path = f"{collection}/{doc_id(provider)}/models/{doc_id(model)}"
+        docs[path] = _doc(provider, model, windows, as_of, t)
     return docs
 
 
@@ -153,3 +154,115 @@ def _doc(
         }
     out["status"] = out["5m"]["status"] if isinstance(out["5m"], dict) else Status.UNKNOWN.value
     return out
+
+
+class KeyState(StrEnum):
+    HEALTHY = "healthy"
+    COOLING_DOWN = "cooling_down"  # failing right now: try other keys first
+    INVALID = "invalid"  # the provider rejected the key: never use it until it succeeds again
+
+
+@dataclass(frozen=True, slots=True)
+class KeyThresholds:
+    cooling_consecutive: int = 3  # failures since the last success
+    cooling_rate: float = 0.5  # or this error rate over 5 minutes...
+    cooling_min_requests: int = 4  # ...with at least this many requests
+
+
+def key_documents(
+    buckets: Iterable[Bucket], now: datetime, t: KeyThresholds, collection: str = "key_health"
+) -> dict[str, dict[str, object]]:
+    """Per key fingerprint, scoped per model: error rates, last error, state.
+
+    Every failed attempt counts against its key for that model only (retries and rate limits
+    included: the router wants to know this key is failing). An invalid_key failure later than
+    the key's last success, on any model, makes the key invalid for every model. Consecutive
+    failures are counted at minute resolution: the failures after the last minute that had a
+    success.
+    """
+    end = minute_of(now)
+    groups: dict[tuple[str, str], list[Bucket]] = {}
+    last_ok_by_key: dict[str, float] = {}
+    last_invalid_by_key: dict[str, float] = {}
+    for b in buckets:
+        if not timedelta(0) <= end - b.minute < WINDOWS["24h"]:
+            continue
+        groups.setdefault((b.key_fingerprint, b.model), []).append(b)
+        fp = b.key_fingerprint
+        if b.last_success is not None:
+            last_ok_by_key[fp] = max(last_ok_by_key.get(fp, 0.0), b.last_success)
+        if "invalid_key" in b.last_failure:
+            seen = last_invalid_by_key.get(fp, 0.0)
+            last_invalid_by_key[fp] = max(seen, b.last_failure["invalid_key"])
+
+    docs: dict[str, dict[str, object]] = {}
+    per_key: dict[str, dict[str, str]] = {}
+    for (fp, model), bs in sorted(groups.items()):
+        bs.sort(key=lambda b: b.minute)
+        windows: dict[str, dict[str, object]] = {}
+        for name, span in WINDOWS.items():
+            inside = [b for b in bs if end - b.minute < span]
+            by_reason: Counter[str] = Counter()
+            for b in inside:
+                by_reason.update(b.failures)
+            fails = sum(by_reason.values())
+            reqs = fails + sum(b.successes for b in inside)
+            windows[name] = {
+                "requests": reqs,
+                "failures": fails,
+                "error_rate": fails / reqs if reqs else None,
+                "failures_by_reason": dict(sorted(by_reason.items())),
+            }
+        last_ok = max((b.last_success for b in bs if b.last_success is not None), default=None)
+        latest = max(((ts, r) for b in bs for r, ts in b.last_failure.items()), default=None)
+        ok_minute = minute_of(datetime.fromtimestamp(last_ok, end.tzinfo)) if last_ok else None
+        consecutive = sum(
+            sum(b.failures.values()) for b in bs if ok_minute is None or b.minute > ok_minute
+        )
+        state = _key_state(
+            windows["5m"], consecutive, last_invalid_by_key.get(fp), last_ok_by_key.get(fp), t
+        )
+        docs[f"{collection}/{fp}/models/{doc_id(model)}"] = {
+            "key_fingerprint": fp,
+            "model": model,
+            "provider": bs[-1].provider,
+            "source": bs[-1].source,
+            "as_of": end,
+            **windows,
+            "last_error_at": datetime.fromtimestamp(latest[0], end.tzinfo) if latest else None,
+            "last_reason": latest[1] if latest else None,
+            "last_success_at": datetime.fromtimestamp(last_ok, end.tzinfo) if last_ok else None,
+            "consecutive_failures": consecutive,
+            "state": state.value,
+        }
+        per_key.setdefault(fp, {})[model] = state.value
+    for fp, models in per_key.items():
+        states = set(models.values())
+        worst = next(
+            (s for s in (KeyState.INVALID, KeyState.COOLING_DOWN) if s.value in states),
+            KeyState.HEALTHY,
+        )
+        docs[f"{collection}/{fp}"] = {
+            "key_fingerprint": fp,
+            "as_of": end,
+            "state": worst.value,
+            "models": {doc_id(m): st for m, st in sorted(models.items())},
+        }
+    return docs
+
+
+def _key_state(
+    five_min: dict[str, object],
+    consecutive: int,
+    last_invalid: float | None,
+    last_ok: float | None,
+    t: KeyThresholds,
+) -> KeyState:
+    if last_invalid is not None and (last_ok is None or last_invalid > last_ok):
+        return KeyState.INVALID
+    if consecutive >= t.cooling_consecutive:
+        return KeyState.COOLING_DOWN
+    reqs, rate = five_min["requests"], five_min["error_rate"]
+    busy = isinstance(reqs, int) and reqs >= t.cooling_min_requests
+    failing = isinstance(rate, float) and rate >= t.cooling_rate
+    return KeyState.COOLING_DOWN if busy and failing else KeyState.HEALTHY

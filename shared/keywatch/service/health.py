@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from keywatch.core.health import WINDOWS, Thresholds, health_documents, minute_of
+from keywatch.core.health import (
+    WINDOWS,
+    KeyThresholds,
+    Thresholds,
+    health_documents,
+    key_documents,
+    minute_of,
+)
 from keywatch.ports import HealthStore
 
 
@@ -13,6 +20,9 @@ from keywatch.ports import HealthStore
 class HealthDeps:
     store: HealthStore
     thresholds: Thresholds = field(default_factory=Thresholds)
+    key_thresholds: KeyThresholds = field(default_factory=KeyThresholds)
+    provider_collection: str = "provider_health"
+    key_collection: str = "key_health"
 
 
 def run_health(now: datetime, deps: HealthDeps) -> int:
@@ -22,5 +32,7 @@ def run_health(now: datetime, deps: HealthDeps) -> int:
     run that failed is simply caught up by the next one.
     """
     since = minute_of(now) - max(WINDOWS.values())
-    docs = health_documents(deps.store.buckets_since(since), now, deps.thresholds)
+    buckets = list(deps.store.buckets_since(since))
+    docs = health_documents(buckets, now, deps.thresholds, deps.provider_collection)
+    docs.update(key_documents(buckets, now, deps.key_thresholds, deps.key_collection))
     return deps.store.write_health(docs)
