@@ -3,6 +3,7 @@
 keywatch dev up           the whole pipeline on this machine, until Ctrl-C
 keywatch dev demo         the same, with a sample workload and a summary, then stop
 keywatch classify [FILE]  add reason, user_actionable, retryable to JSON-line records
+keywatch health           print provider, model and key health from Firestore
 """
 
 from __future__ import annotations
@@ -42,8 +43,14 @@ def main(argv: list[str] | None = None) -> int:
         " writes each back, every field kept, with reason, user_actionable and retryable added.",
     )
     cls.add_argument("file", nargs="?", default="-", help="a JSON-lines file (default: stdin)")
+    hp = sub.add_parser("health", help="print provider, model and key health from Firestore")
+    hp.add_argument("--window", choices=("5m", "1h", "24h"), default="1h")
     args = parser.parse_args(argv)
 
+    if args.command == "health":
+        from keywatch.health_cli import run as run_health
+
+        return run_health(args.window)
     if args.command == "classify":
         from keywatch.classify_cli import run
 

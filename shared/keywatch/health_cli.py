@@ -1,0 +1,80 @@
+"""`keywatch health`: the current health table, read from Firestore."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from keywatch.settings import get_settings
+
+
+def _pct(value: Any) -> str:
+    return f"{value:.1%}" if isinstance(value, float) else "-"
+
+
+def render(
+    providers: list[dict[str, Any]],
+    models: list[dict[str, Any]],
+    keys: list[dict[str, Any]],
+    window: str,
+) -> str:
+    lines = [
+        f"Providers ({window} window; status is the 5-minute one)",
+        f"  {'provider':<16}{'status':<10}{'requests':>9}{'failures':>9}{'uptime':>8}",
+    ]
+    for d in sorted(providers, key=lambda d: str(d.get("provider"))):
+        w = d.get(window) or {}
+        lines.append(
+            f"  {d.get('provider', '?'):<16}{d.get('status', '?'):<10}"
+            f"{w.get('requests', 0):>9}{w.get('failures', 0):>9}{_pct(w.get('uptime')):>8}"
+        )
+    lines += [
+        "",
+        "Models not healthy",
+        f"  {'provider':<16}{'model':<34}{'status':<10}{'uptime':>8}",
+    ]
+    for d in sorted(models, key=lambda d: (str(d.get("provider")), str(d.get("model")))):
+        if d.get("status") not in ("healthy", "unknown"):
+            w = d.get(window) or {}
+            lines.append(
+                f"  {d.get('provider', '?'):<16}{d.get('model', '?'):<34}"
+                f"{d.get('status', '?'):<10}{_pct(w.get('uptime')):>8}"
+            )
+    lines += [
+        "",
+        "Keys not healthy (fingerprint, model)",
+        f"  {'key':<22}{'model':<34}{'state':<14}{'last reason':<18}{'consecutive':>11}",
+    ]
+    for d in sorted(keys, key=lambda d: (str(d.get("key_fingerprint")), str(d.get("model")))):
+        if d.get("state") != "healthy":
+            lines.append(
+                f"  {d.get('key_fingerprint', '?'):<22}{d.get('model', '?'):<34}"
+                f"{d.get('state', '?'):<14}{d.get('last_reason') or '-':<18}"
+                f"{d.get('consecutive_failures', 0):>11}"
+            )
+    states = [d.get("state") for d in keys]
+    lines += [
+        "",
+        f"{len(keys)} key/model pairs: {states.count('healthy')} healthy, "
+        f"{states.count('cooling_down')} cooling down, {states.count('invalid')} invalid",
+    ]
+    return "\n".join(lines)
+
+
+def run(window: str) -> int:
+    from google.cloud import firestore
+
+    s = get_settings()
+    db = firestore.Client(project=s.project_id)
+    try:
+        providers = [
+            d.to_dict() or {} for d in db.collection(s.provider_health_collection).stream()
+        ]
+        models = [d.to_dict() or {} for d in db.collection_group("models").stream()]
+    except Exception as exc:
+        print(f"keywatch health: cannot read Firestore: {exc}", file=sys.stderr)
+        return 2
+    model_docs = [m for m in models if "status" in m]
+    key_docs = [m for m in models if "state" in m]
+    print(render(providers, model_docs, key_docs, window))
+    return 0
