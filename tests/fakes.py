@@ -153,8 +153,14 @@ class FakeHealthStore:
     buckets: list[Bucket] = field(default_factory=list)
     written: dict[str, dict[str, object]] = field(default_factory=dict)
 
-    def buckets_since(self, since: datetime) -> Iterable[Bucket]:
-        return [b for b in self.buckets if b.minute >= since]
+    def buckets_since(self, since: datetime, shard: int | None = None) -> Iterable[Bucket]:
+        from keywatch.core.health import shard_of
+
+        return [
+            b
+            for b in self.buckets
+            if b.minute >= since and (shard is None or shard_of(b.key_fingerprint) == shard)
+        ]
 
     def write_health(self, docs: dict[str, dict[str, object]]) -> int:
         self.written.update(docs)

@@ -190,3 +190,52 @@ def test_a_failed_health_run_raises_and_the_next_catches_up() -> None:
     healthy = FakeHealthStore([b])
     assert run_health(now + timedelta(minutes=5), HealthDeps(healthy)) > 0
     assert healthy.written["provider_health/groq"]["1h"]["requests"] == 11  # type: ignore[index]
+
+
+def test_health_run_holds_one_shard_at_a_time() -> None:
+    """The run asks for buckets shard by shard, each complete for its keys, and writes the
+    same documents as one pass over everything would."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from keywatch.core.health import (
+        SHARDS,
+        Bucket,
+        KeyThresholds,
+        Thresholds,
+        health_documents,
+        key_documents,
+        shard_of,
+    )
+    from keywatch.service.health import HealthDeps, run_health
+    from tests.fakes import FakeHealthStore
+
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    buckets = [
+        Bucket(
+            now - timedelta(minutes=i % 30),
+            f"p{i % 3}",
+            f"m{i % 7}",
+            f"kf_{i % 50:016x}",
+            "byok",
+            successes=i % 5,
+            failures=Counter({"timeout": i % 2}),
+        )
+        for i in range(500)
+    ]
+    store = FakeHealthStore(buckets)
+    calls: list[int | None] = []
+    inner = store.buckets_since
+
+    def spy(since: datetime, shard: int | None = None) -> list[Bucket]:
+        calls.append(shard)
+        got = list(inner(since, shard))
+        assert {shard_of(b.key_fingerprint) for b in got} <= {shard}
+        return got
+
+    store.buckets_since = spy  # type: ignore[method-assign]
+    run_health(now, HealthDeps(store))
+    assert calls == list(range(SHARDS))
+    whole = health_documents(buckets, now, Thresholds())
+    whole.update(key_documents(buckets, now, KeyThresholds()))
+    assert store.written == whole

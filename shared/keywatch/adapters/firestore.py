@@ -22,7 +22,7 @@ from google.api_core import retry as gretry
 from google.cloud import firestore
 
 from keywatch.core.classify import Classification, counts_against_provider
-from keywatch.core.health import Bucket, bucket_id, minute_of
+from keywatch.core.health import Bucket, bucket_id, minute_of, shard_of
 from keywatch.events import FailureEvent, SuccessTally
 from keywatch.ports import DeviceToken, HealthStoreError, TokenStoreError
 
@@ -144,6 +144,7 @@ class FirestoreHealthRecorder:
                 "model": model,
                 "key_fingerprint": fingerprint,
                 "source": source,
+                "shard": shard_of(fingerprint),
                 "expire_at": expire_at,
                 **counts,
             },
@@ -166,10 +167,13 @@ class FirestoreHealthStore:
         self._buckets = buckets_collection
         self._timeout = timeout_s
 
-    def buckets_since(self, since: datetime) -> Iterable[Bucket]:
+    def buckets_since(self, since: datetime, shard: int | None = None) -> Iterable[Bucket]:
+        """Buckets from `since` on; of one shard (the composite index shard, minute) if given."""
         query = self._db.collection(self._buckets).where(
             filter=firestore.FieldFilter("minute", ">=", since)
         )
+        if shard is not None:
+            query = query.where(filter=firestore.FieldFilter("shard", "==", shard))
         try:
             # Materialised so that a failure surfaces here, inside the wrapped call.
             return list(

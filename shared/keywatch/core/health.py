@@ -92,20 +92,42 @@ def status_of(r: Rollup, t: Thresholds) -> Status:
     return Status.HEALTHY
 
 
+# Buckets are partitioned by key fingerprint into SHARDS, so a health run can hold one shard at
+# a time: its memory is bounded by a shard, not by every bucket of the last 24 hours. All the
+# buckets of a key share a shard, so per-key facts (invalid on every model) stay complete.
+SHARDS = 64
+
+
+def shard_of(fingerprint: str) -> int:
+    digest = hashlib.sha256(fingerprint.encode()).digest()
+    return int.from_bytes(digest[:4], "big") % SHARDS
+
+
+class ProviderRollups:
+    """Per provider and per (provider, model) windows, accumulated bucket by bucket."""
+
+    def __init__(self, now: datetime) -> None:
+        self.end = minute_of(now)
+        self.by_provider: dict[str, dict[str, Rollup]] = {}
+        self.by_model: dict[tuple[str, str], dict[str, Rollup]] = {}
+
+    def add(self, buckets: Iterable[Bucket]) -> None:
+        for b in buckets:
+            age = self.end - b.minute
+            for name, span in WINDOWS.items():
+                if timedelta(0) <= age < span:
+                    self.by_provider.setdefault(b.provider, {}).setdefault(name, Rollup()).add(b)
+                    model = self.by_model.setdefault((b.provider, b.model), {})
+                    model.setdefault(name, Rollup()).add(b)
+
+
 def rollup(
     buckets: Iterable[Bucket], now: datetime
 ) -> tuple[dict[str, dict[str, Rollup]], dict[tuple[str, str], dict[str, Rollup]]]:
     """Per provider and per (provider, model): one Rollup per window ending at `now`."""
-    by_provider: dict[str, dict[str, Rollup]] = {}
-    by_model: dict[tuple[str, str], dict[str, Rollup]] = {}
-    end = minute_of(now)
-    for b in buckets:
-        age = end - b.minute
-        for name, span in WINDOWS.items():
-            if timedelta(0) <= age < span:
-                by_provider.setdefault(b.provider, {}).setdefault(name, Rollup()).add(b)
-                by_model.setdefault((b.provider, b.model), {}).setdefault(name, Rollup()).add(b)
-    return by_provider, by_model
+    r = ProviderRollups(now)
+    r.add(buckets)
+    return r.by_provider, r.by_model
 
 
 def doc_id(name: str) -> str:
@@ -125,8 +147,15 @@ def health_documents(
 
     Deterministic in (buckets, now): running twice for the same moment writes the same thing.
     """
-    by_provider, by_model = rollup(buckets, now)
-    as_of = minute_of(now)
+    r = ProviderRollups(now)
+    r.add(buckets)
+    return rollup_documents(r, t, collection)
+
+
+def rollup_documents(
+    r: ProviderRollups, t: Thresholds, collection: str = "provider_health"
+) -> dict[str, dict[str, object]]:
+    by_provider, by_model, as_of = r.by_provider, r.by_model, r.end
     docs: dict[str, dict[str, object]] = {}
     for provider, windows in by_provider.items():
         docs[f"{collection}/{doc_id(provider)}"] = _doc(provider, None, windows, as_of, t)

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from keywatch.core.health import (
+    SHARDS,
     WINDOWS,
     KeyThresholds,
+    ProviderRollups,
     Thresholds,
-    health_documents,
     key_documents,
     minute_of,
+    rollup_documents,
 )
 from keywatch.ports import HealthStore
 
@@ -32,7 +34,13 @@ def run_health(now: datetime, deps: HealthDeps) -> int:
     run that failed is simply caught up by the next one.
     """
     since = minute_of(now) - max(WINDOWS.values())
-    buckets = list(deps.store.buckets_since(since))
-    docs = health_documents(buckets, now, deps.thresholds, deps.provider_collection)
-    docs.update(key_documents(buckets, now, deps.key_thresholds, deps.key_collection))
-    return deps.store.write_health(docs)
+    rollups = ProviderRollups(now)
+    written = 0
+    for shard in range(SHARDS):  # one shard of buckets in memory at a time
+        buckets = list(deps.store.buckets_since(since, shard))
+        rollups.add(buckets)
+        keys = key_documents(buckets, now, deps.key_thresholds, deps.key_collection)
+        if keys:
+            written += deps.store.write_health(keys)
+    docs = rollup_documents(rollups, deps.thresholds, deps.provider_collection)
+    return written + (deps.store.write_health(docs) if docs else 0)
