@@ -99,6 +99,9 @@ class SuccessTally(_Event):
     model: Label
     key_fingerprint: Fingerprint
     successes: int = Field(ge=0, le=10_000_000)
+    # When the window's last success happened. Without it, consumers assume window_start (the
+    # safe side: a later failure is then taken to follow the last success).
+    last_success_at: UtcDatetime | None = None
     recovered_event_ids: list[uuid.UUID] = Field(default_factory=list, max_length=10_000)
 
 

@@ -82,6 +82,7 @@ class Reporter:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._successes: dict[Group, int] = {}
+        self._last_success: dict[Group, float] = {}
         self._recovered: dict[Group, list[int]] = {}
         # (request id, provider) -> event ids, as tuples of ints: the collector untracks those,
         # where 10,000 lists would be promoted and make full collections (tens of ms, in
@@ -194,8 +195,10 @@ class Reporter:
             src = _source(source, ctx, prov)
             group = (prov, str(model), _fingerprint_of(api_key, key_fingerprint), src.value)
             rid = request_id or (ctx.request_id if ctx else None)
+            now = time.time()
             with self._lock:
                 self._successes[group] = self._successes.get(group, 0) + 1
+                self._last_success[group] = now
                 if rid:
                     recovered = self._failed.pop((rid, prov), None)
                     if recovered:
@@ -448,6 +451,7 @@ class Reporter:
     def _publish_tallies(self) -> None:
         with self._lock:
             successes, self._successes = self._successes, {}
+            last_success, self._last_success = self._last_success, {}
             recovered, self._recovered = self._recovered, {}
             start, self._window_start = self._window_start, datetime.now(UTC)
         end = self._window_start
@@ -466,6 +470,9 @@ class Reporter:
                         model=model,
                         key_fingerprint=fingerprint,
                         successes=successes.get(group, 0) if i == 0 else 0,
+                        last_success_at=datetime.fromtimestamp(last_success[group], UTC)
+                        if i == 0 and group in last_success
+                        else None,
                         recovered_event_ids=chunk,
                     )
                 )

@@ -110,6 +110,10 @@ def test_failure_reaches_classify_notify_and_health(stack: Stack) -> None:
     got = eventually(health_written, what="health document")
     assert got["5m"]["failures_by_reason"] == {"invalid_key": 1}
     assert got["5m"]["uptime"] == 1.0  # a user's broken key is not the provider's fault
+    key = db.document(
+        f"{stack.settings.key_health_collection}/{e.key_fingerprint}/models/gpt-4o"
+    ).get()
+    assert key.exists and key.get("state") == "invalid" and key.get("last_reason") == "invalid_key"
 
 
 def test_poison_is_logged_once_and_acknowledged(stack: Stack) -> None:

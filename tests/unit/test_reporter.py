@@ -170,3 +170,14 @@ def test_breaker_holds_reports_while_pubsub_is_down_then_drains() -> None:
         r.flush(1)
     assert not r.pubsub_down and r.stats()["published"] == 20 and r.stats()["queued"] == 0
     r.close()
+
+
+def test_tallies_carry_the_time_of_the_last_success() -> None:
+    """Key health orders a key's last success against its failures: the tally says when."""
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    r.success("openai", "gpt-4o", api_key="k")
+    assert r.flush(5)
+    [tally] = client.events()
+    assert tally["window_start"] <= tally["last_success_at"] <= tally["window_end"]
+    r.close()

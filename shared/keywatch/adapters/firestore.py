@@ -85,7 +85,8 @@ class FirestoreHealthRecorder:
         marker = {"kind": "tally", "successes": tally.successes}
         counts: dict[str, Any] = {"successes": firestore.Increment(tally.successes)}
         if tally.successes:
-            counts["last_success"] = firestore.Maximum(tally.window_end.timestamp())
+            last = tally.last_success_at or tally.window_start
+            counts["last_success"] = firestore.Maximum(last.timestamp())
         key = (tally.provider, tally.model, tally.key_fingerprint, tally.source.value)
         counted = self._count(f"t_{tally.tally_id}", minute, key, marker, counts)
         missing = [eid for eid in tally.recovered_event_ids if not self._recover(str(eid))]
