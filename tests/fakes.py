@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from keywatch.core.classify import Classification
-from keywatch.core.health import Bucket
+from keywatch.core.health import Bucket, shard_of
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import Push
 from keywatch.events import Alert, FailureEvent, SuccessTally
@@ -154,8 +154,6 @@ class FakeHealthStore:
     written: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def buckets_since(self, since: datetime, shard: int | None = None) -> Iterable[Bucket]:
-        from keywatch.core.health import shard_of
-
         return [
             b
             for b in self.buckets

@@ -77,11 +77,11 @@ def _decode(adapter: TypeAdapter[T], raw: bytes) -> T:
     if len(raw) > MAX_MESSAGE_BYTES:
         raise PoisonMessageError(f"payload of {len(raw)} bytes exceeds {MAX_MESSAGE_BYTES}")
     try:
-        raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PoisonMessageError(f"payload is not UTF-8 (byte {exc.start})") from exc
     try:
-        return adapter.validate_json(raw)
+        return adapter.validate_json(text)
     except ValidationError as exc:
         raise PoisonMessageError(_why(exc)) from exc
 

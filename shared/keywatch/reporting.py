@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from keywatch.context import RequestContext, current
 from keywatch.events import MAX_MESSAGE_CHARS, FailureEvent, Source, SuccessTally
 from keywatch.fingerprint import is_fingerprint, key_fingerprint
+from keywatch.scrub import scrub
 from keywatch.settings import Settings, get_settings
 
 log = logging.getLogger("keywatch")
@@ -324,8 +325,6 @@ class Reporter:
             time.sleep(0)
 
     def _build(self, f: _Raw) -> FailureEvent | None:
-        from keywatch.scrub import scrub
-
         raw = dict(zip(_FIELDS, f, strict=True))
         clamped = False
 

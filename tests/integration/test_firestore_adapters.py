@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from keywatch.adapters.firestore import (
 )
 from keywatch.core.classify import classify
 from keywatch.core.health import bucket_id, minute_of
-from keywatch.events import Source, SuccessTally
+from keywatch.events import FailureEvent, Source, SuccessTally
 from keywatch.ports import HealthStoreError, TokenStoreError
 from tests.factories import failure
 
@@ -23,6 +24,23 @@ pytestmark = pytest.mark.integration
 
 def recorder(db: Any, unique: str) -> FirestoreHealthRecorder:
     return FirestoreHealthRecorder(db, f"raw_{unique}", f"buckets_{unique}", ttl_s=3600)
+
+
+def tally_for(
+    e: FailureEvent, successes: int, recovered: list[uuid.UUID] | None = None
+) -> SuccessTally:
+    """A tally of the failure's own group and minute."""
+    start = minute_of(e.occurred_at)
+    return SuccessTally(
+        window_start=start,
+        window_end=start + timedelta(minutes=1),
+        source=e.source,
+        provider=e.provider,
+        model=e.model,
+        key_fingerprint=e.key_fingerprint,
+        successes=successes,
+        recovered_event_ids=recovered or [],
+    )
 
 
 def test_failure_counted_once_across_redeliveries(firestore_client: Any, unique: str) -> None:
@@ -46,15 +64,7 @@ def test_tallies_and_failures_share_a_bucket(firestore_client: Any, unique: str)
     rec = recorder(firestore_client, unique)
     e = failure(source=Source.BYOK)
     start = minute_of(e.occurred_at)
-    tally = SuccessTally(
-        window_start=start,
-        window_end=start + timedelta(minutes=1),
-        source=Source.BYOK,
-        provider=e.provider,
-        model=e.model,
-        key_fingerprint=e.key_fingerprint,
-        successes=41,
-    )
+    tally = tally_for(e, 41)
     rec.record_failure(e, classify(401))
     assert rec.record_tally(tally) and not rec.record_tally(tally)
     store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
@@ -123,16 +133,7 @@ def test_recovered_failures_stop_counting_against_the_provider(
     c = classify(e.status_code, e.error_type, e.error_code, e.error_message)
     rec.record_failure(e, c)
     start = minute_of(e.occurred_at)
-    tally = SuccessTally(
-        window_start=start,
-        window_end=start + timedelta(minutes=1),
-        source=Source.PLATFORM,
-        provider="anthropic",
-        model="claude",
-        key_fingerprint=e.key_fingerprint,
-        successes=1,
-        recovered_event_ids=[e.event_id],
-    )
+    tally = tally_for(e, 1, [e.event_id])
     rec.record_tally(tally)
     rec.record_tally(tally)  # redelivered
     store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
@@ -147,16 +148,7 @@ def test_recovery_before_its_failure_is_retried_not_lost(
     rec = recorder(firestore_client, unique)
     e = failure(source=Source.PLATFORM, status_code=503, error_message="Service Unavailable")
     start = minute_of(e.occurred_at)
-    tally = SuccessTally(
-        window_start=start,
-        window_end=start + timedelta(minutes=1),
-        source=Source.PLATFORM,
-        provider=e.provider,
-        model=e.model,
-        key_fingerprint=e.key_fingerprint,
-        successes=3,
-        recovered_event_ids=[e.event_id],
-    )
+    tally = tally_for(e, 3, [e.event_id])
     with pytest.raises(HealthStoreError, match="not recorded yet"):
         rec.record_tally(tally)
     rec.record_failure(e, classify(503))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 from keywatch.context import request_context
@@ -165,8 +166,8 @@ def test_breaker_holds_reports_while_pubsub_is_down_then_drains() -> None:
     r.flush(1)
     assert r.stats()["queued"] >= 18  # held, not thrown at a dead Pub/Sub
     client.fail = False  # Pub/Sub is back
-    deadline = __import__("time").monotonic() + 10
-    while r.stats()["published"] < 20 and __import__("time").monotonic() < deadline:
+    deadline = time.monotonic() + 10
+    while r.stats()["published"] < 20 and time.monotonic() < deadline:
         r.flush(1)
     assert not r.pubsub_down and r.stats()["published"] == 20 and r.stats()["queued"] == 0
     r.close()

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from keywatch.core.health import (
+    SHARDS,
+    Bucket,
+    KeyThresholds,
+    Thresholds,
+    health_documents,
+    key_documents,
+    shard_of,
+)
+from keywatch.core.notify import dedup_key
 from keywatch.events import Source
-from keywatch.ports import DedupLockError, PushSenderError
+from keywatch.ports import DedupLockError, HealthStoreError, PushSenderError
 from keywatch.service.classify import ClassifyDeps, handle_failure
+from keywatch.service.health import HealthDeps, run_health
 from keywatch.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
     FakeDedupLock,
     FakeHealthRecorder,
+    FakeHealthStore,
     FakeLogSink,
     FakePushSender,
     FakeTokenStore,
@@ -107,7 +120,6 @@ def test_a_crashed_sender_does_not_lose_the_alert() -> None:
     (released, or expired after the holder crashed), the redelivered copy sends."""
     d = notify_deps()
     a = alert()
-    from keywatch.core.notify import dedup_key
 
     d.lock.acquire_pending(dedup_key(a), 60)  # a holder that then dies mid-send
     with pytest.raises(AlertInFlightError):
@@ -160,14 +172,6 @@ def test_concurrent_deliveries_send_once() -> None:
 
 def test_a_failed_health_run_raises_and_the_next_catches_up() -> None:
     """Firestore down: the run raises (retried); a later run writes what it would have."""
-    from collections import Counter
-    from datetime import timedelta
-
-    from keywatch.core.health import Bucket
-    from keywatch.ports import HealthStoreError
-    from keywatch.service.health import HealthDeps, run_health
-    from tests.fakes import FakeHealthStore
-
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     b = Bucket(
         now - timedelta(minutes=1),
@@ -195,21 +199,6 @@ def test_a_failed_health_run_raises_and_the_next_catches_up() -> None:
 def test_health_run_holds_one_shard_at_a_time() -> None:
     """The run asks for buckets shard by shard, each complete for its keys, and writes the
     same documents as one pass over everything would."""
-    from collections import Counter
-    from datetime import timedelta
-
-    from keywatch.core.health import (
-        SHARDS,
-        Bucket,
-        KeyThresholds,
-        Thresholds,
-        health_documents,
-        key_documents,
-        shard_of,
-    )
-    from keywatch.service.health import HealthDeps, run_health
-    from tests.fakes import FakeHealthStore
-
     now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     buckets = [
         Bucket(

@@ -9,6 +9,7 @@ the SDK's wrapper scripts), so stopping the stack leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -427,8 +428,6 @@ def _terminate(proc: subprocess.Popen[bytes], grace_s: float = 10) -> None:
 
 def read_json_lines(path: Path) -> list[dict[str, Any]]:
     """The structured entries a function wrote (other lines, such as server banners, skipped)."""
-    import json
-
     out: list[dict[str, Any]] = []
     if not path.exists():
         return out
