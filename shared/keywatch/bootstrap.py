@@ -50,7 +50,14 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
     from keywatch.adapters.redis_lock import RedisDedupLock
 
     return NotifyDeps(
-        lock=RedisDedupLock.from_url(settings.redis_url, settings.redis_timeout_s),
+        lock=RedisDedupLock.from_url(
+            settings.redis_url,
+            settings.redis_timeout_s,
+            password=(
+                settings.redis_password.get_secret_value() if settings.redis_password else None
+            ),
+            ca_pem=settings.redis_ca_pem,
+        ),
         tokens=FirestoreTokenStore(
             _firestore(settings),
             settings.tokens_collection,

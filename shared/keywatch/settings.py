@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,9 +25,15 @@ class Settings(BaseSettings):
     alerts_topic: str = "keywatch-alerts"
     health_tick_topic: str = "keywatch-health-tick"
 
-    # Memorystore (Redis).
+    # Memorystore (Redis). Production: `rediss://<host>:6378/0` (in-transit encryption on).
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_timeout_s: float = 2.0
+    # The instance's AUTH string (from Secret Manager in production); a SecretStr, so it never
+    # shows in a repr or a log line. None: no AUTH (the local stack).
+    redis_password: SecretStr | None = None
+    # The instance's server CA certificate(s), PEM text. Set, or with a `rediss://` URL: TLS,
+    # the server certificate verified against this CA (the system trust store when empty).
+    redis_ca_pem: str = ""
 
     # FCM. Empty means Google's real endpoint; the local stack points it at the stand-in.
     fcm_endpoint: str = ""

@@ -2,42 +2,148 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import redis
 
 from keywatch.ports import DedupLockError
 
+_PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
+
+
+class RedisConfigError(ValueError):
+    """The Redis settings cannot work. Raised when the client is built, never per call; the
+    message names the setting and never carries the password."""
+
+
+def _tls_options(ca_pem: str) -> dict[str, Any]:
+    """redis-py SSLConnection options: the server certificate is always verified (CERT_REQUIRED).
+
+    With a CA PEM (Memorystore's `server_ca_certs`): the chain must end at that CA, and the
+    host name is not checked. Google gives every instance its own CA ("one or more unique
+    Certificate Authorities (CA) that are used to verify the identity of the server",
+    https://cloud.google.com/memorystore/docs/redis/in-transit-encryption), so a certificate
+    that chains to it already identifies the instance. Clients reach the instance by IP (the
+    `host` attribute, port 6378), and the server certificate names that IP in its CN only
+    ("GCP Memorystore which sets the CN to an IP address",
+    https://github.com/envoyproxy/ratelimit/pull/409, which added a skip-hostname-verification
+    flag for it). An IP is matched only against iPAddress subjectAltNames (RFC 2818 3.1), never
+    a CN, so the check redis-py turns on by default (ssl_check_hostname=True since 6.0) would
+    refuse it. The workaround passed on for Memorystore in
+    https://github.com/StackExchange/StackExchange.Redis/issues/2299 is the same: validate the
+    chain against the instance CA, nothing more.
+
+    Without a CA PEM (`rediss://` only): the system trust store, and the host name checked, as
+    a public CA vouches for names, not for one server.
+    """
+    options: dict[str, Any] = {
+        "ssl_cert_reqs": "required",
+        "ssl_min_version": ssl.TLSVersion.TLSv1_2,  # Memorystore accepts TLS 1.2 and later only
+    }
+    if not ca_pem:
+        options["ssl_check_hostname"] = True
+        return options
+    hint = " (it holds a literal \\n: pass real line breaks)" if "\\n" in ca_pem else ""
+    if _PEM_BEGIN not in ca_pem:
+        raise RedisConfigError(
+            f"KEYWATCH_REDIS_CA_PEM (redis_ca_pem) is not PEM text: expected {_PEM_BEGIN!r}"
+            f" (the instance's server_ca_certs[*].cert){hint}"
+        )
+    try:
+        ssl.create_default_context().load_verify_locations(cadata=ca_pem)
+    except (ssl.SSLError, ValueError) as exc:
+        raise RedisConfigError(
+            f"KEYWATCH_REDIS_CA_PEM (redis_ca_pem) does not parse as CA certificates: {exc}{hint}"
+        ) from None
+    options["ssl_ca_data"] = ca_pem  # one PEM or several concatenated (during a CA rotation)
+    options["ssl_check_hostname"] = False
+    return options
+
+
+def redis_client(
+    url: str, timeout_s: float = 2.0, password: str | None = None, ca_pem: str = ""
+) -> redis.Redis:
+    """A client for `url`: `redis://` plain TCP (the local stack); TLS with `rediss://` or a
+    CA PEM, verified as `_tls_options` says; AUTH with `password` when given. Nothing connects
+    until the first command."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise RedisConfigError(
+            "KEYWATCH_REDIS_URL (redis_url) must start with redis://, rediss:// or unix://"
+        )
+    if password and parts.password:
+        raise RedisConfigError(
+            "KEYWATCH_REDIS_URL (redis_url) carries a password and KEYWATCH_REDIS_PASSWORD is"
+            " set as well: keep the password in KEYWATCH_REDIS_PASSWORD only"
+        )
+    if any(name.startswith("ssl") for name in parse_qs(parts.query)):
+        # redis-py lets query options override keyword arguments, `ssl_cert_reqs=none` too.
+        raise RedisConfigError(
+            "KEYWATCH_REDIS_URL (redis_url) carries ssl_* query options: TLS is configured by"
+            " the rediss:// scheme and KEYWATCH_REDIS_CA_PEM only"
+        )
+    ca = ca_pem.strip()
+    options: dict[str, Any] = {"socket_timeout": timeout_s, "socket_connect_timeout": timeout_s}
+    if password:
+        options["password"] = password
+    if ca or parts.scheme == "rediss":
+        if parts.scheme == "unix":
+            raise RedisConfigError(
+                "KEYWATCH_REDIS_CA_PEM (redis_ca_pem) is set but KEYWATCH_REDIS_URL is a unix"
+                " socket: TLS needs redis:// or rediss://"
+            )
+        options.update(_tls_options(ca))
+        options["connection_class"] = redis.SSLConnection  # for redis:// with a CA PEM too
+    return redis.Redis.from_url(url, **options)
+
 
 class RedisDedupLock:
     """`key` is the 24-hour "told" marker; `key:pending` guards a send in progress."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, *, secret: str | None = None) -> None:
         self._r = client
+        self._secret = secret  # scrubbed from every error message, should redis ever echo it
 
     @classmethod
-    def from_url(cls, url: str, timeout_s: float = 2.0) -> RedisDedupLock:
-        return cls(
-            redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
-        )
+    def from_url(
+        cls,
+        url: str,
+        timeout_s: float = 2.0,
+        password: str | None = None,
+        ca_pem: str = "",
+    ) -> RedisDedupLock:
+        """Built from settings; a misconfiguration raises RedisConfigError here, at build time."""
+        return cls(redis_client(url, timeout_s, password, ca_pem), secret=password)
+
+    def __repr__(self) -> str:
+        # redis-py's pool repr redacts the password.
+        return f"RedisDedupLock({self._r.connection_pool!r})"
+
+    def _error(self, exc: redis.RedisError) -> DedupLockError:
+        message = f"redis: {exc}"
+        if self._secret:
+            message = message.replace(self._secret, "***")
+        return DedupLockError(message)
 
     def is_done(self, key: str) -> bool:
         try:
             return bool(self._r.exists(key))
         except redis.RedisError as exc:
-            raise DedupLockError(f"redis: {exc}") from exc
+            raise self._error(exc) from exc
 
     def acquire_pending(self, key: str, ttl_s: int) -> bool:
         try:
             return bool(self._r.set(f"{key}:pending", 1, nx=True, ex=ttl_s))
         except redis.RedisError as exc:
-            raise DedupLockError(f"redis: {exc}") from exc
+            raise self._error(exc) from exc
 
     def release_pending(self, key: str) -> None:
         try:
             self._r.delete(f"{key}:pending")
         except redis.RedisError as exc:
-            raise DedupLockError(f"redis: {exc}") from exc
+            raise self._error(exc) from exc
 
     def commit(self, key: str, ttl_s: int) -> bool:
         """Take the dedup key (SET NX) and drop the pending marker, in one round trip."""
@@ -48,13 +154,13 @@ class RedisDedupLock:
             taken, _ = pipe.execute()
             return bool(taken)
         except redis.RedisError as exc:
-            raise DedupLockError(f"redis: {exc}") from exc
+            raise self._error(exc) from exc
 
     def user_count(self, key: str) -> int:
         try:
             value: Any = self._r.get(key)
         except redis.RedisError as exc:
-            raise DedupLockError(f"redis: {exc}") from exc
+            raise self._error(exc) from exc
         return int(value) if value is not None else 0
 
     def incr_user(self, key: str, ttl_s: int) -> int:
@@ -65,4 +171,4 @@ class RedisDedupLock:
             count, _ = pipe.execute()
             return int(count)
         except redis.RedisError as exc:
-            raise DedupLockError(f"redis: {exc}") from exc
+            raise self._error(exc) from exc
