@@ -1,0 +1,97 @@
+# The Pub/Sub topology and the names the code uses, written out for Terraform.
+# The source of truth is the code: shared/keywatch/topology.py and shared/keywatch/settings.py.
+# tests/infra/test_names.py fails when anything here drifts from it.
+
+locals {
+  routes = {
+    classify = {
+      topic                    = "keywatch-events"
+      subscription             = "keywatch-events-classify"
+      dead_letter_topic        = "keywatch-events-dead"
+      dead_letter_subscription = "keywatch-events-dead-hold"
+      filter                   = ""
+      max_delivery_attempts    = 5
+      ack_deadline_s           = 60
+      min_backoff_s            = 10
+      max_backoff_s            = 600
+    }
+    notify = {
+      topic                    = "keywatch-alerts"
+      subscription             = "keywatch-alerts-notify"
+      dead_letter_topic        = "keywatch-alerts-dead"
+      dead_letter_subscription = "keywatch-alerts-dead-hold"
+      # Only what the user can fix reaches notify; notify re-checks (the emulator ignores filters).
+      filter                = "attributes.source = \"byok\" AND (attributes.reason = \"invalid_key\" OR attributes.reason = \"permission_denied\" OR attributes.reason = \"quota_exhausted\")"
+      max_delivery_attempts = 5
+      ack_deadline_s        = 60
+      min_backoff_s         = 10
+      max_backoff_s         = 600
+    }
+    health = {
+      topic                    = "keywatch-health-tick"
+      subscription             = "keywatch-health-tick-health"
+      dead_letter_topic        = "keywatch-health-tick-dead"
+      dead_letter_subscription = "keywatch-health-tick-dead-hold"
+      filter                   = ""
+      max_delivery_attempts    = 5
+      ack_deadline_s           = 600
+      min_backoff_s            = 10
+      max_backoff_s            = 600
+    }
+  }
+
+  # Firestore collections (settings.py).
+  collections = {
+    raw_events      = "kw_events"
+    buckets         = "kw_buckets"
+    provider_health = "provider_health"
+    key_health      = "key_health"
+    tokens          = "users"
+    tokens_sub      = "fcm_tokens"
+  }
+
+  # Fields of classify's log entries the metrics read (shared/keywatch/core/logentry.py).
+  failure_event = "llm_failure"
+  metric_labels = ["source", "reason", "provider"]
+
+  # Each function: its entry point in functions/main.py is its key.
+  functions = {
+    classify = {
+      description = "Classifies each LLM failure, logs it, counts it for health, alerts notify."
+      memory      = "512Mi"
+      cpu         = "1"
+      timeout_s   = 60
+      env = {
+        KEYWATCH_EVENTS_TOPIC          = local.routes.classify.topic
+        KEYWATCH_ALERTS_TOPIC          = local.routes.notify.topic
+        KEYWATCH_RAW_EVENTS_COLLECTION = local.collections.raw_events
+        KEYWATCH_BUCKETS_COLLECTION    = local.collections.buckets
+      }
+    }
+    notify = {
+      description = "Pushes a user-actionable BYOK failure to the user's devices, once."
+      memory      = "512Mi"
+      cpu         = "1"
+      timeout_s   = 60
+      env = {
+        KEYWATCH_ALERTS_TOPIC         = local.routes.notify.topic
+        KEYWATCH_TOKENS_COLLECTION    = local.collections.tokens
+        KEYWATCH_TOKENS_SUBCOLLECTION = local.collections.tokens_sub
+        KEYWATCH_REDIS_URL            = "rediss://${google_redis_instance.dedup.host}:${google_redis_instance.dedup.port}/0"
+        KEYWATCH_REDIS_CA_PEM         = google_redis_instance.dedup.server_ca_certs[0].cert
+      }
+    }
+    health = {
+      description = "Computes provider, model and key health into Firestore, every minute."
+      memory      = "1Gi"
+      cpu         = "1"
+      timeout_s   = 540
+      env = {
+        KEYWATCH_HEALTH_TICK_TOPIC          = local.routes.health.topic
+        KEYWATCH_BUCKETS_COLLECTION         = local.collections.buckets
+        KEYWATCH_PROVIDER_HEALTH_COLLECTION = local.collections.provider_health
+        KEYWATCH_KEY_HEALTH_COLLECTION      = local.collections.key_health
+      }
+    }
+  }
+}
