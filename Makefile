@@ -3,9 +3,14 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# checkov has its own virtualenv: it pins its own HCL parser (bc-python-hcl2), which installs
+# the same `hcl2` module as python-hcl2.
+CHECKOV_VENV ?= .venv-checkov
+WHEELHOUSE ?= .cache/wheelhouse
 export NO_GCE_CHECK := true
 
-.PHONY: setup demo up test test-fast lint typecheck schemas bench clean
+.PHONY: setup demo up test test-fast test-infra lint typecheck schemas bench bundle wheelhouse \
+	checkov tf-fmt clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +30,29 @@ demo: setup
 up: setup
 	$(PY) -m keywatch dev up
 
-## test: every tier (unit, functional, integration, e2e)
-test: setup
+$(CHECKOV_VENV)/.installed: constraints-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install -q --disable-pip-version-check -r constraints-checkov.txt
+	touch $@
+
+## checkov: the IaC scanner the infra tests run, in its own virtualenv
+checkov: $(CHECKOV_VENV)/.installed
+
+## bundle: the upload Cloud Functions builds from (dist/keywatch-functions.zip)
+bundle: setup
+	$(PY) scripts/bundle.py --out dist
+
+## wheelhouse: the bundle's pinned wheels, so the bundle test installs them offline
+wheelhouse: setup
+	$(PY) scripts/bundle.py --out dist --wheelhouse $(WHEELHOUSE)
+
+## test: every tier (unit, functional, integration, e2e, infra)
+test: setup checkov wheelhouse
 	@scripts/pytest.sh tests
+
+## test-infra: the offline checks of infra/, cloudbuild.yaml and the bundle
+test-infra: setup checkov wheelhouse
+	@scripts/pytest.sh tests/infra
 
 ## test-fast: unit and functional only (no servers)
 test-fast: setup
@@ -40,6 +65,10 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+## tf-fmt: format infra/ (needs a terraform binary; the tests do not)
+tf-fmt:
+	terraform fmt -recursive infra
+
 schemas: setup
 	$(PY) -m keywatch.schemas
 
@@ -47,4 +76,4 @@ bench: setup
 	$(PY) bench/bench_report.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache dist .cache

@@ -28,7 +28,7 @@ def unquote(value: Any) -> Any:
             return value
         return decoded
     if isinstance(value, dict):
-        return {unquote(k): unquote(v) for k, v in value.items() if k != "__is_block__"}
+        return {unquote(k): unquote(v) for k, v in value.items() if not str(k).startswith("__")}
     if isinstance(value, list):
         return [unquote(v) for v in value]
     return value
