@@ -34,6 +34,9 @@ resource "google_storage_bucket_object" "bundle" {
   source = var.bundle_path
 }
 
+# No event_trigger: the push subscriptions in pubsub.tf deliver to these (Cloud Functions sees
+# HTTP functions; the functions_framework.cloud_event decorator in main.py makes them
+# CloudEvent functions, which tests/infra/test_bundle.py checks).
 resource "google_cloudfunctions2_function" "fn" {
   for_each = local.functions
 

@@ -266,9 +266,9 @@ SNIPPET = textwrap.dedent(
             except Exception as exc:
                 result["unimportable"][mod.name] = repr(exc)
     for name in ("classify", "notify", "health"):
-        app = functions_framework.create_app(
-            target=name, source="main.py", signature_type="cloudevent"
-        )
+        # Deployed without an Eventarc trigger (infra/pubsub.tf pushes to them), the functions
+        # are HTTP functions to Cloud Functions; the decorator makes them CloudEvent ones.
+        app = functions_framework.create_app(target=name, source="main.py", signature_type="http")
         if name != "health":  # health reads no message data: it would go to Firestore
             response = app.test_client().post("/", json=poison)
             result["status"][name] = [response.status_code, response.get_data(as_text=True)]
