@@ -64,18 +64,19 @@ resource "google_service_account_iam_member" "push_token_creator" {
   member             = local.pubsub_agent
 }
 
+# What a custom build account needs, per "Custom Service Account for Cloud Build"
+# (cloud.google.com/functions/docs/securing/build-custom-sa): build logs, the image in Artifact
+# Registry, and the source, which Cloud Functions copies into its own gcf-v2-sources bucket.
 resource "google_project_iam_member" "build" {
-  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])
+  for_each = toset([
+    "roles/logging.logWriter",
+    "roles/artifactregistry.writer",
+    "roles/storage.objectAdmin",
+  ])
 
   project = var.project_id
   role    = each.value
   member  = google_service_account.build.member
-}
-
-resource "google_storage_bucket_iam_member" "build_reads_source" {
-  bucket = google_storage_bucket.source.name
-  role   = "roles/storage.objectViewer"
-  member = google_service_account.build.member
 }
 
 # Routers read provider and key health.
