@@ -203,32 +203,24 @@ Progress = Callable[[str, DeadLetter, str], None]  # (outcome, letter, detail)
 
 def check_subscription(subscriber: Any, path: str, timeout_s: float | None = None) -> None:
     """Fail with one clear line if the subscription is missing or Pub/Sub is unreachable."""
-    from google.api_core import exceptions as gexc
-
-    timeout_s = timeout_s or CHECK_TIMEOUT_S
-    try:
-        subscriber.get_subscription(
-            request={"subscription": path}, timeout=timeout_s, retry=_short_retry(timeout_s)
-        )
-    except gexc.NotFound as exc:
-        raise DlqError(f"subscription {path} not found") from exc
-    except gexc.GoogleAPIError as exc:
-        raise DlqError(f"cannot read subscription {path}: {_why(exc)}") from exc
+    _check_exists("subscription", subscriber.get_subscription, path, timeout_s)
 
 
 def check_topic(publisher: Any, path: str, timeout_s: float | None = None) -> None:
     """Fail with one clear line if the topic is missing or Pub/Sub is unreachable."""
+    _check_exists("topic", publisher.get_topic, path, timeout_s)
+
+
+def _check_exists(kind: str, get: Callable[..., Any], path: str, timeout_s: float | None) -> None:
     from google.api_core import exceptions as gexc
 
     timeout_s = timeout_s or CHECK_TIMEOUT_S
     try:
-        publisher.get_topic(
-            request={"topic": path}, timeout=timeout_s, retry=_short_retry(timeout_s)
-        )
+        get(request={kind: path}, timeout=timeout_s, retry=_short_retry(timeout_s))
     except gexc.NotFound as exc:
-        raise DlqError(f"topic {path} not found") from exc
+        raise DlqError(f"{kind} {path} not found") from exc
     except gexc.GoogleAPIError as exc:
-        raise DlqError(f"cannot read topic {path}: {_why(exc)}") from exc
+        raise DlqError(f"cannot read {kind} {path}: {_why(exc)}") from exc
 
 
 def peek(
