@@ -78,7 +78,8 @@ locals {
         KEYWATCH_TOKENS_COLLECTION    = local.collections.tokens
         KEYWATCH_TOKENS_SUBCOLLECTION = local.collections.tokens_sub
         KEYWATCH_REDIS_URL            = "rediss://${google_redis_instance.dedup.host}:${google_redis_instance.dedup.port}/0"
-        KEYWATCH_REDIS_CA_PEM         = google_redis_instance.dedup.server_ca_certs[0].cert
+        # Every CA the instance lists: during a CA rotation, both are valid.
+        KEYWATCH_REDIS_CA_PEM = join("\n", google_redis_instance.dedup.server_ca_certs[*].cert)
       }
     }
     health = {
