@@ -12,6 +12,7 @@ import hcl2
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
+HCL2_OPTIONS = hcl2.SerializationOptions(with_comments=False)
 _LOCAL_REF = re.compile(r"^\$\{local\.([A-Za-z0-9_.]+)\}$")
 
 
@@ -20,7 +21,8 @@ def tf_files() -> list[Path]:
 
 
 def unquote(value: Any) -> Any:
-    """hcl2 keeps a string literal's quotes and escapes: '"a \\"b\\""' is the string 'a "b"'."""
+    """hcl2 keeps a string literal's quotes and escapes: '"a \\"b\\""' is the string 'a "b"'.
+    Its bookkeeping keys (`__is_block__`, ...) are dropped."""
     if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
         try:
             decoded: str = json.loads(value)
@@ -64,7 +66,7 @@ def load() -> Config:
     for path in tf_files():
         text = path.read_text()
         texts.append(text)
-        doc = unquote(hcl2.loads(text))
+        doc = unquote(hcl2.loads(text, serialization_options=HCL2_OPTIONS))
         for block in doc.get("resource", []):
             for rtype, named in block.items():
                 for name, body in named.items():

@@ -22,10 +22,10 @@ from typing import Any
 import hcl2
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-INFRA = ROOT / "infra"
+from tests.infra.terraform import HCL2_OPTIONS, INFRA, tf_files
+
 SCHEMA_PATH = Path(__file__).with_name("google_provider_schema.json")
-TF_FILES = sorted(INFRA.glob("*.tf"))
+TF_FILES = tf_files()
 
 REGENERATE = (
     "regenerate tests/infra/google_provider_schema.json with scripts/provider_schema.py "
@@ -41,7 +41,6 @@ DYNAMIC_ARGS = frozenset({"for_each", "iterator", "labels"})
 HCL2_KEYS = frozenset(
     {"__is_block__", "__comments__", "__inline_comments__", "__start_line__", "__end_line__"}
 )
-HCL2_OPTIONS = hcl2.SerializationOptions(with_comments=False)
 
 
 @cache

@@ -390,7 +390,7 @@ class Stack:
                             "push_config": PushConfig(
                                 push_endpoint=self.function_url(route.function)
                             ),
-                            "ack_deadline_seconds": 60,
+                            "ack_deadline_seconds": route.ack_deadline_s,
                             "filter": route.filter,
                             "retry_policy": RetryPolicy(
                                 minimum_backoff=duration(self.retry_min_backoff_s),
