@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import copy
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from keywatch.core.classify import Classification
-from keywatch.core.health import Bucket, shard_of
+from keywatch.core.classify import Classification, counts_against_provider
+from keywatch.core.counting import Group, RecordResult, TallyCount, countable_minute
+from keywatch.core.health import Counts, Kind, Series, series_id
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import Push
-from keywatch.events import Alert, FailureEvent, SuccessTally
-from keywatch.ports import DedupLockError, DeviceToken, SendResult
+from keywatch.events import Alert, FailureEvent
+from keywatch.ports import (
+    Commit,
+    CountingStoreError,
+    DedupLockError,
+    DeviceToken,
+    HealthStoreError,
+    SendResult,
+)
 
 
 @dataclass
@@ -35,25 +43,218 @@ class FakeAlertPublisher:
         self.alerts.append(alert)
 
 
-@dataclass
-class FakeHealthRecorder:
-    seen: set[str] = field(default_factory=set)
-    failures: list[tuple[FailureEvent, Classification]] = field(default_factory=list)
-    tallies: list[SuccessTally] = field(default_factory=list)
+class FakeCountingStore:
+    """The counting store's semantics (RedisCountingStore) in dicts: counts each event once,
+    recoveries in either order, the health run's lock, work sets, schedule and digests."""
+
+    def __init__(self, now: Callable[[], float] | None = None) -> None:
+        import time
+
+        self.clock = now or time.time
+        self.markers: set[str] = set()
+        self.failures: dict[str, tuple[str, int] | None] = {}  # event id -> recovery target
+        self.recoveries: dict[str, str] = {}  # event id -> "p" (ahead) or "1"
+        self.keys: dict[str, dict[str, Series]] = {}  # fp -> model -> series
+        self.key_digests: dict[str, dict[str, str]] = {}
+        self.models: dict[str, Series] = {}  # model sid -> series
+        self.by_provider: dict[str, set[str]] = {}
+        self.provider_digests: dict[str, str] = {}
+        self.dirty_keys: set[str] = set()
+        self.dirty_providers: set[str] = set()
+        self.work_keys: set[str] = set()
+        self.work_providers: set[str] = set()
+        self.sched_keys: dict[str, int] = {}
+        self.sched_providers: dict[str, int] = {}
+        self.locked = False
+        self.as_of: int | None = None
+        self.since: int | None = None
+        self.down = False
+
+    def _check(self) -> None:
+        if self.down:
+            raise CountingStoreError("redis: connection refused")
+
+    def _series(self, g: Group) -> tuple[Series, Series]:
+        ks = self.keys.setdefault(g.key_fingerprint, {}).get(g.model)
+        if ks is None:
+            ks = self.keys[g.key_fingerprint][g.model] = Series(
+                Kind.KEY, g.provider, g.model, g.key_fingerprint, g.source
+            )
+        msid = series_id(Kind.MODEL, g.provider, g.model)
+        ms = self.models.get(msid)
+        if ms is None:
+            ms = self.models[msid] = Series(Kind.MODEL, g.provider, g.model)
+            self.by_provider.setdefault(g.provider, set()).add(msid)
+        self.dirty_keys.add(g.key_fingerprint)
+        self.dirty_providers.add(g.provider)
+        return ks, ms
+
+    @staticmethod
+    def _bucket(s: Series, minute: int, hour: bool) -> Counts:
+        buckets, index = (s.hours, minute // 60) if hour else (s.minutes, minute)
+        return buckets.setdefault(index, Counts())
 
     def record_failure(self, event: FailureEvent, c: Classification) -> bool:
-        if f"f{event.event_id}" in self.seen:
+        self._check()
+        now = self.clock()
+        minute = countable_minute(event.occurred_at, now)
+        marker = f"f{event.event_id}"
+        if minute is None or marker in self.markers:
             return False
-        self.seen.add(f"f{event.event_id}")
-        self.failures.append((event, c))
+        self.markers.add(marker)
+        g = Group(event.provider, event.model, event.key_fingerprint, event.source.value)
+        ks, ms = self._series(g)
+        against = counts_against_provider(c.reason, event.source)
+        reason = c.reason.value
+        for s in (ks, ms):
+            for hour in (False, True):
+                b = self._bucket(s, minute, hour)
+                b.failures[reason] = b.failures.get(reason, 0) + 1
+                if s is ms and against:
+                    b.provider_failures += 1
+        at = min(event.occurred_at.timestamp(), minute * 60 + 59.999)
+        ks.last_failure[reason] = max(ks.last_failure.get(reason, 0.0), at)
+        eid = str(event.event_id)
+        self.failures[eid] = (ms.sid, minute) if against else None
+        if self.recoveries.get(eid) == "p":
+            self.recoveries[eid] = "1"
+            self._recover(eid)
         return True
 
-    def record_tally(self, tally: SuccessTally) -> bool:
-        if f"t{tally.tally_id}" in self.seen:
-            return False
-        self.seen.add(f"t{tally.tally_id}")
-        self.tallies.append(tally)
-        return True
+    def _recover(self, eid: str) -> None:
+        target = self.failures.get(eid)
+        if target is None:
+            return
+        msid, minute = target
+        ms = self.models[msid]
+        for hour in (False, True):
+            self._bucket(ms, minute, hour).recovered += 1
+        self.dirty_providers.add(ms.provider)
+
+    def record_tallies(self, batch_id: str, groups: Sequence[TallyCount]) -> RecordResult:
+        self._check()
+        marker = f"t{batch_id}"
+        if marker in self.markers:
+            return RecordResult(False)
+        self.markers.add(marker)
+        now = self.clock()
+        applied = ahead = 0
+        for t in groups:
+            ks, ms = self._series(t.group)
+            minutes = [(m, n) for m, n in t.successes if n > 0 and countable_minute(m * 60, now)]
+            for m, n in minutes:
+                for s in (ks, ms):
+                    for hour in (False, True):
+                        self._bucket(s, m, hour).successes += n
+            if minutes:
+                last = t.last_success or max(m for m, _ in minutes) * 60.0
+                ks.last_success = max(ks.last_success or 0.0, last)
+            for eid in t.recovered:
+                if eid in self.recoveries:
+                    continue
+                if eid in self.failures:
+                    self.recoveries[eid] = "1"
+                    self._recover(eid)
+                    applied += 1
+                else:
+                    self.recoveries[eid] = "p"
+                    ahead += 1
+        return RecordResult(True, applied, ahead)
+
+    # -- the health run's side
+    def begin_run(self, end: int, lock_ttl_s: int) -> tuple[Any, str] | str:
+        self._check()
+        if self.locked:
+            return "busy"
+        if self.as_of is not None and self.as_of > end:
+            return "stale"
+        self.locked = True
+        self.as_of = end
+        self.since = self.since or end
+        return object(), str(self.since)
+
+    def end_run(self, lock: Any) -> None:
+        self.locked = False
+
+    def take_due(self, end: int) -> tuple[list[str], list[str]]:
+        self._check()
+        self.work_keys |= self.dirty_keys
+        self.work_providers |= self.dirty_providers
+        self.dirty_keys, self.dirty_providers = set(), set()
+        keys = self.work_keys | {k for k, at in self.sched_keys.items() if at <= end}
+        provs = self.work_providers | {p for p, at in self.sched_providers.items() if at <= end}
+        return sorted(keys), sorted(provs)
+
+    def read_keys(self, fps: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
+        self._check()
+        out = {}
+        for fp in fps:
+            digests = self.key_digests.get(fp, {})
+            series = [copy.deepcopy(s) for s in self.keys.get(fp, {}).values()]
+            for s in series:
+                s.digest = digests.get(f"{s.sid}|_d", "")
+            out[fp] = (digests.get("_d", ""), series)
+        return out
+
+    def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
+        self._check()
+        return {
+            p: (
+                self.provider_digests.get(p, ""),
+                [copy.deepcopy(self.models[sid]) for sid in sorted(self.by_provider.get(p, ()))],
+            )
+            for p in providers
+        }
+
+    def commit(self, c: Commit) -> None:
+        self._check()
+        for fp, fields in c.key_digests.items():
+            self.key_digests.setdefault(fp, {}).update(fields)
+        for sid, d in c.series_digests.items():
+            self.models[sid].digest = d
+        self.provider_digests.update(c.provider_digests)
+        for fp, names in c.key_trims.items():
+            for s in self.keys.get(fp, {}).values():
+                _trim(s, names, f"{s.sid}|")
+        for sid, names in c.series_trims.items():
+            _trim(self.models[sid], names, "")
+        for sched, due in ((self.sched_keys, c.due_keys), (self.sched_providers, c.due_rollups)):
+            for member, at in due.items():
+                if at is None:
+                    sched.pop(member, None)
+                else:
+                    sched[member] = at
+        self.work_keys -= set(c.done_keys)
+        self.work_providers -= set(c.done_rollups)
+
+
+def _trim(s: Series, names: list[str], prefix: str) -> None:
+    for name in names:
+        if not name.startswith(prefix):
+            continue
+        head = name[len(prefix) :].partition(":")[0]
+        if head.startswith("h"):
+            s.hours.pop(int(head[1:]), None)
+        else:
+            s.minutes.pop(int(head), None)
+
+
+@dataclass
+class FakeHealthDocs:
+    docs: dict[str, dict[str, object]] = field(default_factory=dict)
+    writes: int = 0
+    deletes: int = 0
+    down: bool = False
+
+    def write(self, docs: dict[str, dict[str, Any]], deletes: Sequence[str] = ()) -> int:
+        if self.down:
+            raise HealthStoreError("firestore: unavailable")
+        self.docs.update(docs)
+        for path in deletes:
+            self.docs.pop(path, None)
+        self.writes += len(docs)
+        self.deletes += len(deletes)
+        return len(docs) + len(deletes)
 
 
 @dataclass
@@ -148,23 +349,6 @@ class FakePushSender:
         return out
 
 
-@dataclass
-class FakeHealthStore:
-    buckets: list[Bucket] = field(default_factory=list)
-    written: dict[str, dict[str, object]] = field(default_factory=dict)
-
-    def buckets_since(self, since: datetime, shard: int | None = None) -> Iterable[Bucket]:
-        return [
-            b
-            for b in self.buckets
-            if b.minute >= since and (shard is None or shard_of(b.key_fingerprint) == shard)
-        ]
-
-    def write_health(self, docs: dict[str, dict[str, object]]) -> int:
-        self.written.update(docs)
-        return len(docs)
-
-
 class FakePublisherClient:
     """Stands in for google-cloud-pubsub's PublisherClient: records, or hangs, or fails."""
 
@@ -195,3 +379,16 @@ class FakePublisherClient:
         import json
 
         return [json.loads(d) for d, _ in self.messages]
+
+    def tally_groups(self) -> list[dict[str, Any]]:
+        """The groups of every `tallies` message, each with `successes` (its total) and its
+        batch's window."""
+        out = []
+        for e in self.events():
+            if e["type"] != "tallies":
+                continue
+            for g in e["groups"]:
+                total = sum(g.get("successes_by_minute", {}).values())
+                window = {"window_start": e["window_start"], "window_end": e["window_end"]}
+                out.append({**g, **window, "successes": total})
+        return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 from keywatch.core.health import KeyThresholds, Thresholds
 from keywatch.service.classify import ClassifyDeps
@@ -18,12 +20,30 @@ def _firestore(settings: Settings):  # type: ignore[no-untyped-def]
     return firestore.Client(project=settings.project_id)
 
 
+def _redis(settings: Settings):  # type: ignore[no-untyped-def]
+    from keywatch.adapters.redis_lock import redis_client
+
+    return redis_client(
+        settings.redis_url,
+        settings.redis_timeout_s,
+        password=settings.redis_password.get_secret_value() if settings.redis_password else None,
+        ca_pem=settings.redis_ca_pem,
+    )
+
+
+def _counting(settings: Settings):  # type: ignore[no-untyped-def]
+    from keywatch.adapters.redis_counting import RedisCountingStore
+    from keywatch.core.counting import Layout
+
+    secret = settings.redis_password.get_secret_value() if settings.redis_password else None
+    return RedisCountingStore(_redis(settings), Layout(settings.counting_prefix), secret=secret)
+
+
 def build_classify_deps(settings: Settings) -> ClassifyDeps:
     from google.cloud.pubsub_v1 import PublisherClient
     from google.cloud.pubsub_v1.types import BatchSettings
 
     from keywatch.adapters.cloud_logging import StructuredLogSink
-    from keywatch.adapters.firestore import FirestoreHealthRecorder
     from keywatch.adapters.pubsub import PubsubAlertPublisher
 
     # classify confirms each alert before it acknowledges its event (nothing lost), so the
@@ -34,13 +54,7 @@ def build_classify_deps(settings: Settings) -> ClassifyDeps:
         alerts=PubsubAlertPublisher(
             publisher, publisher.topic_path(settings.project_id, settings.alerts_topic)
         ),
-        health=FirestoreHealthRecorder(
-            _firestore(settings),
-            settings.raw_events_collection,
-            settings.buckets_collection,
-            settings.raw_ttl_s,
-            settings.firestore_timeout_s,
-        ),
+        counter=_counting(settings),
     )
 
 
@@ -73,10 +87,12 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
 
 
 def build_health_deps(settings: Settings) -> HealthDeps:
-    from keywatch.adapters.firestore import FirestoreHealthStore
+    from keywatch.adapters.firestore import FirestoreHealthDocs
 
     return HealthDeps(
-        store=FirestoreHealthStore(_firestore(settings), settings.buckets_collection),
+        counts=_counting(settings),
+        docs=FirestoreHealthDocs(_firestore(settings)),
+        max_writes=settings.health_max_writes,
         provider_collection=settings.provider_health_collection,
         key_collection=settings.key_health_collection,
         thresholds=Thresholds(
@@ -90,16 +106,30 @@ def build_health_deps(settings: Settings) -> HealthDeps:
     )
 
 
-@lru_cache(maxsize=1)
+T = TypeVar("T")
+_built: dict[str, object] = {}
+_build_lock = threading.Lock()
+
+
+def _once(name: str, build: Callable[[Settings], T]) -> T:
+    """Built once per instance, on first use. classify serves several requests at once, so two
+    first requests must not build two sets of clients."""
+    got = _built.get(name)
+    if got is None:
+        with _build_lock:
+            got = _built.get(name)
+            if got is None:
+                got = _built[name] = build(get_settings())
+    return got  # type: ignore[return-value]
+
+
 def classify_deps() -> ClassifyDeps:
-    return build_classify_deps(get_settings())
+    return _once("classify", build_classify_deps)
 
 
-@lru_cache(maxsize=1)
 def notify_deps() -> NotifyDeps:
-    return build_notify_deps(get_settings())
+    return _once("notify", build_notify_deps)
 
 
-@lru_cache(maxsize=1)
 def health_deps() -> HealthDeps:
-    return build_health_deps(get_settings())
+    return _once("health", build_health_deps)

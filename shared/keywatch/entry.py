@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from keywatch.events import Alert, FailureEvent, SuccessTally
+from keywatch.events import Alert, FailureEvent, SuccessTally, TallyBatch
 from keywatch.ports import KeywatchError, TransientError
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -59,13 +59,15 @@ def pubsub_message(cloud_event: Any) -> PubsubMessage:
     )
 
 
-IngestEvent = Annotated[FailureEvent | SuccessTally, Field(discriminator="type")]
-_INGEST: TypeAdapter[FailureEvent | SuccessTally] = TypeAdapter(IngestEvent)
+Ingest = FailureEvent | SuccessTally | TallyBatch
+IngestEvent = Annotated[Ingest, Field(discriminator="type")]
+_INGEST: TypeAdapter[Ingest] = TypeAdapter(IngestEvent)
 _ALERT: TypeAdapter[Alert] = TypeAdapter(Alert)
 
 
-def decode_ingest(raw: bytes) -> FailureEvent | SuccessTally:
-    """A failure event or a success tally, or PoisonMessageError saying what is wrong."""
+def decode_ingest(raw: bytes) -> Ingest:
+    """A failure event, a success tally or a batch of them, or PoisonMessageError saying what
+    is wrong."""
     return _decode(_INGEST, raw)
 
 

@@ -30,6 +30,7 @@ class Source(StrEnum):
 class EventType(StrEnum):
     FAILURE = "failure"
     TALLY = "tally"
+    TALLIES = "tallies"
     ALERT = "alert"
 
 
@@ -103,6 +104,44 @@ class SuccessTally(_Event):
     # safe side: a later failure is then taken to follow the last success).
     last_success_at: UtcDatetime | None = None
     recovered_event_ids: list[uuid.UUID] = Field(default_factory=list, max_length=10_000)
+
+
+MAX_RECOVERED_PER_GROUP = 2_000
+
+
+class TallyGroup(BaseModel):
+    """One group of a `tallies` batch: a key on a model, its successes per minute."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    source: Source
+    provider: Name
+    model: Label
+    key_fingerprint: Fingerprint
+    # Unix minute (seconds since the epoch // 60, UTC) -> successful calls in that minute.
+    successes_by_minute: dict[int, Annotated[int, Field(ge=0, le=10_000_000)]] = Field(
+        default_factory=dict, max_length=1_440
+    )
+    last_success_at: UtcDatetime | None = None
+    recovered_event_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=MAX_RECOVERED_PER_GROUP
+    )
+
+
+class TallyBatch(_Event):
+    """Every group one backend process counted since its last flush, in one message (or a few:
+    a flush is split by bytes below the 64 KiB classify accepts).
+
+    `groups` is validated one group at a time by the consumer, so one bad group is logged and
+    dropped while the others are counted. A group may appear in several parts of a flush: its
+    recovered ids split across them, its successes in the first.
+    """
+
+    type: Literal[EventType.TALLIES] = EventType.TALLIES
+    batch_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    window_start: UtcDatetime
+    window_end: UtcDatetime
+    groups: list[dict[str, object]] = Field(max_length=5_000)
 
 
 class Alert(_Event):

@@ -11,8 +11,14 @@ from typing import Any
 
 from keywatch import bootstrap
 from keywatch.entry import PubsubMessage, decode_alert, decode_ingest, run_pubsub
-from keywatch.events import FailureEvent
-from keywatch.service.classify import ClassifyDeps, handle_failure, handle_tally
+from keywatch.events import FailureEvent, SuccessTally
+from keywatch.service.classify import (
+    ClassifyDeps,
+    TallyOutcome,
+    handle_failure,
+    handle_tallies,
+    handle_tally,
+)
 from keywatch.service.health import HealthDeps, run_health
 from keywatch.service.notify import NotifyDeps, handle_alert
 
@@ -29,10 +35,46 @@ def classify(cloud_event: Any, deps: ClassifyDeps | None = None) -> None:
         d = deps or bootstrap.classify_deps()
         if isinstance(event, FailureEvent):
             handle_failure(event, d)
+        elif isinstance(event, SuccessTally):
+            _log_tally(handle_tally(event, d), str(event.tally_id), msg.message_id)
         else:
-            handle_tally(event, d)
+            _log_tally(handle_tallies(event, d), str(event.batch_id), msg.message_id)
 
     run_pubsub(cloud_event, handle, _logger(), "classify")
+
+
+def _log_tally(out: TallyOutcome, batch_id: str, message_id: str) -> None:
+    """One entry per tally message; ERROR when some of its groups were invalid (dropped)."""
+    fields = {
+        "event": "tally",
+        "batch_id": batch_id,
+        "message_id": message_id,
+        "counted": out.counted,
+        "groups": out.groups,
+        "successes": out.successes,
+        "invalid_groups": len(out.invalid),
+        "recoveries_applied": out.recoveries_applied,
+        "recoveries_ahead": out.recoveries_ahead,
+    }
+    if out.invalid:
+        _logger().error(
+            "classify: counted %d tally groups, dropped %d invalid ones: %s",
+            out.groups,
+            len(out.invalid),
+            "; ".join(f"group {i}: {why}" for i, why in out.invalid[:5]),
+            extra={
+                "json_fields": {**fields, "invalid": [f"{i}: {w}" for i, w in out.invalid[:20]]},
+                "labels": {"function": "classify"},
+            },
+        )
+        return
+    _logger().info(
+        "classify: tally of %d groups (%d successes)%s",
+        out.groups,
+        out.successes,
+        "" if out.counted else ", counted before",
+        extra={"json_fields": fields, "labels": {"function": "classify"}},
+    )
 
 
 def notify(cloud_event: Any, deps: NotifyDeps | None = None) -> None:
@@ -73,15 +115,25 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
         # The tick's publish time is the moment computed for, so a redelivered tick writes the
         # same documents as the first delivery did.
         now = _tick_time(msg.publish_time)
-        written = run_health(now, deps or bootstrap.health_deps())
+        r = run_health(now, deps or bootstrap.health_deps())
         _logger().info(
-            "health: wrote %d documents as of %s",
-            written,
+            "health %s: wrote %d documents, deleted %d, %d unchanged, as of %s",
+            r.outcome,
+            r.written,
+            r.deleted,
+            r.unchanged,
             now.isoformat(),
             extra={
                 "json_fields": {
                     "event": "health_run",
-                    "written": written,
+                    "outcome": r.outcome,
+                    "written": r.written,
+                    "deleted": r.deleted,
+                    "unchanged": r.unchanged,
+                    "keys": r.keys,
+                    "rollups": r.rollups,
+                    "left_due": r.left_due,
+                    "counted_since": r.counted_since,
                     "as_of": now.isoformat(),
                 },
                 "labels": {"function": "health"},

@@ -6,16 +6,16 @@ service code only ever sees these roles, so tests can hand it fakes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from keywatch.core.classify import Classification
-from keywatch.core.health import Bucket
+from keywatch.core.counting import RecordResult, TallyCount
+from keywatch.core.health import Series
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import Push
-from keywatch.events import Alert, FailureEvent, SuccessTally
+from keywatch.events import Alert, FailureEvent
 
 
 class KeywatchError(Exception):
@@ -46,6 +46,10 @@ class HealthStoreError(TransientError):
     pass
 
 
+class CountingStoreError(TransientError):
+    pass
+
+
 class LogSink(Protocol):
     def write(self, entry: LogEntry) -> None: ...
 
@@ -54,12 +58,12 @@ class AlertPublisher(Protocol):
     def publish(self, alert: Alert) -> None: ...
 
 
-class HealthRecorder(Protocol):
-    """Records what the health function needs. Idempotent: a redelivered event counts once."""
+class Counter(Protocol):
+    """Counts what the health function needs. Idempotent: a redelivered event counts once."""
 
     def record_failure(self, event: FailureEvent, c: Classification) -> bool: ...
 
-    def record_tally(self, tally: SuccessTally) -> bool: ...
+    def record_tallies(self, batch_id: str, groups: Sequence[TallyCount]) -> RecordResult: ...
 
 
 class DedupLock(Protocol):
@@ -100,7 +104,45 @@ class PushSender(Protocol):
     def send(self, tokens: Sequence[DeviceToken], push: Push) -> list[SendResult]: ...
 
 
-class HealthStore(Protocol):
-    def buckets_since(self, since: datetime, shard: int | None = None) -> Iterable[Bucket]: ...
+class CountSource(Protocol):
+    """The health run's view of the counting store (see RedisCountingStore)."""
 
-    def write_health(self, docs: dict[str, dict[str, object]]) -> int: ...
+    def begin_run(self, end: int, lock_ttl_s: int) -> tuple[Any, str] | str: ...
+
+    def end_run(self, lock: Any) -> None: ...
+
+    def take_due(self, end: int) -> tuple[list[str], list[str]]: ...
+
+    def read_keys(self, fps: Sequence[str]) -> dict[str, tuple[str, list[Series]]]: ...
+
+    def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]: ...
+
+    def commit(self, c: Commit) -> None: ...
+
+
+@dataclass(slots=True)
+class Commit:
+    """What a health run tells the counting store after writing a chunk of documents."""
+
+    # Digests of the documents written ("" once deleted), by key and field, model series,
+    # provider.
+    key_digests: dict[str, dict[str, str]] = field(default_factory=dict)
+    series_digests: dict[str, str] = field(default_factory=dict)
+    provider_digests: dict[str, str] = field(default_factory=dict)
+    # Fields of buckets no window reads any more, by key and by model series.
+    key_trims: dict[str, list[str]] = field(default_factory=dict)
+    series_trims: dict[str, list[str]] = field(default_factory=dict)
+    # Hashes and sets with data still in a window: their TTLs are renewed.
+    alive_keys: list[str] = field(default_factory=list)
+    alive_series: list[str] = field(default_factory=list)
+    alive_providers: list[str] = field(default_factory=list)
+    due_keys: dict[str, int | None] = field(default_factory=dict)  # None: nothing left
+    due_rollups: dict[str, int | None] = field(default_factory=dict)  # by provider
+    done_keys: list[str] = field(default_factory=list)
+    done_rollups: list[str] = field(default_factory=list)
+
+
+class HealthDocs(Protocol):
+    """Where routers read health: Firestore documents keyed by their full path."""
+
+    def write(self, docs: dict[str, dict[str, Any]], deletes: Sequence[str] = ()) -> int: ...

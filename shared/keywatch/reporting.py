@@ -6,15 +6,17 @@ clamps, validates and publishes through google-cloud-pubsub's batching publisher
 is slow or unreachable the publisher's flow control blocks that thread (never the caller), the
 queue fills, and the oldest records are dropped and counted: memory stays bounded.
 
-Successes are counted in process per (provider, model, key fingerprint, source) and published
-as periodic tallies (and at shutdown): the denominators health needs. A success on a retry to
-the same provider marks the earlier failed attempts of that request as recovered.
+Successes are counted in process per (provider, model, key fingerprint, source) and per minute,
+and published as one `tallies` batch per flush (every 60 s and at shutdown), split by bytes
+below what classify accepts: the denominators health needs. A success on a retry to the same
+provider marks the earlier failed attempts of that request as recovered.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import logging
 import threading
 import time
@@ -28,7 +30,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from keywatch.context import RequestContext, current
-from keywatch.events import MAX_MESSAGE_CHARS, FailureEvent, Source, SuccessTally
+from keywatch.events import (
+    MAX_MESSAGE_CHARS,
+    FailureEvent,
+    Source,
+    SuccessTally,
+    TallyBatch,
+    TallyGroup,
+)
 from keywatch.fingerprint import is_fingerprint, key_fingerprint
 from keywatch.scrub import scrub
 from keywatch.settings import Settings, get_settings
@@ -37,7 +46,10 @@ log = logging.getLogger("keywatch")
 
 _TEXT_LIMIT = 200  # provider, model, feature, ids ...
 _MAX_RECOVERY_REQUESTS = 10_000  # requests remembered for recovery marking (LRU)
-_MAX_RECOVERED_PER_TALLY = 10_000
+# A tallies message stays below classify's 64 KiB limit (entry.MAX_MESSAGE_BYTES), with room
+# for the envelope; a group's recovered ids are split across parts of this many at most.
+_TALLY_BYTES = 60_000
+_RECOVERED_PER_PART = 1_000
 _BREAKER_FAILURES = 3  # publishes failed in a row before Pub/Sub is taken to be down
 
 Group = tuple[str, str, str, str]  # provider, model, key fingerprint, source
@@ -82,7 +94,7 @@ class Reporter:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._successes: dict[Group, int] = {}
+        self._successes: dict[Group, dict[int, int]] = {}  # group -> Unix minute -> count
         self._last_success: dict[Group, float] = {}
         self._recovered: dict[Group, list[int]] = {}
         # (request id, provider) -> event ids, as tuples of ints: the collector untracks those,
@@ -197,8 +209,12 @@ class Reporter:
             group = (prov, str(model), _fingerprint_of(api_key, key_fingerprint), src.value)
             rid = request_id or (ctx.request_id if ctx else None)
             now = time.time()
+            minute = int(now // 60)
             with self._lock:
-                self._successes[group] = self._successes.get(group, 0) + 1
+                per_minute = self._successes.get(group)
+                if per_minute is None:
+                    per_minute = self._successes[group] = {}
+                per_minute[minute] = per_minute.get(minute, 0) + 1
                 self._last_success[group] = now
                 if rid:
                     recovered = self._failed.pop((rid, prov), None)
@@ -389,24 +405,26 @@ class Reporter:
             self._counts["clamped"] += 1
         return event
 
-    def _publish(self, event: FailureEvent | SuccessTally, requeue: _Raw | None = None) -> Any:
+    def _publish(
+        self, event: FailureEvent | SuccessTally | TallyBatch, requeue: _Raw | None = None
+    ) -> Any:
         client = self._ensure_client()
+        attrs = {"type": event.type.value, "schema_version": str(event.schema_version)}
+        if not isinstance(event, TallyBatch):
+            attrs.update(source=event.source.value, provider=event.provider)
         try:
             future = client.publish(
                 self._topic,
                 event.model_dump_json().encode(),
                 retry=self._retry,
                 timeout=self._publish_timeout,
-                type=event.type.value,
-                schema_version=str(event.schema_version),
-                source=event.source.value,
-                provider=event.provider,
+                **attrs,
             )
         except Exception:
             self._counts["publish_errors"] += 1
             self._consecutive_failures += 1
             return None
-        counter = "tallies_published" if isinstance(event, SuccessTally) else "published"
+        counter = "published" if isinstance(event, FailureEvent) else "tallies_published"
         self._in_flight.add(future)
         future.add_done_callback(lambda fut: self._done(fut, counter, requeue))
         return future
@@ -448,33 +466,60 @@ class Reporter:
                 fut.result(timeout=remaining)
 
     def _publish_tallies(self) -> None:
+        """One `tallies` message per flush, or a few when its groups exceed _TALLY_BYTES."""
         with self._lock:
             successes, self._successes = self._successes, {}
             last_success, self._last_success = self._last_success, {}
             recovered, self._recovered = self._recovered, {}
             start, self._window_start = self._window_start, datetime.now(UTC)
         end = self._window_start
-        for group in successes.keys() | recovered.keys():
-            provider, model, fingerprint, source = group
-            ids = [_event_uuid(n) for n in recovered.get(group, [])]
-            step = _MAX_RECOVERED_PER_TALLY
-            chunks = [ids[i : i + step] for i in range(0, len(ids), step)]
-            for i, chunk in enumerate(chunks or [[]]):
-                self._publish(
-                    SuccessTally(
-                        window_start=start,
-                        window_end=end,
-                        source=Source(source),
-                        provider=provider,
-                        model=model,
-                        key_fingerprint=fingerprint,
-                        successes=successes.get(group, 0) if i == 0 else 0,
-                        last_success_at=datetime.fromtimestamp(last_success[group], UTC)
-                        if i == 0 and group in last_success
-                        else None,
-                        recovered_event_ids=chunk,
-                    )
+        parts: list[tuple[int, dict[str, Any]]] = []
+        for group in sorted(successes.keys() | recovered.keys()):
+            for part in self._group_parts(group, successes, last_success, recovered):
+                parts.append((len(json.dumps(part)) + 1, part))
+        batch: list[dict[str, Any]] = []
+        size = 0
+        for n, part in parts:
+            if batch and size + n > _TALLY_BYTES:
+                self._publish(TallyBatch(window_start=start, window_end=end, groups=batch))
+                batch, size = [], 0
+            batch.append(part)
+            size += n
+        if batch:
+            self._publish(TallyBatch(window_start=start, window_end=end, groups=batch))
+
+    def _group_parts(
+        self,
+        group: Group,
+        successes: dict[Group, dict[int, int]],
+        last_success: dict[Group, float],
+        recovered: dict[Group, list[int]],
+    ) -> list[dict[str, Any]]:
+        """A group as contract dicts: the successes in the first, recovered ids split across
+        parts. Invalid groups (a model name over 200 characters...) are dropped and counted."""
+        provider, model, fingerprint, source = group
+        ids = [_event_uuid(n) for n in recovered.get(group, [])]
+        step = _RECOVERED_PER_PART
+        out = []
+        for i, chunk_start in enumerate(range(0, max(len(ids), 1), step)):
+            first = i == 0
+            try:
+                g = TallyGroup(
+                    source=Source(source),
+                    provider=provider,
+                    model=model,
+                    key_fingerprint=fingerprint,
+                    successes_by_minute=successes.get(group, {}) if first else {},
+                    last_success_at=datetime.fromtimestamp(last_success[group], UTC)
+                    if first and group in last_success
+                    else None,
+                    recovered_event_ids=ids[chunk_start : chunk_start + step],
                 )
+            except ValidationError:
+                self._counts["dropped_invalid"] += 1
+                return []
+            out.append(g.model_dump(mode="json", exclude_defaults=True))
+        return out
 
     def _log_drops(self) -> None:
         lost = self._counts["dropped_overflow"] + self._counts["publish_errors"]

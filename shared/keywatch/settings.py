@@ -49,13 +49,16 @@ class Settings(BaseSettings):
     pending_ttl_s: int = 60
     user_daily_cap: int = 5
 
-    # Firestore collections written by classify (raw, with a TTL) and health (read by routers).
-    raw_events_collection: str = "kw_events"
-    buckets_collection: str = "kw_buckets"
+    # The counting store (Memorystore, the same instance as notify's): every key classify and
+    # health use starts with this prefix.
+    counting_prefix: str = "kw"
+    # Firestore collections written by health (read by routers).
     provider_health_collection: str = "provider_health"
     key_health_collection: str = "key_health"
-    raw_ttl_s: int = 26 * 3600
     firestore_timeout_s: float = 20.0  # per call, retries included; then the message is retried
+    # Documents one health run writes at most; the rest stay due for the next run. Firestore
+    # ramps a new collection up from 500 writes/s ("500/50/5" in its best practices).
+    health_max_writes: int = 20_000
 
     # Health status thresholds over a window.
     health_min_requests: int = 20

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from keywatch.core.health import Bucket
-from keywatch.events import Source
+from keywatch.core.classify import classify
+from keywatch.events import Source, TallyBatch
 from keywatch.ports import AlertPublisherError
 from keywatch.service.classify import ClassifyDeps
 from keywatch.service.health import HealthDeps
@@ -17,9 +16,9 @@ from keywatch.service.notify import NotifyDeps
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
+    FakeCountingStore,
     FakeDedupLock,
-    FakeHealthRecorder,
-    FakeHealthStore,
+    FakeHealthDocs,
     FakeLogSink,
     FakePushSender,
     FakeTokenStore,
@@ -29,7 +28,7 @@ from tests.functional.conftest import entries, push_body
 
 def test_classify_from_a_push_logs_and_alerts(client_for: Any, logs: io.StringIO) -> None:
     """A raw Pub/Sub push (what the emulator sends) is classified, recorded and alerted."""
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeHealthRecorder())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
     resp = client_for("classify", deps).post(
         "/", json=push_body(failure().model_dump_json().encode())
     )
@@ -40,7 +39,7 @@ def test_classify_from_a_push_logs_and_alerts(client_for: Any, logs: io.StringIO
 
 def test_classify_from_a_binary_cloudevent(client_for: Any, logs: io.StringIO) -> None:
     """A CloudEvent as Eventarc delivers it in production works the same."""
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeHealthRecorder())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
     headers = {
         "ce-id": "1",
         "ce-specversion": "1.0",
@@ -56,7 +55,7 @@ def test_classify_from_a_binary_cloudevent(client_for: Any, logs: io.StringIO) -
 
 def test_poison_is_logged_and_acknowledged(client_for: Any, logs: io.StringIO) -> None:
     """Malformed JSON: one ERROR entry naming why and the message id, and a 2xx (no redelivery)."""
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeHealthRecorder())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
     resp = client_for("classify", deps).post("/", json=push_body(b"{oops", message_id="m-7"))
     assert resp.status_code == 200
     [e] = [e for e in entries(logs) if e.get("event") == "poison_message"]
@@ -70,7 +69,7 @@ def test_transient_failure_returns_an_error_for_redelivery(
     deps = ClassifyDeps(
         FakeLogSink(),
         FakeAlertPublisher(error=AlertPublisherError("unavailable")),
-        FakeHealthRecorder(),
+        FakeCountingStore(),
     )
     resp = client_for("classify", deps).post(
         "/", json=push_body(failure().model_dump_json().encode())
@@ -94,25 +93,44 @@ def test_notify_redelivery_gives_one_push(client_for: Any, logs: io.StringIO) ->
 
 
 def test_health_tick_writes_documents(client_for: Any, logs: io.StringIO) -> None:
-    """A scheduler tick computes health as of the tick's publish time."""
-    minute = datetime(2026, 11, 22, 11, 59, tzinfo=UTC)
-    store = FakeHealthStore(
-        [
-            Bucket(
-                minute,
-                "openai",
-                "gpt-4o",
-                "kf_" + "0" * 16,
-                "platform",
-                successes=30,
-                failures=Counter({"server_error": 3}),
-                provider_failures=3,
-            )
-        ]
+    """A scheduler tick computes health as of the tick's publish time, and logs its run."""
+    counts = FakeCountingStore(now=lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
+    e = failure(
+        occurred_at=datetime(2026, 11, 22, 11, 59, 30, tzinfo=UTC),
+        source=Source.PLATFORM,
+        status_code=500,
+        error_code=None,
+        error_message="Internal error",
     )
-    resp = client_for("health", HealthDeps(store)).post("/", json=push_body(b"{}"))
+    counts.record_failure(e, classify(500))
+    docs = FakeHealthDocs()
+    resp = client_for("health", HealthDeps(counts, docs)).post("/", json=push_body(b"{}"))
     assert resp.status_code == 200
-    assert store.written["provider_health/openai"]["as_of"] == datetime(
-        2026, 11, 22, 12, 0, tzinfo=UTC
+    assert docs.docs["provider_health/openai"]["as_of"] == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    assert docs.docs["provider_health/openai/models/gpt-4o"]["5m"]["requests"] == 1  # type: ignore[index]
+    [run] = [e for e in entries(logs) if e.get("event") == "health_run"]
+    assert (run["outcome"], run["written"]) == ("ran", 4)
+
+
+def test_classify_counts_a_tally_batch_and_logs_invalid_groups(
+    client_for: Any, logs: io.StringIO
+) -> None:
+    """A tallies message: valid groups counted, invalid ones in one ERROR entry with why."""
+    counts = FakeCountingStore()
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), counts)
+    now = datetime.now(UTC)
+    good = {
+        "source": "byok",
+        "provider": "openai",
+        "model": "gpt-4o",
+        "key_fingerprint": "kf_" + "1" * 16,
+        "successes_by_minute": {str(int(now.timestamp() // 60)): 5},
+    }
+    batch = TallyBatch(window_start=now, window_end=now, groups=[good, {**good, "source": "x"}])
+    resp = client_for("classify", deps).post(
+        "/", json=push_body(batch.model_dump_json().encode(), message_id="m-9")
     )
-    assert store.written["provider_health/openai/models/gpt-4o"]["5m"]["requests"] == 33  # type: ignore[index]
+    assert resp.status_code == 200
+    [entry] = [e for e in entries(logs) if e.get("event") == "tally"]
+    assert entry["severity"] == "ERROR" and (entry["groups"], entry["invalid_groups"]) == (1, 1)
+    assert "source" in entry["invalid"][0] and entry["message_id"] == "m-9"

@@ -20,9 +20,9 @@ from keywatch.service.notify import NotifyDeps
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
+    FakeCountingStore,
     FakeDedupLock,
-    FakeHealthRecorder,
-    FakeHealthStore,
+    FakeHealthDocs,
     FakeLogSink,
     FakePushSender,
     FakeTokenStore,
@@ -38,17 +38,17 @@ def written(client_for: Any, logs: io.StringIO) -> list[dict[str, Any]]:
     """One entry of every kind, as the three functions write them: failure, poison, transient,
     notify, health run."""
     StructuredLogSink(kw_functions._logger()).write(failure_entry(failure(), classify(401)))
-    ok = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeHealthRecorder())
+    ok = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
     assert client_for("classify", ok).post("/", json=push_body(b"{oops")).status_code == 200
     down = ClassifyDeps(
-        FakeLogSink(), FakeAlertPublisher(error=AlertPublisherError("down")), FakeHealthRecorder()
+        FakeLogSink(), FakeAlertPublisher(error=AlertPublisherError("down")), FakeCountingStore()
     )
     body = push_body(failure().model_dump_json().encode())
     assert client_for("classify", down).post("/", json=body).status_code == 500
     notify = NotifyDeps(FakeDedupLock(), FakeTokenStore({"u1": ["t1"]}), FakePushSender())
     body = push_body(alert().model_dump_json().encode())
     assert client_for("notify", notify).post("/", json=body).status_code == 200
-    health = HealthDeps(FakeHealthStore([]))
+    health = HealthDeps(FakeCountingStore(), FakeHealthDocs())
     assert client_for("health", health).post("/", json=push_body(b"{}")).status_code == 200
     return entries(logs)
 

@@ -2,80 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from keywatch.adapters.firestore import (
-    FirestoreHealthRecorder,
-    FirestoreHealthStore,
-    FirestoreTokenStore,
-)
-from keywatch.core.classify import classify
-from keywatch.core.health import bucket_id, minute_of
-from keywatch.events import FailureEvent, Source, SuccessTally
+from keywatch.adapters.firestore import FirestoreHealthDocs, FirestoreTokenStore
 from keywatch.ports import HealthStoreError, TokenStoreError
-from tests.factories import failure
 
 pytestmark = pytest.mark.integration
 
 
-def recorder(db: Any, unique: str) -> FirestoreHealthRecorder:
-    return FirestoreHealthRecorder(db, f"raw_{unique}", f"buckets_{unique}", ttl_s=3600)
-
-
-def tally_for(
-    e: FailureEvent, successes: int, recovered: list[uuid.UUID] | None = None
-) -> SuccessTally:
-    """A tally of the failure's own group and minute."""
-    start = minute_of(e.occurred_at)
-    return SuccessTally(
-        window_start=start,
-        window_end=start + timedelta(minutes=1),
-        source=e.source,
-        provider=e.provider,
-        model=e.model,
-        key_fingerprint=e.key_fingerprint,
-        successes=successes,
-        recovered_event_ids=recovered or [],
-    )
-
-
-def test_failure_counted_once_across_redeliveries(firestore_client: Any, unique: str) -> None:
-    """Recording the same event twice counts it once; the marker carries a TTL field."""
-    rec = recorder(firestore_client, unique)
-    e = failure(
-        source=Source.PLATFORM, status_code=503, error_code=None, error_message="overloaded"
-    )
-    c = classify(e.status_code, e.error_type, e.error_code, e.error_message)
-    assert rec.record_failure(e, c) is True
-    assert rec.record_failure(e, c) is False
-    bid = bucket_id(minute_of(e.occurred_at), e.provider, e.model, e.key_fingerprint, "platform")
-    bucket = firestore_client.document(f"buckets_{unique}/{bid}").get().to_dict()
-    assert bucket["failures"] == {"overloaded": 1} and bucket["provider_failures"] == 1
-    marker = firestore_client.document(f"raw_{unique}/f_{e.event_id}").get().to_dict()
-    assert marker["expire_at"] > datetime.now(UTC)
-
-
-def test_tallies_and_failures_share_a_bucket(firestore_client: Any, unique: str) -> None:
-    """A tally and a failure of the same group and minute land in one bucket the store reads."""
-    rec = recorder(firestore_client, unique)
-    e = failure(source=Source.BYOK)
-    start = minute_of(e.occurred_at)
-    tally = tally_for(e, 41)
-    rec.record_failure(e, classify(401))
-    assert rec.record_tally(tally) and not rec.record_tally(tally)
-    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
-    [b] = store.buckets_since(start - timedelta(minutes=1))
-    assert (b.successes, dict(b.failures), b.provider_failures) == (41, {"invalid_key": 1}, 0)
-
-
-def test_health_store_writes_documents_at_their_paths(firestore_client: Any, unique: str) -> None:
-    """Documents land at the full paths the core gives them, nested ones included."""
-    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
-    n = store.write_health(
+def test_health_docs_are_written_and_deleted_at_their_paths(
+    firestore_client: Any, unique: str
+) -> None:
+    """Documents land at the full paths the core gives them, nested ones included, and a
+    delete removes exactly the paths named."""
+    docs = FirestoreHealthDocs(firestore_client)
+    n = docs.write(
         {
             f"h_{unique}/openai": {"status": "healthy"},
             f"h_{unique}/openai/models/gpt-4o": {"status": "down"},
@@ -85,6 +28,16 @@ def test_health_store_writes_documents_at_their_paths(firestore_client: Any, uni
     assert (
         firestore_client.document(f"h_{unique}/openai/models/gpt-4o").get().get("status") == "down"
     )
+    assert docs.write({}, [f"h_{unique}/openai/models/gpt-4o"]) == 1
+    assert not firestore_client.document(f"h_{unique}/openai/models/gpt-4o").get().exists
+    assert firestore_client.document(f"h_{unique}/openai").get().exists
+
+
+def test_more_than_one_batch_of_documents(firestore_client: Any, unique: str) -> None:
+    """Over 500 writes go out in several batches (Firestore's limit per batch)."""
+    docs = FirestoreHealthDocs(firestore_client)
+    assert docs.write({f"hb_{unique}/d{i}": {"i": i} for i in range(1_201)}) == 1_201
+    assert len(list(firestore_client.collection(f"hb_{unique}").stream())) == 1_201
 
 
 def test_token_store_reads_and_deletes(firestore_client: Any, unique: str) -> None:
@@ -112,47 +65,4 @@ def test_firestore_unreachable_raises_transient_errors(monkeypatch: pytest.Monke
     with pytest.raises(TokenStoreError):
         FirestoreTokenStore(db, timeout_s=1).tokens("u1")
     with pytest.raises(HealthStoreError):
-        FirestoreHealthRecorder(db, "raw", "buckets", 60, timeout_s=1).record_failure(
-            failure(), classify(401)
-        )
-
-
-def test_recovered_failures_stop_counting_against_the_provider(
-    firestore_client: Any, unique: str
-) -> None:
-    """A tally naming a recorded failure marks it recovered once, however often it arrives."""
-    rec = recorder(firestore_client, unique)
-    e = failure(
-        source=Source.PLATFORM,
-        status_code=529,
-        error_code="overloaded_error",
-        error_message="Overloaded",
-        provider="anthropic",
-        model="claude",
-    )
-    c = classify(e.status_code, e.error_type, e.error_code, e.error_message)
-    rec.record_failure(e, c)
-    start = minute_of(e.occurred_at)
-    tally = tally_for(e, 1, [e.event_id])
-    rec.record_tally(tally)
-    rec.record_tally(tally)  # redelivered
-    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
-    [b] = store.buckets_since(start - timedelta(minutes=1))
-    assert (b.successes, b.provider_failures, b.recovered) == (1, 1, 1)
-
-
-def test_recovery_before_its_failure_is_retried_not_lost(
-    firestore_client: Any, unique: str
-) -> None:
-    """A tally that outruns the failure it recovers raises (retry); its successes count once."""
-    rec = recorder(firestore_client, unique)
-    e = failure(source=Source.PLATFORM, status_code=503, error_message="Service Unavailable")
-    start = minute_of(e.occurred_at)
-    tally = tally_for(e, 3, [e.event_id])
-    with pytest.raises(HealthStoreError, match="not recorded yet"):
-        rec.record_tally(tally)
-    rec.record_failure(e, classify(503))
-    rec.record_tally(tally)  # the redelivery
-    store = FirestoreHealthStore(firestore_client, f"buckets_{unique}")
-    [b] = store.buckets_since(start - timedelta(minutes=1))
-    assert (b.successes, b.provider_failures, b.recovered) == (3, 1, 1)
+        FirestoreHealthDocs(db, timeout_s=1).write({"h/x": {"a": 1}})

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from keywatch.adapters.firestore import FirestoreHealthRecorder, FirestoreHealthStore
+from keywatch.adapters.firestore import FirestoreHealthDocs
+from keywatch.adapters.redis_counting import RedisCountingStore
 from keywatch.core.classify import classify
-from keywatch.core.health import minute_of
+from keywatch.core.counting import Group, Layout, TallyCount
+from keywatch.core.health import unix_minute
 from keywatch.devstack.stack import Stack
-from keywatch.events import Source, SuccessTally
 from keywatch.fingerprint import key_fingerprint
 from keywatch.routing import HealthReader
 from keywatch.service.health import HealthDeps, run_health
@@ -25,41 +26,31 @@ from tests.factories import failure
 pytestmark = pytest.mark.integration
 
 
-def test_keys_are_ranked_from_recorded_outcomes(firestore_client: Any, unique: str) -> None:
-    """Healthy first, then keys with no data, then cooling down; invalid never."""
+def test_keys_are_ranked_from_recorded_outcomes(
+    firestore_client: Any, redis_client: Any, unique: str
+) -> None:
+    """Counted in redis-server, computed into the Firestore emulator, ranked by the router:
+    healthy first, then keys with no data, then cooling down; invalid never."""
     settings = Settings(
         project_id="demo-keywatch",
-        buckets_collection=f"b_{unique}",
-        raw_events_collection=f"r_{unique}",
         provider_health_collection=f"ph_{unique}",
         key_health_collection=f"kh_{unique}",
     )
-    rec = FirestoreHealthRecorder(
-        firestore_client, settings.raw_events_collection, settings.buckets_collection, 3600
-    )
+    counts = RedisCountingStore(redis_client, Layout(f"r{unique}"))
     now = datetime.now(UTC)
-    start = minute_of(now) - timedelta(minutes=2)
+    minute = unix_minute(now) - 2
     fp = {name: key_fingerprint(f"{unique}-{name}") for name in ("good", "flaky", "revoked", "new")}
-
-    def tally(name: str, n: int) -> None:
-        rec.record_tally(
-            SuccessTally(
-                window_start=start,
-                window_end=start + timedelta(seconds=30),
-                source=Source.BYOK,
-                provider="openai",
-                model="gpt-4o",
-                key_fingerprint=fp[name],
-                successes=n,
-            )
-        )
-
-    tally("good", 50)
-    tally("flaky", 5)
-    tally("revoked", 5)
+    counts.record_tallies(
+        f"b{unique}",
+        [
+            TallyCount(Group("openai", "gpt-4o", fp[name], "byok"), ((minute, n),), minute * 60.0)
+            for name, n in (("good", 50), ("flaky", 5), ("revoked", 5))
+        ],
+    )
     for _ in range(3):
-        rec.record_failure(
+        counts.record_failure(
             failure(
+                occurred_at=now,
                 key_fingerprint=fp["flaky"],
                 status_code=500,
                 error_code=None,
@@ -67,16 +58,18 @@ def test_keys_are_ranked_from_recorded_outcomes(firestore_client: Any, unique: s
             ),
             classify(500),
         )
-    rec.record_failure(
-        failure(key_fingerprint=fp["revoked"]), classify(401, None, "invalid_api_key")
+    counts.record_failure(
+        failure(occurred_at=now, key_fingerprint=fp["revoked"]),
+        classify(401, None, "invalid_api_key"),
     )
 
     deps = HealthDeps(
-        FirestoreHealthStore(firestore_client, settings.buckets_collection),
+        counts,
+        FirestoreHealthDocs(firestore_client),
         provider_collection=settings.provider_health_collection,
         key_collection=settings.key_health_collection,
     )
-    assert run_health(now + timedelta(minutes=1), deps) > 0
+    assert run_health(now + timedelta(minutes=1), deps).written > 0
     reader = HealthReader(firestore_client, settings)
     order = reader.rank_keys(
         "openai", "gpt-4o", [fp["revoked"], fp["flaky"], fp["new"], fp["good"]]

@@ -87,8 +87,8 @@ def test_chat_model_success_is_tallied(reporter: Any) -> None:
     handler = KeywatchCallbackHandler(api_key="k")
     FakeListChatModel(responses=["ok"]).invoke("hi", config={"callbacks": [handler]})
     assert reporter.flush(5)
-    [tally] = reporter.client.events()
-    assert tally["type"] == "tally" and tally["successes"] == 1
+    [tally] = reporter.client.tally_groups()
+    assert tally["successes"] == 1
 
 
 def test_embeddings_wrapper_reports(reporter: Any) -> None:

@@ -6,6 +6,8 @@ import threading
 import time
 import uuid
 
+import pytest
+
 from keywatch.context import request_context
 from keywatch.fingerprint import key_fingerprint
 from keywatch.reporting import Reporter
@@ -107,7 +109,7 @@ def test_successes_become_tallies_and_recover_earlier_failures() -> None:
         r.success("anthropic", "claude-sonnet-4-5", api_key="k2")
     assert r.flush(5)
     failures = [e for e in client.events() if e["type"] == "failure"]
-    tallies = [e for e in client.events() if e["type"] == "tally"]
+    tallies = client.tally_groups()
     anthropic_failure = next(f for f in failures if f["provider"] == "anthropic")
     assert anthropic_failure["request_id"] == ctx.request_id
     assert anthropic_failure["source"] == "byok" and anthropic_failure["uid"] == "u1"
@@ -179,6 +181,47 @@ def test_tallies_carry_the_time_of_the_last_success() -> None:
     r = reporter_with(client)
     r.success("openai", "gpt-4o", api_key="k")
     assert r.flush(5)
-    [tally] = client.events()
+    [tally] = client.tally_groups()
     assert tally["window_start"] <= tally["last_success_at"] <= tally["window_end"]
     r.close()
+
+
+def test_one_flush_is_one_message_split_by_bytes_below_what_classify_accepts() -> None:
+    """500 groups and 3,000 recoveries: a few tallies messages, each under 64 KiB, each
+    decoded by classify; every success and every recovery is in exactly one of them."""
+    from keywatch.entry import MAX_MESSAGE_BYTES, decode_ingest
+    from keywatch.events import TallyBatch
+
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    for i in range(500):
+        r.success("openai", f"model-{i}", api_key=f"k{i}")
+    for i in range(3_000):
+        r.report("anthropic", "claude", api_key="ka", request_id=f"req-{i}", status_code=529)
+        r.success("anthropic", "claude", api_key="kb", request_id=f"req-{i}")
+    assert r.flush(10)
+    batches = [d for d, attrs in client.messages if attrs["type"] == "tallies"]
+    assert 1 < len(batches) < 10
+    assert all(len(d) < MAX_MESSAGE_BYTES for d in batches)
+    assert all(isinstance(decode_ingest(d), TallyBatch) for d in batches)
+    groups = client.tally_groups()
+    assert sum(g["successes"] for g in groups) == 3_500
+    assert sum(len(g.get("recovered_event_ids", [])) for g in groups) == 3_000
+
+
+def test_successes_are_counted_in_the_minute_they_happened(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A flush spanning two minutes carries each minute's successes apart."""
+    import keywatch.reporting as reporting
+
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    clock = iter([600.0, 630.0, 661.0])
+    monkeypatch.setattr(reporting.time, "time", lambda: next(clock, 661.0))
+    for _ in range(3):
+        r.success("openai", "gpt-4o", api_key="k")
+    monkeypatch.undo()
+    assert r.flush(5)
+    [g] = client.tally_groups()
+    assert g["successes_by_minute"] == {"10": 2, "11": 1}

@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from keywatch.core.health import (
-    SHARDS,
-    Bucket,
-    KeyThresholds,
-    Thresholds,
-    health_documents,
-    key_documents,
-    shard_of,
-)
 from keywatch.core.notify import dedup_key
 from keywatch.events import Source
-from keywatch.ports import DedupLockError, HealthStoreError, PushSenderError
+from keywatch.ports import DedupLockError, PushSenderError
 from keywatch.service.classify import ClassifyDeps, handle_failure
-from keywatch.service.health import HealthDeps, run_health
 from keywatch.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
+    FakeCountingStore,
     FakeDedupLock,
-    FakeHealthRecorder,
-    FakeHealthStore,
     FakeLogSink,
     FakePushSender,
     FakeTokenStore,
@@ -36,14 +24,14 @@ from tests.fakes import (
 
 
 def classify_deps() -> ClassifyDeps:
-    return ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeHealthRecorder())
+    return ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
 
 
 def test_byok_actionable_failure_logs_records_and_alerts() -> None:
     """A user's broken key: one log entry, one health record, one alert for notify."""
     d = classify_deps()
     handle_failure(failure(), d)
-    assert len(d.log.entries) == 1 and len(d.health.failures) == 1  # type: ignore[attr-defined]
+    assert len(d.log.entries) == 1 and len(d.counter.failures) == 1  # type: ignore[attr-defined]
     [a] = d.alerts.alerts  # type: ignore[attr-defined]
     assert a.reason == "invalid_key" and a.uid == "u1"
 
@@ -168,63 +156,3 @@ def test_concurrent_deliveries_send_once() -> None:
     retried = [handle_alert(a, d).outcome for o in outcomes if isinstance(o, str)]
     assert set(retried) <= {Outcome.DUPLICATE}
     assert len(d.sender.sent) == 2  # one push, two devices  # type: ignore[attr-defined]
-
-
-def test_a_failed_health_run_raises_and_the_next_catches_up() -> None:
-    """Firestore down: the run raises (retried); a later run writes what it would have."""
-    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-    b = Bucket(
-        now - timedelta(minutes=1),
-        "groq",
-        "llama",
-        "kf_" + "0" * 16,
-        "platform",
-        successes=10,
-        failures=Counter({"server_error": 1}),
-        provider_failures=1,
-    )
-    store = FakeHealthStore([b])
-
-    def down(docs: dict[str, dict[str, object]]) -> int:
-        raise HealthStoreError("firestore: unavailable")
-
-    store.write_health = down  # type: ignore[method-assign]
-    with pytest.raises(HealthStoreError):
-        run_health(now, HealthDeps(store))
-    healthy = FakeHealthStore([b])
-    assert run_health(now + timedelta(minutes=5), HealthDeps(healthy)) > 0
-    assert healthy.written["provider_health/groq"]["1h"]["requests"] == 11  # type: ignore[index]
-
-
-def test_health_run_holds_one_shard_at_a_time() -> None:
-    """The run asks for buckets shard by shard, each complete for its keys, and writes the
-    same documents as one pass over everything would."""
-    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-    buckets = [
-        Bucket(
-            now - timedelta(minutes=i % 30),
-            f"p{i % 3}",
-            f"m{i % 7}",
-            f"kf_{i % 50:016x}",
-            "byok",
-            successes=i % 5,
-            failures=Counter({"timeout": i % 2}),
-        )
-        for i in range(500)
-    ]
-    store = FakeHealthStore(buckets)
-    calls: list[int | None] = []
-    inner = store.buckets_since
-
-    def spy(since: datetime, shard: int | None = None) -> list[Bucket]:
-        calls.append(shard)
-        got = list(inner(since, shard))
-        assert {shard_of(b.key_fingerprint) for b in got} <= {shard}
-        return got
-
-    store.buckets_since = spy  # type: ignore[method-assign]
-    run_health(now, HealthDeps(store))
-    assert calls == list(range(SHARDS))
-    whole = health_documents(buckets, now, Thresholds())
-    whole.update(key_documents(buckets, now, KeyThresholds()))
-    assert store.written == whole

@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from keywatch.ports import DedupLockError
 
@@ -85,7 +87,14 @@ def redis_client(
             " the rediss:// scheme and KEYWATCH_REDIS_CA_PEM only"
         )
     ca = ca_pem.strip()
-    options: dict[str, Any] = {"socket_timeout": timeout_s, "socket_connect_timeout": timeout_s}
+    options: dict[str, Any] = {
+        "socket_timeout": timeout_s,
+        "socket_connect_timeout": timeout_s,
+        # One quick retry (a failover drops connections), then fail: the function raises
+        # and Pub/Sub redelivers with its own backoff. redis-py's default backs off for
+        # seconds, three times, inside the request.
+        "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
+    }
     if password:
         options["password"] = password
     if ca or parts.scheme == "rediss":

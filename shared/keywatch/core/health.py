@@ -1,23 +1,41 @@
-"""Health arithmetic over per-minute buckets: pure functions, no storage.
+"""Health arithmetic over counted series: pure functions, no storage.
 
-A bucket holds the counts of one (minute, provider, model, key fingerprint, source) group, so
-the cost of a health run grows with groups x minutes, never with the number of events.
+A series holds the counts of one key on one model, one (provider, model), or one provider, in
+minute buckets (the last hour: the 5-minute and 1-hour windows) and hour buckets (the last 24
+hours: the 24-hour window). The counting store keeps them; a health run reads only the series
+that changed or whose data crossed a window boundary, so its cost grows with what changes, not
+with everything counted in 24 hours.
+
+Window edges, exactly:
+- `5m`: the minute buckets m with 0 <= end - m < 5, where end is the tick's minute;
+- `1h`: the minute buckets with 0 <= end - m < 60;
+- `24h`: the hour buckets h with 0 <= end_hour - h < 24: the current hour so far and the 23
+  whole hours before it.
+
+Minute and hour indices are Unix minutes and hours (seconds // 60, // 3600), UTC.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
 
 WINDOWS: dict[str, timedelta] = {
     "5m": timedelta(minutes=5),
     "1h": timedelta(hours=1),
     "24h": timedelta(hours=24),
 }
+MINUTE_SPAN = 60  # minute buckets kept: the 1-hour window
+HOUR_SPAN = 24  # hour buckets kept: the 24-hour window
+# A health document not rewritten for this long has had no data for 24 hours: Firestore's TTL
+# policy on `expire_at` removes it, should the counting store have lost track of it.
+DOC_TTL = timedelta(hours=HOUR_SPAN + 1)
 
 
 class Status(StrEnum):
@@ -34,34 +52,117 @@ class Thresholds:
     down_rate: float = 0.5
 
 
+class KeyState(StrEnum):
+    HEALTHY = "healthy"
+    COOLING_DOWN = "cooling_down"  # failing right now: try other keys first
+    INVALID = "invalid"  # the provider rejected the key: never use it until it succeeds again
+
+
+@dataclass(frozen=True, slots=True)
+class KeyThresholds:
+    cooling_consecutive: int = 3  # failures since the last success
+    cooling_rate: float = 0.5  # or this error rate over 5 minutes...
+    cooling_min_requests: int = 4  # ...with at least this many requests
+
+
+class Counts:
+    """One bucket of one series."""
+
+    __slots__ = ("failures", "provider_failures", "recovered", "successes")
+
+    def __init__(
+        self,
+        successes: int = 0,
+        failures: dict[str, int] | None = None,
+        provider_failures: int = 0,
+        recovered: int = 0,
+    ) -> None:
+        self.successes = successes
+        self.failures: dict[str, int] = failures if failures is not None else {}  # by reason
+        self.provider_failures = provider_failures  # failures that count against the provider
+        self.recovered = recovered  # of those, recovered by a retry on the same provider
+
+    def __repr__(self) -> str:
+        return (
+            f"Counts({self.successes}, {self.failures}, {self.provider_failures}, {self.recovered})"
+        )
+
+
+class Kind(StrEnum):
+    KEY = "k"  # one key fingerprint on one model
+    MODEL = "m"  # one (provider, model), all keys
+    PROVIDER = "p"  # one provider: the sum of its models
+
+
 @dataclass(slots=True)
-class Bucket:
-    minute: datetime
+class Series:
+    kind: Kind
     provider: str
-    model: str
-    key_fingerprint: str
-    source: str
-    successes: int = 0
-    failures: Counter[str] = field(default_factory=Counter)  # by reason
-    provider_failures: int = 0  # failures whose reason counts against the provider
-    recovered: int = 0  # of those, recovered by a retry on the same provider
-    last_failure: dict[str, float] = field(default_factory=dict)  # reason -> latest, epoch s
-    last_success: float | None = None  # latest success window end, epoch s
+    model: str = ""
+    key_fingerprint: str = ""
+    source: str = ""
+    minutes: dict[int, Counts] = field(default_factory=dict)  # Unix minute -> counts
+    hours: dict[int, Counts] = field(default_factory=dict)  # Unix hour -> counts
+    last_failure: dict[str, float] = field(default_factory=dict)  # key series: reason -> latest
+    last_success: float | None = None  # key series: the latest success, epoch s
+    digest: str = ""  # of the document last written from it ("" when none was)
+
+    @property
+    def sid(self) -> str:
+        return series_id(self.kind, self.provider, self.model, self.key_fingerprint)
 
 
-@dataclass(slots=True)
+def series_id(kind: Kind | str, provider: str = "", model: str = "", fingerprint: str = "") -> str:
+    """A short, stable id of a series. A key's series live in its key's hash, so theirs only
+    tells its models apart; a model series' names its hash."""
+    if kind == Kind.KEY:
+        return hashlib.blake2b(model.encode(), digest_size=4).hexdigest()
+    name = f"m|{provider}|{model}" if kind == Kind.MODEL else f"p|{provider}"
+    return hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+
+
+def unix_minute(ts: datetime | float) -> int:
+    seconds = ts.timestamp() if isinstance(ts, datetime) else ts
+    return int(seconds // 60)
+
+
+def minute_of(ts: datetime) -> datetime:
+    return ts.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def _at_minute(m: int) -> datetime:
+    return datetime.fromtimestamp(m * 60, UTC)
+
+
+# -- windows ------------------------------------------------------------------------------
+
+
 class Rollup:
-    requests: int = 0
-    failures: int = 0
-    failures_by_reason: Counter[str] = field(default_factory=Counter)
-    provider_failures: int = 0
+    __slots__ = ("failures", "failures_by_reason", "provider_failures", "requests")
 
-    def add(self, b: Bucket) -> None:
-        n_fail = sum(b.failures.values())
+    def __init__(self) -> None:
+        self.requests = 0
+        self.failures = 0
+        self.failures_by_reason: dict[str, int] = {}
+        self.provider_failures = 0
+
+    def add(self, b: Counts) -> None:
+        n_fail = 0
+        by_reason = self.failures_by_reason
+        for reason, n in b.failures.items():
+            n_fail += n
+            by_reason[reason] = by_reason.get(reason, 0) + n
         self.requests += b.successes + n_fail
         self.failures += n_fail
-        self.failures_by_reason.update(b.failures)
-        self.provider_failures += max(0, b.provider_failures - b.recovered)
+        if b.provider_failures > b.recovered:
+            self.provider_failures += b.provider_failures - b.recovered
+
+    def merge(self, other: Rollup) -> None:
+        self.requests += other.requests
+        self.failures += other.failures
+        self.provider_failures += other.provider_failures
+        for reason, n in other.failures_by_reason.items():
+            self.failures_by_reason[reason] = self.failures_by_reason.get(reason, 0) + n
 
     @property
     def uptime(self) -> float | None:
@@ -70,14 +171,95 @@ class Rollup:
             return None
         return 1.0 - self.provider_failures / self.requests
 
+    def reasons(self) -> dict[str, int]:
+        by = self.failures_by_reason
+        return dict(sorted(by.items())) if len(by) > 1 else dict(by)
 
-def minute_of(ts: datetime) -> datetime:
-    return ts.replace(second=0, microsecond=0)
+
+def windows_of(s: Series, end: int) -> tuple[Rollup, Rollup, Rollup]:
+    """The 5m, 1h and 24h windows of `s` ending at Unix minute `end` (see the module doc)."""
+    five, hour, day = Rollup(), Rollup(), Rollup()
+    for m, c in s.minutes.items():
+        age = end - m
+        if 0 <= age < MINUTE_SPAN:
+            hour.add(c)
+            if age < 5:
+                five.add(c)
+    end_hour = end // 60
+    for h, c in s.hours.items():
+        if 0 <= end_hour - h < HOUR_SPAN:
+            day.add(c)
+    return five, hour, day
 
 
-def bucket_id(minute: datetime, provider: str, model: str, fingerprint: str, source: str) -> str:
-    group = hashlib.sha256(f"{provider}|{model}|{fingerprint}|{source}".encode()).hexdigest()
-    return f"{minute:%Y%m%d%H%M}_{group[:20]}"
+def has_data(s: Series, end: int) -> bool:
+    """Whether anything of `s` is still inside a window (or ahead of `end`, by clock skew)."""
+    end_hour = end // 60
+    return any(end_hour - h < HOUR_SPAN for h in s.hours) or any(
+        end - m < MINUTE_SPAN for m in s.minutes
+    )
+
+
+def next_change(s: Series, end: int) -> int | None:
+    """The next Unix minute after `end` at which a bucket of `s` leaves a window (or a bucket
+    ahead of `end` enters one): when its documents must be computed again even with no new
+    events. None when nothing is left inside any window."""
+    best: int | None = None
+    for m in s.minutes:
+        edge = m if m > end else m + 5 if m + 5 > end else m + MINUTE_SPAN
+        if edge > end and (best is None or edge < best):
+            best = edge
+    for h in s.hours:
+        edge = h * 60 if h * 60 > end else (h + HOUR_SPAN) * 60
+        if edge > end and (best is None or edge < best):
+            best = edge
+    return best
+
+
+def stale_buckets(s: Series, end: int) -> tuple[list[int], list[int]]:
+    """Minute and hour buckets of `s` that no window will ever read again."""
+    end_hour = end // 60
+    return (
+        [m for m in s.minutes if end - m >= MINUTE_SPAN],
+        [h for h in s.hours if end_hour - h >= HOUR_SPAN],
+    )
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a health run needs of one series at one tick. The counting store computes it
+    server-side (adapters/lua/summarize.lua); `summarize` is the reference it is tested
+    against, and what in-memory stores use."""
+
+    kind: Kind
+    provider: str
+    model: str
+    key_fingerprint: str
+    source: str
+    digest: str
+    windows: tuple[Rollup, Rollup, Rollup]  # 5m, 1h, 24h
+    last_failure: dict[str, float]
+    last_success: float | None
+    consecutive: int  # failures after the latest success (see _consecutive)
+    next_change: int | None
+    has_data: bool
+
+    @property
+    def sid(self) -> str:
+        return series_id(self.kind, self.provider, self.model, self.key_fingerprint)
+
+
+def summarize(s: Series, end: int) -> Summary:
+    horizon = (end + 1) * 60 - HOUR_SPAN * 3600
+    last_ok = s.last_success if s.last_success and s.last_success >= horizon else None
+    return Summary(
+        s.kind, s.provider, s.model, s.key_fingerprint, s.source, s.digest,
+        windows_of(s, end), dict(s.last_failure), s.last_success, _consecutive(s, end, last_ok),
+        next_change(s, end), has_data(s, end),
+    )  # fmt: skip
+
+
+# -- provider and model documents -----------------------------------------------------------
 
 
 def status_of(r: Rollup, t: Thresholds) -> Status:
@@ -92,196 +274,189 @@ def status_of(r: Rollup, t: Thresholds) -> Status:
     return Status.HEALTHY
 
 
-# Buckets are partitioned by key fingerprint into SHARDS, so a health run can hold one shard at
-# a time: its memory is bounded by a shard, not by every bucket of the last 24 hours. All the
-# buckets of a key share a shard, so per-key facts (invalid on every model) stay complete.
-SHARDS = 64
-
-
-def shard_of(fingerprint: str) -> int:
-    digest = hashlib.sha256(fingerprint.encode()).digest()
-    return int.from_bytes(digest[:4], "big") % SHARDS
-
-
-class ProviderRollups:
-    """Per provider and per (provider, model) windows, accumulated bucket by bucket."""
-
-    def __init__(self, now: datetime) -> None:
-        self.end = minute_of(now)
-        self.by_provider: dict[str, dict[str, Rollup]] = {}
-        self.by_model: dict[tuple[str, str], dict[str, Rollup]] = {}
-
-    def add(self, buckets: Iterable[Bucket]) -> None:
-        for b in buckets:
-            age = self.end - b.minute
-            for name, span in WINDOWS.items():
-                if timedelta(0) <= age < span:
-                    self.by_provider.setdefault(b.provider, {}).setdefault(name, Rollup()).add(b)
-                    model = self.by_model.setdefault((b.provider, b.model), {})
-                    model.setdefault(name, Rollup()).add(b)
-
-
-def rollup(
-    buckets: Iterable[Bucket], now: datetime
-) -> tuple[dict[str, dict[str, Rollup]], dict[tuple[str, str], dict[str, Rollup]]]:
-    """Per provider and per (provider, model): one Rollup per window ending at `now`."""
-    r = ProviderRollups(now)
-    r.add(buckets)
-    return r.by_provider, r.by_model
-
-
+@lru_cache(maxsize=65_536)
 def doc_id(name: str) -> str:
     """A Firestore-safe document id for a provider or model name ("a/b" has a slash)."""
-    from urllib.parse import quote
-
     safe = quote(name, safe="")
     if safe in {".", ".."} or safe.startswith("__"):  # reserved ids: escape the first char
         safe = f"%{ord(safe[0]):02X}{safe[1:]}"
     return safe
 
 
-def health_documents(
-    buckets: Iterable[Bucket], now: datetime, t: Thresholds, collection: str = "provider_health"
-) -> dict[str, dict[str, object]]:
-    """Provider and (provider, model) documents, keyed by their full path.
-
-    Deterministic in (buckets, now): running twice for the same moment writes the same thing.
-    """
-    r = ProviderRollups(now)
-    r.add(buckets)
-    return rollup_documents(r, t, collection)
+# A planned document: its content digest (`as_of` and `expire_at` excluded) and its content.
+# A run writes it only when the digest differs from the one it last wrote.
+Planned = tuple[str, dict[str, Any]]
 
 
-def rollup_documents(
-    r: ProviderRollups, t: Thresholds, collection: str = "provider_health"
-) -> dict[str, dict[str, object]]:
-    by_provider, by_model, as_of = r.by_provider, r.by_model, r.end
-    docs: dict[str, dict[str, object]] = {}
-    for provider, windows in by_provider.items():
-        docs[f"{collection}/{doc_id(provider)}"] = _doc(provider, None, windows, as_of, t)
-    for (provider, model), windows in by_model.items():
-        path = f"{collection}/{doc_id(provider)}/models/{doc_id(model)}"
-        docs[path] = _doc(provider, model, windows, as_of, t)
-    return docs
+def _digest(facts: tuple[Any, ...]) -> str:
+    return hashlib.blake2b(repr(facts).encode(), digest_size=8).hexdigest()
 
 
-def _doc(
-    provider: str, model: str | None, windows: dict[str, Rollup], as_of: datetime, t: Thresholds
-) -> dict[str, object]:
-    out: dict[str, object] = {"provider": provider, "as_of": as_of}
+def _rollup_window(r: Rollup, t: Thresholds) -> dict[str, Any]:
+    return {
+        "requests": r.requests,
+        "failures": r.failures,
+        "failures_by_reason": r.reasons(),
+        "provider_failures": r.provider_failures,
+        "uptime": r.uptime,
+        "status": status_of(r, t).value,
+    }
+
+
+def _rollup_doc(provider: str, model: str | None, ws: tuple[Rollup, ...], t: Thresholds) -> Planned:
+    out: dict[str, Any] = {"provider": provider}
     if model is not None:
         out["model"] = model
-    for name in WINDOWS:
-        r = windows.get(name, Rollup())
-        out[name] = {
-            "requests": r.requests,
-            "failures": r.failures,
-            "failures_by_reason": dict(sorted(r.failures_by_reason.items())),
-            "provider_failures": r.provider_failures,
-            "uptime": r.uptime,
-            "status": status_of(r, t).value,
-        }
-    out["status"] = out["5m"]["status"] if isinstance(out["5m"], dict) else Status.UNKNOWN.value
-    return out
+    for name, r in zip(WINDOWS, ws, strict=True):
+        out[name] = _rollup_window(r, t)
+    out["status"] = out["5m"]["status"]
+    facts = tuple((r.requests, r.failures, r.provider_failures, r.reasons()) for r in ws)
+    return _digest((provider, model, t, facts)), out
 
 
-class KeyState(StrEnum):
-    HEALTHY = "healthy"
-    COOLING_DOWN = "cooling_down"  # failing right now: try other keys first
-    INVALID = "invalid"  # the provider rejected the key: never use it until it succeeds again
+def provider_documents(
+    provider: str, models: Iterable[Summary], t: Thresholds
+) -> tuple[list[tuple[Summary, Planned | None]], Planned | None]:
+    """The documents of one provider: each model's (None once it has nothing left in a
+    window), and the provider's own, the sum of its models (None when none has data)."""
+    totals = (Rollup(), Rollup(), Rollup())
+    per_model: list[tuple[Summary, Planned | None]] = []
+    live = 0
+    for s in models:
+        if not s.has_data:
+            per_model.append((s, None))
+            continue
+        live += 1
+        ws = s.windows
+        for total, w in zip(totals, ws, strict=True):
+            total.merge(w)
+        per_model.append((s, _rollup_doc(provider, s.model, ws, t)))
+    return per_model, (_rollup_doc(provider, None, totals, t) if live else None)
 
 
-@dataclass(frozen=True, slots=True)
-class KeyThresholds:
-    cooling_consecutive: int = 3  # failures since the last success
-    cooling_rate: float = 0.5  # or this error rate over 5 minutes...
-    cooling_min_requests: int = 4  # ...with at least this many requests
+def provider_path(
+    provider: str, model: str | None = None, collection: str = "provider_health"
+) -> str:
+    if model is None:
+        return f"{collection}/{doc_id(provider)}"
+    return f"{collection}/{doc_id(provider)}/models/{doc_id(model)}"
+
+
+# -- key documents ----------------------------------------------------------------------------
+
+
+def _consecutive(s: Series, end: int, last_ok: float | None) -> int:
+    """Failures after the minute of the last success: at minute resolution while that success
+    is inside the last hour, at hour resolution (whole hours after its hour) before that."""
+    end_hour = end // 60
+    if last_ok is None:
+        return sum(
+            sum(c.failures.values()) for h, c in s.hours.items() if 0 <= end_hour - h < HOUR_SPAN
+        )
+    ok_minute = int(last_ok // 60)
+    if end - ok_minute < MINUTE_SPAN:
+        return sum(
+            sum(c.failures.values())
+            for m, c in s.minutes.items()
+            if m > ok_minute and end - m < MINUTE_SPAN
+        )
+    ok_hour = ok_minute // 60
+    return sum(
+        sum(c.failures.values())
+        for h, c in s.hours.items()
+        if h > ok_hour and end_hour - h < HOUR_SPAN
+    )
+
+
+def key_path(fingerprint: str, model: str | None = None, collection: str = "key_health") -> str:
+    if model is None:
+        return f"{collection}/{fingerprint}"
+    return f"{collection}/{fingerprint}/models/{doc_id(model)}"
+
+
+def _key_window(r: Rollup) -> dict[str, Any]:
+    return {
+        "requests": r.requests,
+        "failures": r.failures,
+        "error_rate": r.failures / r.requests if r.requests else None,
+        "failures_by_reason": r.reasons(),
+    }
 
 
 def key_documents(
-    buckets: Iterable[Bucket], now: datetime, t: KeyThresholds, collection: str = "key_health"
-) -> dict[str, dict[str, object]]:
-    """Per key fingerprint, scoped per model: error rates, last error, state.
+    series: Iterable[Summary], end: int, t: KeyThresholds
+) -> tuple[list[tuple[Summary, Planned | None]], Planned | None]:
+    """The documents of one key: each model's (None once it has nothing left in a window),
+    and the key's summary (None when no model has data).
 
     Every failed attempt counts against its key for that model only (retries and rate limits
     included: the router wants to know this key is failing). An invalid_key failure later than
-    the key's last success, on any model, makes the key invalid for every model. Consecutive
-    failures are counted at minute resolution: the failures after the last minute that had a
-    success.
+    the key's last success, on any model, makes the key invalid for every model. Latest
+    failures and successes count inside the last 24 hours.
     """
-    end = minute_of(now)
-    groups: dict[tuple[str, str], list[Bucket]] = {}
-    last_ok_by_key: dict[str, float] = {}
-    last_invalid_by_key: dict[str, float] = {}
-    for b in buckets:
-        if not timedelta(0) <= end - b.minute < WINDOWS["24h"]:
+    horizon = (end + 1) * 60 - HOUR_SPAN * 3600
+    all_series = list(series)
+    live = [s for s in all_series if s.has_data]
+    last_oks = [s.last_success for s in live if s.last_success and s.last_success >= horizon]
+    invalid = [ts for s in live if (ts := s.last_failure.get("invalid_key")) and ts >= horizon]
+    last_ok_key = max(last_oks, default=None)
+    last_invalid_key = max(invalid, default=None)
+    out: list[tuple[Summary, Planned | None]] = []
+    states: dict[str, str] = {}
+    fp = ""
+    for s in sorted(all_series, key=lambda s: s.model):
+        if not s.has_data:
+            out.append((s, None))
             continue
-        groups.setdefault((b.key_fingerprint, b.model), []).append(b)
-        fp = b.key_fingerprint
-        if b.last_success is not None:
-            last_ok_by_key[fp] = max(last_ok_by_key.get(fp, 0.0), b.last_success)
-        if "invalid_key" in b.last_failure:
-            seen = last_invalid_by_key.get(fp, 0.0)
-            last_invalid_by_key[fp] = max(seen, b.last_failure["invalid_key"])
-
-    docs: dict[str, dict[str, object]] = {}
-    per_key: dict[str, dict[str, str]] = {}
-    for (fp, model), bs in sorted(groups.items()):
-        bs.sort(key=lambda b: b.minute)
-        windows: dict[str, dict[str, object]] = {}
-        for name, span in WINDOWS.items():
-            inside = [b for b in bs if end - b.minute < span]
-            by_reason: Counter[str] = Counter()
-            for b in inside:
-                by_reason.update(b.failures)
-            fails = sum(by_reason.values())
-            reqs = fails + sum(b.successes for b in inside)
-            windows[name] = {
-                "requests": reqs,
-                "failures": fails,
-                "error_rate": fails / reqs if reqs else None,
-                "failures_by_reason": dict(sorted(by_reason.items())),
-            }
-        last_ok = max((b.last_success for b in bs if b.last_success is not None), default=None)
-        latest = max(((ts, r) for b in bs for r, ts in b.last_failure.items()), default=None)
-        ok_minute = minute_of(datetime.fromtimestamp(last_ok, end.tzinfo)) if last_ok else None
-        consecutive = sum(
-            sum(b.failures.values()) for b in bs if ok_minute is None or b.minute > ok_minute
-        )
+        fp = s.key_fingerprint
+        ws = s.windows
+        latest = max(((ts, r) for r, ts in s.last_failure.items() if ts >= horizon), default=None)
+        last_ok = s.last_success if s.last_success and s.last_success >= horizon else None
+        consecutive = s.consecutive
+        five = ws[0]
         state = _key_state(
-            windows["5m"], consecutive, last_invalid_by_key.get(fp), last_ok_by_key.get(fp), t
+            five.requests,
+            five.failures / five.requests if five.requests else None,
+            consecutive,
+            last_invalid_key,
+            last_ok_key,
+            t,
         )
-        docs[f"{collection}/{fp}/models/{doc_id(model)}"] = {
+        w5, w1, w24 = _key_window(ws[0]), _key_window(ws[1]), _key_window(ws[2])
+        facts = (
+            s.provider, s.source, s.model, latest, last_ok, consecutive, state.value,
+            *((r.requests, r.failures, *sorted(r.failures_by_reason.items())) for r in ws),
+        )  # fmt: skip
+        doc = {
             "key_fingerprint": fp,
-            "model": model,
-            "provider": bs[-1].provider,
-            "source": bs[-1].source,
-            "as_of": end,
-            **windows,
-            "last_error_at": datetime.fromtimestamp(latest[0], end.tzinfo) if latest else None,
+            "model": s.model,
+            "provider": s.provider,
+            "source": s.source,
+            "5m": w5,
+            "1h": w1,
+            "24h": w24,
+            "last_error_at": datetime.fromtimestamp(latest[0], UTC) if latest else None,
             "last_reason": latest[1] if latest else None,
-            "last_success_at": datetime.fromtimestamp(last_ok, end.tzinfo) if last_ok else None,
+            "last_success_at": datetime.fromtimestamp(last_ok, UTC) if last_ok else None,
             "consecutive_failures": consecutive,
             "state": state.value,
         }
-        per_key.setdefault(fp, {})[model] = state.value
-    for fp, models in per_key.items():
-        states = set(models.values())
-        worst = next(
-            (s for s in (KeyState.INVALID, KeyState.COOLING_DOWN) if s.value in states),
-            KeyState.HEALTHY,
-        )
-        docs[f"{collection}/{fp}"] = {
-            "key_fingerprint": fp,
-            "as_of": end,
-            "state": worst.value,
-            "models": {doc_id(m): st for m, st in sorted(models.items())},
-        }
-    return docs
+        out.append((s, (_digest(facts), doc)))
+        states[doc_id(s.model)] = state.value
+    if not states:
+        return out, None
+    worst = next(
+        (st for st in (KeyState.INVALID, KeyState.COOLING_DOWN) if st.value in states.values()),
+        KeyState.HEALTHY,
+    )
+    models = dict(sorted(states.items()))
+    summary = {"key_fingerprint": fp, "state": worst.value, "models": models}
+    return out, (_digest((fp, worst.value, tuple(models.items()))), summary)
 
 
 def _key_state(
-    five_min: dict[str, object],
+    requests: int,
+    error_rate: float | None,
     consecutive: int,
     last_invalid: float | None,
     last_ok: float | None,
@@ -291,7 +466,13 @@ def _key_state(
         return KeyState.INVALID
     if consecutive >= t.cooling_consecutive:
         return KeyState.COOLING_DOWN
-    reqs, rate = five_min["requests"], five_min["error_rate"]
-    busy = isinstance(reqs, int) and reqs >= t.cooling_min_requests
-    failing = isinstance(rate, float) and rate >= t.cooling_rate
+    busy = requests >= t.cooling_min_requests
+    failing = error_rate is not None and error_rate >= t.cooling_rate
     return KeyState.COOLING_DOWN if busy and failing else KeyState.HEALTHY
+
+
+def stamped(doc: dict[str, Any], end: int) -> dict[str, Any]:
+    """The document as written: `as_of`, the tick it was computed for, and `expire_at`, for
+    Firestore's TTL policy (a backstop: the run deletes it itself once its data is gone)."""
+    as_of = _at_minute(end)
+    return {**doc, "as_of": as_of, "expire_at": as_of + DOC_TTL}

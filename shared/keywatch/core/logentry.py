@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from keywatch.core.classify import Classification
@@ -44,6 +45,12 @@ class LogEntry:
     fields: dict[str, Any]
     labels: dict[str, str]
     insert_id: str
+    # The entry's LogEntry.timestamp: the event's own time, never the time it was written.
+    # Cloud Logging treats entries of one log with the same insertId *and* timestamp as
+    # duplicates (https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry,
+    # `insertId`); without it every redelivery gets its own receive time and counts again in
+    # the log-based metrics.
+    timestamp: datetime | None = None
 
 
 def failure_entry(event: FailureEvent, c: Classification) -> LogEntry:
@@ -78,5 +85,12 @@ def failure_entry(event: FailureEvent, c: Classification) -> LogEntry:
         f" (feature={event.feature})"
     )
     labels = {name: str(fields[name]) for name in LABEL_FIELDS}
-    # A redelivered event gets the same insertId, so Logs Explorer shows it once.
-    return LogEntry(severity, message, fields, labels, insert_id=f"kw-{event.event_id}")
+    # A redelivered event gets the same insertId and timestamp, so it is one entry.
+    return LogEntry(
+        severity,
+        message,
+        fields,
+        labels,
+        insert_id=f"kw-{event.event_id}",
+        timestamp=event.occurred_at,
+    )

@@ -1,24 +1,30 @@
-"""classify: give a failure its reason, log it, record it for health, alert its owner."""
+"""classify: give a failure its reason, log it, count it for health, alert its owner."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from pydantic import TypeAdapter, ValidationError
 
 from keywatch.core.classify import Classification, classify
+from keywatch.core.counting import Group, TallyCount
+from keywatch.core.health import unix_minute
 from keywatch.core.logentry import failure_entry
-from keywatch.events import Alert, FailureEvent, Source, SuccessTally
-from keywatch.ports import AlertPublisher, HealthRecorder, LogSink
+from keywatch.events import Alert, FailureEvent, Source, SuccessTally, TallyBatch, TallyGroup
+from keywatch.ports import AlertPublisher, Counter, LogSink
+
+_GROUP: TypeAdapter[TallyGroup] = TypeAdapter(TallyGroup)
 
 
 @dataclass(frozen=True, slots=True)
 class ClassifyDeps:
     log: LogSink
     alerts: AlertPublisher
-    health: HealthRecorder
+    counter: Counter
 
 
 def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
-    """Log first (the insertId makes a redelivery show once), then record, then alert.
+    """Log first (insertId and timestamp make a redelivery show once), then count, then alert.
 
     Each step is idempotent on its own, so a redelivery after a crash anywhere repeats safely:
     notify deduplicates the alert.
@@ -31,7 +37,7 @@ def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
         provider=event.provider,
     )
     deps.log.write(failure_entry(event, c))
-    deps.health.record_failure(event, c)
+    deps.counter.record_failure(event, c)
     # A platform failure never notifies a user.
     if event.source is Source.BYOK and c.user_actionable and event.uid:
         deps.alerts.publish(
@@ -50,6 +56,66 @@ def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
     return c
 
 
-def handle_tally(tally: SuccessTally, deps: ClassifyDeps) -> bool:
-    """Record a success tally for health. False when it was already counted."""
-    return deps.health.record_tally(tally)
+@dataclass(frozen=True, slots=True)
+class TallyOutcome:
+    counted: bool  # False: this batch was counted on an earlier delivery
+    groups: int  # valid groups counted
+    successes: int
+    invalid: list[tuple[int, str]] = field(default_factory=list)  # (index in groups, why)
+    recoveries_applied: int = 0
+    recoveries_ahead: int = 0  # their failures not counted yet: applied when they are
+
+
+def handle_tallies(batch: TallyBatch, deps: ClassifyDeps) -> TallyOutcome:
+    """Count every valid group of a batch; report the invalid ones (with why) to be logged."""
+    valid: list[TallyCount] = []
+    invalid: list[tuple[int, str]] = []
+    for i, raw in enumerate(batch.groups):
+        try:
+            g = _GROUP.validate_python(raw)
+        except ValidationError as exc:
+            invalid.append((i, _why(exc)))
+            continue
+        valid.append(
+            TallyCount(
+                Group(g.provider, g.model, g.key_fingerprint, g.source.value),
+                tuple(sorted(g.successes_by_minute.items())),
+                g.last_success_at.timestamp() if g.last_success_at else None,
+                tuple(str(e) for e in g.recovered_event_ids),
+            )
+        )
+    return _count(str(batch.batch_id), valid, invalid, deps)
+
+
+def handle_tally(tally: SuccessTally, deps: ClassifyDeps) -> TallyOutcome:
+    """A single-group tally (the first form of the contract): its successes in the minute of
+    its window's start, as before."""
+    count = TallyCount(
+        Group(tally.provider, tally.model, tally.key_fingerprint, tally.source.value),
+        ((unix_minute(tally.window_start), tally.successes),),
+        tally.last_success_at.timestamp() if tally.last_success_at else None,
+        tuple(str(e) for e in tally.recovered_event_ids),
+    )
+    return _count(str(tally.tally_id), [count], [], deps)
+
+
+def _count(
+    batch_id: str, valid: list[TallyCount], invalid: list[tuple[int, str]], deps: ClassifyDeps
+) -> TallyOutcome:
+    result = deps.counter.record_tallies(batch_id, valid) if valid else None
+    return TallyOutcome(
+        counted=bool(result and result.counted),
+        groups=len(valid),
+        successes=sum(n for t in valid for _, n in t.successes),
+        invalid=invalid,
+        recoveries_applied=result.recoveries_applied if result else 0,
+        recoveries_ahead=result.recoveries_ahead if result else 0,
+    )
+
+
+def _why(exc: ValidationError) -> str:
+    """Field locations and error kinds only, never the values."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'group'}: {e['type']}"
+        for e in exc.errors(include_input=False, include_url=False)[:3]
+    )

@@ -1,46 +1,187 @@
-"""health: roll the per-minute buckets up into provider and model health documents."""
+"""health: turn the series that changed into provider, model and key documents.
+
+A run for tick `end` (a Unix minute) computes only what is due: keys and rollups with new
+counts since the last run, and those with a bucket crossing a window edge by `end`. Of those,
+it writes only the documents whose content changed, deletes the documents of series with
+nothing left in any window, and schedules each series' next window change. Its cost follows
+what changed, not what was counted in 24 hours.
+
+Runs are serialised by a lock in the counting store; a run for an older tick than one already
+run does nothing, so a late or redelivered tick never overwrites newer documents. A run that
+fails half-way leaves its due work for the next one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from keywatch.core.counting import stale_fields
 from keywatch.core.health import (
-    SHARDS,
-    WINDOWS,
     KeyThresholds,
-    ProviderRollups,
+    Planned,
+    Series,
+    Summary,
     Thresholds,
     key_documents,
-    minute_of,
-    rollup_documents,
+    key_path,
+    provider_documents,
+    provider_path,
+    stale_buckets,
+    stamped,
+    summarize,
+    unix_minute,
 )
-from keywatch.ports import HealthStore
+from keywatch.ports import Commit, CountSource, HealthDocs
+
+_KEYS_PER_CHUNK = 200
 
 
 @dataclass(frozen=True, slots=True)
 class HealthDeps:
-    store: HealthStore
+    counts: CountSource
+    docs: HealthDocs
     thresholds: Thresholds = field(default_factory=Thresholds)
     key_thresholds: KeyThresholds = field(default_factory=KeyThresholds)
     provider_collection: str = "provider_health"
     key_collection: str = "key_health"
+    # Firestore ramps a collection up from 500 writes/s ("500/50/5",
+    # https://cloud.google.com/firestore/docs/best-practices#ramping_up_traffic): a run writes
+    # at most this many documents, and leaves the rest due for the next run.
+    max_writes: int = 20_000
+    lock_ttl_s: int = 540  # below the function's 600 s timeout
 
 
-def run_health(now: datetime, deps: HealthDeps) -> int:
-    """Recompute every window ending at `now` from the raw buckets and write it; returns writes.
+@dataclass(slots=True)
+class RunResult:
+    outcome: str  # "ran", "busy" (another run holds the lock), "stale" (a later tick ran)
+    as_of: int = 0
+    counted_since: str = ""
+    keys: int = 0  # keys computed
+    rollups: int = 0  # provider and model series computed
+    written: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    left_due: int = 0  # keys and rollups left for the next run (write budget spent)
 
-    Stateless: a late run, or a second run for the same moment, writes the same documents, and a
-    run that failed is simply caught up by the next one.
-    """
-    since = minute_of(now) - max(WINDOWS.values())
-    rollups = ProviderRollups(now)
-    written = 0
-    for shard in range(SHARDS):  # one shard of buckets in memory at a time
-        buckets = list(deps.store.buckets_since(since, shard))
-        rollups.add(buckets)
-        keys = key_documents(buckets, now, deps.key_thresholds, deps.key_collection)
-        if keys:
-            written += deps.store.write_health(keys)
-    docs = rollup_documents(rollups, deps.thresholds, deps.provider_collection)
-    return written + (deps.store.write_health(docs) if docs else 0)
+
+def run_health(now: datetime, deps: HealthDeps) -> RunResult:
+    end = unix_minute(now)
+    began = deps.counts.begin_run(end, deps.lock_ttl_s)
+    if isinstance(began, str):
+        return RunResult(outcome=began, as_of=end)
+    lock, since = began
+    result = RunResult(outcome="ran", as_of=end, counted_since=since)
+    try:
+        fps, sids = deps.counts.take_due(end)
+        for start in range(0, len(fps), _KEYS_PER_CHUNK):
+            if result.written >= deps.max_writes:
+                result.left_due += len(fps) - start
+                break
+            _keys(fps[start : start + _KEYS_PER_CHUNK], end, deps, result)
+        for start in range(0, len(sids), 10):
+            if result.written >= deps.max_writes:
+                result.left_due += len(sids) - start
+                break
+            _providers(sids[start : start + 10], end, deps, result)
+    finally:
+        deps.counts.end_run(lock)
+    return result
+
+
+def _keys(fps: list[str], end: int, deps: HealthDeps, result: RunResult) -> None:
+    plan = _Plan(Commit(done_keys=list(fps)))
+    for fp, (summary_digest, series) in deps.counts.read_keys(fps).items():
+        result.keys += 1
+        summaries = [summarize(s, end) for s in series]
+        per_model, summary = key_documents(summaries, end, deps.key_thresholds)
+        digests: dict[str, str] = {}
+        trims: list[str] = []
+        for (sm, doc), s in zip(per_model, sorted(series, key=lambda s: s.model), strict=True):
+            d = plan.document(doc, sm.digest, key_path(fp, sm.model, deps.key_collection), end)
+            if d is not None:
+                digests[f"{sm.sid}|_d"] = d
+            trims += _stale(s, end, f"{sm.sid}|")
+        d = plan.document(summary, summary_digest, key_path(fp, None, deps.key_collection), end)
+        if d is not None:
+            digests["_d"] = d
+        if digests:
+            plan.commit.key_digests[fp] = digests
+        if trims:
+            plan.commit.key_trims[fp] = trims
+        plan.commit.due_keys[fp] = _due(summaries)
+        if summary is not None:
+            plan.commit.alive_keys.append(fp)
+    plan.flush(deps, result)
+
+
+def _providers(providers: list[str], end: int, deps: HealthDeps, result: RunResult) -> None:
+    plan = _Plan(Commit(done_rollups=list(providers)))
+    coll = deps.provider_collection
+    for provider, (provider_digest, models) in deps.counts.read_providers(providers).items():
+        result.rollups += 1 + len(models)
+        summaries = [summarize(s, end) for s in models]
+        per_model, total = provider_documents(provider, summaries, deps.thresholds)
+        for (sm, doc), s in zip(per_model, models, strict=True):
+            d = plan.document(doc, sm.digest, provider_path(provider, sm.model, coll), end)
+            if d is not None:
+                plan.commit.series_digests[sm.sid] = d
+            if trims := _stale(s, end):
+                plan.commit.series_trims[sm.sid] = trims
+            if doc is not None:
+                plan.commit.alive_series.append(sm.sid)
+        d = plan.document(total, provider_digest, provider_path(provider, None, coll), end)
+        if d is not None:
+            plan.commit.provider_digests[provider] = d
+        plan.commit.due_rollups[provider] = _due(summaries)
+        if total is not None:
+            plan.commit.alive_providers.append(provider)
+    plan.flush(deps, result)
+
+
+def _stale(s: Series, end: int, prefix: str = "") -> list[str]:
+    minutes, hours = stale_buckets(s, end)
+    return stale_fields(s, minutes, hours, prefix) if minutes or hours else []
+
+
+def _due(summaries: list[Summary]) -> int | None:
+    changes = [s.next_change for s in summaries if s.next_change is not None]
+    return min(changes) if changes else None
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The writes, deletes and store updates of one chunk."""
+
+    commit: Commit
+    writes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deletes: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def document(self, doc: Planned | None, last: str, path: str, end: int) -> str | None:
+        """Plan one document against the digest of the one last written; returns the digest
+        to store, or None when nothing changes. A document with no data left is deleted."""
+        if doc is None:
+            if last:
+                self.deletes.append(path)
+                return ""
+            return None
+        d, content = doc
+        if d == last:
+            self.unchanged += 1
+            return None
+        self.writes[path] = stamped(content, end)
+        return d
+
+    def flush(self, deps: HealthDeps, result: RunResult) -> None:
+        """Documents first, then the digests: a failure in between rewrites, never skips."""
+        if self.writes or self.deletes:
+            deps.docs.write(self.writes, self.deletes)
+        result.written += len(self.writes)
+        result.deleted += len(self.deletes)
+        result.unchanged += self.unchanged
+        deps.counts.commit(self.commit)
+
+
+__all__ = ["HealthDeps", "RunResult", "run_health"]

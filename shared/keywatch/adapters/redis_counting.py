@@ -1,0 +1,338 @@
+"""Memorystore (Redis) as the counting store: classify counts into it, health reads from it.
+
+Why Redis and not Firestore: in an outage every failure of one key lands on the same counter,
+and Firestore sustains about one write per second per document ("Distributed counters",
+https://firebase.google.com/docs/firestore/solutions/counters), with sequential indexed
+fields capped near 500 writes/s ("Best practices", https://cloud.google.com/firestore/docs/
+best-practices#high_read_write_and_delete_rates_to_a_narrow_document_range). A Redis primary
+executes commands on one thread, one at a time, so a counter takes tens of thousands of
+increments a second and never contends. Firestore then only holds what routers read, written
+by the health run at most once a minute per document.
+
+Layout: see `keywatch.core.counting` (the fields of a series hash and the key names). Every
+event is counted by one call of `lua/count.lua`: the marker and the increments commit together
+or not at all, so a redelivery, or a retry after a lost reply, counts nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+import redis
+
+from keywatch.core.classify import Classification, counts_against_provider
+from keywatch.core.counting import (
+    MARKER_TTL_S,
+    SERIES_TTL_S,
+    Group,
+    Layout,
+    RecordResult,
+    TallyCount,
+    countable_minute,
+    parse_meta,
+)
+from keywatch.core.health import Counts, Kind, Series
+from keywatch.events import FailureEvent
+from keywatch.ports import Commit, CountingStoreError
+
+_LUA = resources.files("keywatch.adapters").joinpath("lua")
+_FAILURE = _LUA.joinpath("count_failure.lua").read_text()
+_TALLIES = _LUA.joinpath("count_tallies.lua").read_text()
+# Groups per script call: a call of 50 groups runs in about a millisecond on the server, so a
+# large flush never holds Redis's one thread for long.
+_CHUNK = 50
+_READ_BATCH = 1_000  # hashes per pipelined read
+
+
+class RedisCountingStore:
+    """Both sides of the counting store: `record_*` for classify, the rest for health.
+
+    Thread-safe: redis-py's client takes a connection from its pool per command or pipeline.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        layout: Layout | None = None,
+        *,
+        secret: str | None = None,
+        clock: Any = None,
+    ) -> None:
+        import time
+
+        self._r = client
+        self.layout = layout or Layout()
+        self._failure = client.register_script(_FAILURE)
+        self._tallies = client.register_script(_TALLIES)
+        self._secret = secret
+        self._clock = clock or time.time
+
+    def __repr__(self) -> str:
+        return f"RedisCountingStore({self._r.connection_pool!r}, prefix={self.layout.prefix!r})"
+
+    def _error(self, exc: redis.RedisError) -> CountingStoreError:
+        message = f"redis: {exc}"
+        if self._secret:
+            message = message.replace(self._secret, "***")
+        return CountingStoreError(message)
+
+    # -- classify's side ------------------------------------------------------------------
+
+    def failure_args(self, event: FailureEvent, c: Classification) -> tuple[list[str], list[Any]]:
+        """The keys and arguments of count_failure.lua for one failure (empty: too old)."""
+        at = event.occurred_at.timestamp()
+        minute = countable_minute(at, self._clock())
+        if minute is None:
+            return [], []
+        g = Group(event.provider, event.model, event.key_fingerprint, event.source.value)
+        ksid, msid = g.sids()
+        kmeta, mmeta = g.metas()
+        against = counts_against_provider(c.reason, event.source)
+        eid = str(event.event_id)
+        L = self.layout
+        keys = [L.failure_marker(eid), L.recovery_marker(eid)]
+        args = [
+            MARKER_TTL_S, SERIES_TTL_S, L.prefix, ksid, msid, g.key_fingerprint, g.provider,
+            kmeta, mmeta, minute, c.reason.value, round(min(at, minute * 60 + 59.999), 3),
+            1 if against else 0,
+        ]  # fmt: skip
+        return keys, args
+
+    def record_failure(self, event: FailureEvent, c: Classification) -> bool:
+        """Count one failure once. False when it was counted before, or is older than the
+        24-hour window (nothing would ever read its buckets)."""
+        keys, args = self.failure_args(event, c)
+        if not keys:
+            return False
+        try:
+            counted, _ = self._failure(keys=keys, args=args)
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        return bool(counted)
+
+    def record_tallies(self, batch_id: str, groups: Sequence[TallyCount]) -> RecordResult:
+        """Count a batch of tally groups once, in chunks of `_CHUNK` groups, one script call
+        (and one marker) each, all sent in one round trip. Recoveries ride with their group."""
+        now = self._clock()
+        L = self.layout
+        pipe = self._r.pipeline(transaction=False)
+        for chunk_no, start in enumerate(range(0, len(groups), _CHUNK)):
+            chunk = groups[start : start + _CHUNK]
+            args: list[Any] = [MARKER_TTL_S, SERIES_TTL_S, L.prefix, len(chunk)]
+            for t in chunk:
+                g = t.group
+                minutes = [
+                    (m, n) for m, n in t.successes if n > 0 and countable_minute(m * 60, now)
+                ]
+                last = t.last_success
+                if last is None and minutes:  # the safe side: the start of its last minute
+                    last = max(m for m, _ in minutes) * 60.0
+                args += [*g.sids(), g.key_fingerprint, g.provider, *g.metas()]
+                args += ["" if last is None or not minutes else round(last, 3), len(minutes)]
+                args += [x for pair in minutes for x in pair]
+                args += [len(t.recovered), *t.recovered]
+            self._tallies(keys=[L.tally_marker(batch_id, chunk_no)], args=args, client=pipe)
+        try:
+            results = pipe.execute()
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        return RecordResult(
+            counted=any(int(r[0]) for r in results),
+            recoveries_applied=sum(int(r[1]) for r in results),
+            recoveries_ahead=sum(int(r[2]) for r in results),
+        )
+
+    # -- health's side ----------------------------------------------------------------------
+
+    def begin_run(self, end: int, lock_ttl_s: int) -> tuple[Any, str] | str:
+        """Take the run lock (redis-py's Lock: released only with its own token). Returns
+        (lock, counted_since) to go on; "busy" when another run holds it; "stale" when a run
+        for a later tick already ran, so a late tick never overwrites newer documents.
+        counted_since is the Unix minute this store began counting: after a restart that lost
+        its data, the minute counting began again."""
+        try:
+            lock = self._r.lock(self.layout.run_lock, timeout=lock_ttl_s, blocking=False)
+            if not lock.acquire():
+                return "busy"
+            last: Any = self._r.get(self.layout.run_as_of)
+            if last is not None and int(last) > end:
+                lock.release()
+                return "stale"
+            pipe = self._r.pipeline(transaction=True)
+            pipe.set(self.layout.run_as_of, end)
+            pipe.set(self.layout.since, end, nx=True)
+            pipe.get(self.layout.since)
+            _, _, since = pipe.execute()
+            return lock, since.decode()
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+
+    def end_run(self, lock: Any) -> None:
+        try:
+            lock.release()
+        except redis.exceptions.LockError:
+            pass  # it expired (a run longer than its TTL): the next run takes it afresh
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+
+    @staticmethod
+    def _work(dirty: str) -> str:
+        return f"{dirty}:work"
+
+    def take_due(self, end: int) -> tuple[list[str], list[str]]:
+        """The keys (fingerprints) and providers to compute for tick `end`: those with new
+        counts, and those with a bucket crossing a window edge by now. New counts move to a
+        work set, which a run that fails half-way leaves for the next one."""
+        L = self.layout
+        try:
+            pipe = self._r.pipeline(transaction=True)
+            for dirty in (L.dirty_keys, L.dirty_rollups):
+                pipe.sunionstore(self._work(dirty), [self._work(dirty), dirty])
+                pipe.delete(dirty)
+                pipe.smembers(self._work(dirty))
+            pipe.zrangebyscore(L.sched_keys, "-inf", end)
+            pipe.zrangebyscore(L.sched_rollups, "-inf", end)
+            _, _, keys, _, _, providers, due_keys, due_providers = pipe.execute()
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        fps = sorted({v.decode() for v in keys} | {v.decode() for v in due_keys})
+        provs = sorted({v.decode() for v in providers} | {v.decode() for v in due_providers})
+        return fps, provs
+
+    def read_keys(self, fps: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
+        """Each key's summary-document digest and its series (one per model): one HGETALL of
+        the key's hash each."""
+        try:
+            hashes = self._pipelined("hgetall", [self.layout.key(fp) for fp in fps])
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        return {fp: _parse_key(h) for fp, h in zip(fps, hashes, strict=True)}
+
+    def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
+        """Each provider's document digest and its model series."""
+        L = self.layout
+        try:
+            members = self._pipelined("smembers", [L.provider_models(p) for p in providers])
+            digests: Any = self._r.hmget(L.provider_digests, list(providers)) if providers else []
+            sids = {
+                p: sorted(m.decode() for m in ms) for p, ms in zip(providers, members, strict=True)
+            }
+            flat = [sid for p in providers for sid in sids[p]]
+            hashes = dict(
+                zip(flat, self._pipelined("hgetall", [L.series(s) for s in flat]), strict=True)
+            )
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        out: dict[str, tuple[str, list[Series]]] = {}
+        for p, d in zip(providers, digests, strict=True):
+            series = [s for sid in sids[p] if (s := _parse_series(hashes[sid])) is not None]
+            out[p] = ((d or b"").decode(), series)
+        return out
+
+    def _pipelined(self, command: str, names: Sequence[str]) -> list[Any]:
+        out: list[Any] = []
+        for start in range(0, len(names), _READ_BATCH):
+            pipe = self._r.pipeline(transaction=False)
+            for name in names[start : start + _READ_BATCH]:
+                getattr(pipe, command)(name)
+            out += pipe.execute()
+        return out
+
+    def commit(self, c: Commit) -> None:
+        """After the documents are written: their digests, the next window changes, stale
+        buckets trimmed, TTLs renewed, and what is done taken off the work sets."""
+        L = self.layout
+        try:
+            pipe = self._r.pipeline(transaction=False)
+            for fp, fields in c.key_digests.items():
+                pipe.hset(L.key(fp), mapping=fields)
+            for sid, d in c.series_digests.items():
+                pipe.hset(L.series(sid), "_d", d)
+            if c.provider_digests:
+                pipe.hset(L.provider_digests, mapping=c.provider_digests)
+            for fp, names in c.key_trims.items():
+                pipe.hdel(L.key(fp), *names)
+            for sid, names in c.series_trims.items():
+                pipe.hdel(L.series(sid), *names)
+            for fp in c.alive_keys:
+                pipe.expire(L.key(fp), SERIES_TTL_S)
+            for sid in c.alive_series:
+                pipe.expire(L.series(sid), SERIES_TTL_S)
+            for p in c.alive_providers:
+                pipe.expire(L.provider_models(p), SERIES_TTL_S)
+            for zset, due in ((L.sched_keys, c.due_keys), (L.sched_rollups, c.due_rollups)):
+                later = {m: at for m, at in due.items() if at is not None}
+                gone = [m for m, at in due.items() if at is None]
+                if later:
+                    pipe.zadd(zset, later)
+                if gone:
+                    pipe.zrem(zset, *gone)
+            if c.done_keys:
+                pipe.srem(self._work(L.dirty_keys), *c.done_keys)
+            if c.done_rollups:
+                pipe.srem(self._work(L.dirty_rollups), *c.done_rollups)
+            pipe.execute()
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+
+
+def _parse_key(h: dict[bytes, bytes]) -> tuple[str, list[Series]]:
+    """A key's hash as (its summary digest, its series), fields `<sid>|<field>`."""
+    by_sid: dict[bytes, Series] = {}
+    digest = ""
+    for raw, value in h.items():
+        sid, bar, name = raw.partition(b"|")
+        if not bar:
+            if raw == b"_d":
+                digest = value.decode()
+            continue
+        s = by_sid.get(sid)
+        if s is None:
+            s = by_sid[sid] = Series(Kind.KEY, "")
+        _field(s, name, value)
+    return digest, [s for s in by_sid.values() if s.provider]
+
+
+def _parse_series(h: dict[bytes, bytes]) -> Series | None:
+    """A model series' hash as a Series; None for one gone (expired) or without its meta."""
+    s = Series(Kind.MODEL, "")
+    for name, value in h.items():
+        _field(s, name, value)
+    return s if s.provider else None
+
+
+def _field(s: Series, raw: bytes, value: bytes) -> None:
+    """One field of a series into `s` (the layout: keywatch.core.counting)."""
+    first = raw[0]
+    if first == 95:  # "_": meta, "_d": digest
+        if raw == b"_":
+            s.kind, s.provider, s.model, s.key_fingerprint, s.source = parse_meta(value.decode())
+        elif raw == b"_d":
+            s.digest = value.decode()
+        return
+    name = raw.decode()
+    if first == 108:  # "l:<reason>"
+        s.last_failure[name[2:]] = float(value)
+        return
+    if first == 115:  # "s"
+        s.last_success = float(value)
+        return
+    head, _, rest = name.partition(":")
+    if first == 104:  # "h<hour>:..."
+        index, buckets = int(head[1:]), s.hours
+    else:
+        index, buckets = int(head), s.minutes
+    c = buckets.get(index)
+    if c is None:
+        c = buckets[index] = Counts()
+    if rest[0] == "f":
+        reason = rest[2:]
+        c.failures[reason] = c.failures.get(reason, 0) + int(value)
+    elif rest == "o":
+        c.successes += int(value)
+    elif rest == "p":
+        c.provider_failures += int(value)
+    elif rest == "r":
+        c.recovered += int(value)

@@ -1,0 +1,185 @@
+"""The counting store's layout and rules: key names, fields, TTLs, what is countable. Pure.
+
+The counting store (Memorystore, `keywatch.adapters.redis_counting`) holds one hash per series
+(`core.health.Series`): a key on a model, and a (provider, model) over all its keys. Provider
+documents are sums of their models' series. A failure is counted by one call of
+`adapters/lua/count_failure.lua`, a chunk of tally groups by one of `count_tallies.lua`: each
+commits its idempotency marker and its increments together, or nothing.
+
+Fields of a series hash, minute `m` and hour `h` being Unix minutes and hours (UTC):
+- `<m>:o`, `h<h>:o`: successes; `<m>:f:<reason>`, `h<h>:f:<reason>`: failures by reason;
+- model series only: `<m>:p`, `h<h>:p` failures against the provider, `<m>:r`, `h<h>:r` of
+  those a retry recovered;
+- key series only: `l:<reason>` the latest failure of that reason, `s` the latest success
+  (epoch seconds, kept as maxima);
+- `_`: the meta (kind, provider, model, key fingerprint, source, joined by US, 0x1f);
+- `_d`: the digest of the document the health run last wrote from the series.
+
+A model series is the hash `kw:s:<sid>`. A key's series, one per model, share the key's hash
+`kw:k:<fp>`, each field prefixed `<sid>|` (sid: 8 hex of the model name); its own `_d` is the
+digest of the key's summary document. One hash per key: a health run reads a key, all its
+models, in one command, and a key is what it computes at once (an invalid key is invalid on
+every model). Other keys: `kw:pm:<provider>` the set of a provider's model series; `kw:pd`
+provider documents' digests; `kw:f:<event id>` a failure's marker (what its recovery applies);
+`kw:r:<event id>` a recovery's marker; `kw:t:<batch id>:<chunk>` a tally chunk's marker;
+`kw:dirty:k` and `kw:dirty:r`, fingerprints and providers with new counts; `kw:sched:k` and
+`kw:sched:r`, the minute each is due again as its buckets cross window edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from keywatch.core.health import HOUR_SPAN, Kind, Series, series_id, unix_minute
+
+META_SEP = "\x1f"
+
+# A series hash is given this TTL when created, and again by every health run that computes
+# it: it outlives its last bucket's 24 hours, and expires by itself once nothing is left.
+SERIES_TTL_S = (HOUR_SPAN + 2) * 3600
+# An event is counted only while its hour is still inside the 24-hour window, so its marker
+# must outlive that (a redelivery, or a dead letter replayed, within it counts once).
+MARKER_TTL_S = (HOUR_SPAN + 1) * 3600
+MAX_FUTURE_S = 300  # clock skew tolerated on occurred_at; later events are counted as now
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Redis key names, under one prefix (tests sharing one server use their own)."""
+
+    prefix: str = "kw"
+
+    def series(self, sid: str) -> str:
+        return f"{self.prefix}:s:{sid}"
+
+    def key(self, fingerprint: str) -> str:
+        """A key's own hash: `s:<sid>` per model series of the key, `_d` its summary digest."""
+        return f"{self.prefix}:k:{fingerprint}"
+
+    def failure_marker(self, event_id: str) -> str:
+        return f"{self.prefix}:f:{event_id}"
+
+    def recovery_marker(self, event_id: str) -> str:
+        return f"{self.prefix}:r:{event_id}"
+
+    def tally_marker(self, batch_id: str, chunk: int) -> str:
+        return f"{self.prefix}:t:{batch_id}:{chunk}"
+
+    @property
+    def dirty_keys(self) -> str:  # set of key fingerprints with new counts
+        return f"{self.prefix}:dirty:k"
+
+    @property
+    def dirty_rollups(self) -> str:  # set of providers with new counts
+        return f"{self.prefix}:dirty:r"
+
+    @property
+    def sched_keys(self) -> str:  # zset: fingerprint -> Unix minute of its next window change
+        return f"{self.prefix}:sched:k"
+
+    @property
+    def sched_rollups(self) -> str:  # zset: provider -> Unix minute of its next window change
+        return f"{self.prefix}:sched:r"
+
+    def provider_models(self, provider: str) -> str:
+        return f"{self.prefix}:pm:{provider}"
+
+    @property
+    def provider_digests(self) -> str:
+        return f"{self.prefix}:pd"
+
+    @property
+    def run_lock(self) -> str:
+        return f"{self.prefix}:health:lock"
+
+    @property
+    def run_as_of(self) -> str:
+        return f"{self.prefix}:health:as_of"
+
+    @property
+    def since(self) -> str:  # when this store started counting (gone after a data loss)
+        return f"{self.prefix}:since"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """What a count is about: a key (by fingerprint) of a source, on a provider's model."""
+
+    provider: str
+    model: str
+    key_fingerprint: str
+    source: str
+
+    def sids(self) -> tuple[str, str]:
+        return (
+            series_id(Kind.KEY, self.provider, self.model, self.key_fingerprint),
+            series_id(Kind.MODEL, self.provider, self.model),
+        )
+
+    def metas(self) -> tuple[str, str]:
+        """The `_` field of its key series and of its model series."""
+        names = [n.replace(META_SEP, "?") for n in (self.provider, self.model)]
+        key = META_SEP.join(["k", *names, self.key_fingerprint, self.source])
+        return key, META_SEP.join(["m", *names, "", ""])
+
+
+@dataclass(frozen=True, slots=True)
+class TallyCount:
+    """One group of a tally batch, as counted: successes per Unix minute, the latest success
+    (epoch seconds), and the event ids of failures a retry recovered."""
+
+    group: Group
+    successes: tuple[tuple[int, int], ...]
+    last_success: float | None = None
+    recovered: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    counted: bool
+    recoveries_applied: int = 0
+    recoveries_ahead: int = 0  # recorded before their failure arrived: applied when it does
+
+
+def countable_minute(at: datetime | float, now: float) -> int | None:
+    """The Unix minute an event is counted in: None when it is older than the 24-hour window
+    (its buckets are gone); clamped to now when it claims to be from the future."""
+    ts = at.timestamp() if isinstance(at, datetime) else at
+    ts = min(ts, now + MAX_FUTURE_S)
+    if now - ts >= HOUR_SPAN * 3600:
+        return None
+    return unix_minute(ts)
+
+
+def stale_fields(
+    s: Series, minutes: Iterable[int], hours: Iterable[int], prefix: str = ""
+) -> list[str]:
+    """The hash fields of the given buckets of `s` (those no window reads any more); `prefix`
+    is the series' field prefix in its key's hash."""
+    fields: list[str] = []
+    for head, c in [(str(m), s.minutes[m]) for m in minutes] + [
+        (f"h{h}", s.hours[h]) for h in hours
+    ]:
+        fields += [f"{prefix}{head}:f:{r}" for r in c.failures]
+        fields += [f"{prefix}{head}:{n}" for n in ("o", "p", "r")]
+    return fields
+
+
+def parse_meta(value: str) -> tuple[Kind, str, str, str, str]:
+    kind, provider, model, fp, source = [*value.split(META_SEP), "", "", "", ""][:5]
+    return Kind(kind), provider, model, fp, source
+
+
+__all__ = [
+    "MARKER_TTL_S",
+    "SERIES_TTL_S",
+    "Group",
+    "Layout",
+    "RecordResult",
+    "TallyCount",
+    "countable_minute",
+    "parse_meta",
+    "stale_fields",
+]

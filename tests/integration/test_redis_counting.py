@@ -1,0 +1,244 @@
+"""The counting store against a real redis-server: exactly-once counting, recoveries in either
+order, the documents it leads to (the same as the in-memory store's), concurrency, Redis
+unreachable, and a restart that loses everything."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from keywatch.adapters.redis_counting import RedisCountingStore
+from keywatch.core.classify import classify
+from keywatch.core.counting import Group, Layout, TallyCount
+from keywatch.core.health import series_id, unix_minute
+from keywatch.devstack.stack import free_port, redis_cmd
+from keywatch.events import FailureEvent, Source
+from keywatch.fingerprint import key_fingerprint
+from keywatch.ports import CountingStoreError
+from keywatch.service.health import HealthDeps, run_health
+from tests.factories import failure
+from tests.fakes import FakeCountingStore, FakeHealthDocs
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime.now(UTC).replace(second=20, microsecond=0)
+
+
+@pytest.fixture
+def store(redis_client: redis.Redis, unique: str) -> RedisCountingStore:
+    return RedisCountingStore(redis_client, Layout(f"t{unique}"), clock=lambda: NOW.timestamp())
+
+
+def platform_failure(**kw: Any) -> FailureEvent:
+    base: dict[str, Any] = dict(
+        occurred_at=NOW, source=Source.PLATFORM, status_code=503, error_code=None,
+        error_message="Service Unavailable",
+    )  # fmt: skip
+    return failure(**{**base, **kw})
+
+
+def test_a_failure_is_counted_once_in_its_key_and_model_series(
+    store: RedisCountingStore, redis_client: redis.Redis
+) -> None:
+    """Redelivered, it counts nothing more; the fields are those core.counting documents."""
+    e = platform_failure()
+    c = classify(503)
+    assert store.record_failure(e, c) is True
+    assert store.record_failure(e, c) is False
+    L, m = store.layout, unix_minute(NOW)
+    ksid = series_id("k", model=e.model)
+    key = redis_client.hgetall(L.key(e.key_fingerprint))
+    reason = c.reason.value
+    assert key[f"{ksid}|{m}:f:{reason}".encode()] == b"1"
+    assert key[f"{ksid}|h{m // 60}:f:{reason}".encode()] == b"1"
+    model = redis_client.hgetall(L.series(series_id("m", e.provider, e.model)))
+    assert model[f"{m}:p".encode()] == b"1" and model[f"{m}:f:{reason}".encode()] == b"1"
+    assert 0 < redis_client.ttl(L.failure_marker(str(e.event_id))) <= 25 * 3600
+    assert redis_client.smembers(L.dirty_keys) == {e.key_fingerprint.encode()}
+
+
+def test_an_event_older_than_the_window_is_not_counted(store: RedisCountingStore) -> None:
+    """Nothing would ever read its buckets."""
+    old = platform_failure(occurred_at=NOW - timedelta(hours=25))
+    assert store.record_failure(old, classify(503)) is False
+
+
+def test_recoveries_apply_once_in_either_order(store: RedisCountingStore) -> None:
+    """A tally naming a counted failure recovers it; one naming a failure not yet counted is
+    held and applied when the failure arrives; redeliveries change nothing."""
+    first, later = platform_failure(), platform_failure()
+    store.record_failure(first, classify(503))
+    g = Group(first.provider, first.model, key_fingerprint("other"), "platform")
+    tally = TallyCount(
+        g, ((unix_minute(NOW), 5),), None, (str(first.event_id), str(later.event_id))
+    )
+    out = store.record_tallies("b1", [tally])
+    assert (out.counted, out.recoveries_applied, out.recoveries_ahead) == (True, 1, 1)
+    assert not store.record_tallies("b1", [tally]).counted
+    store.record_failure(later, classify(503))
+    docs = FakeHealthDocs()
+    run_health(NOW, HealthDeps(store, docs))
+    five = docs.docs["provider_health/openai"]["5m"]
+    assert (five["requests"], five["failures"], five["provider_failures"]) == (7, 2, 0)  # type: ignore[index]
+
+
+def workload(seed: int) -> list[tuple[str, Any]]:
+    """Failures and tally groups over a few keys, models and minutes, with recoveries."""
+    rng = random.Random(seed)
+    out: list[tuple[str, Any]] = []
+    ids: list[uuid.UUID] = []
+    for i in range(300):
+        at = NOW - timedelta(minutes=rng.randrange(90), seconds=rng.randrange(60))
+        source = rng.choice([Source.PLATFORM, Source.BYOK])
+        status, code = rng.choice(
+            [(401, "invalid_api_key"), (503, None), (429, "rate_limit_exceeded"), (500, None)]
+        )
+        e = failure(
+            occurred_at=at, source=source, status_code=status, error_code=code,
+            error_message="x", provider=rng.choice(["openai", "groq"]),
+            model=rng.choice(["a", "b/c"]), key_fingerprint=key_fingerprint(f"k{rng.randrange(4)}"),
+        )  # fmt: skip
+        ids.append(e.event_id)
+        out.append(("failure", e))
+        if i % 10 == 9:
+            g = Group(e.provider, e.model, e.key_fingerprint, source.value)
+            minutes = tuple((unix_minute(at) - j, rng.randrange(1, 9)) for j in range(3))
+            recovered = tuple(str(x) for x in rng.sample(ids, 3))
+            out.append(("tally", TallyCount(g, minutes, at.timestamp(), recovered)))
+    rng.shuffle(out)
+    return out
+
+
+def apply(counts: Any, events: list[tuple[str, Any]]) -> None:
+    for i, (kind, e) in enumerate(events):
+        if kind == "failure":
+            counts.record_failure(e, classify(e.status_code, None, e.error_code, e.error_message))
+        else:
+            counts.record_tallies(f"batch-{i}", [e])
+
+
+def test_documents_match_the_in_memory_store_run_after_run(store: RedisCountingStore) -> None:
+    """The same events through redis-server and through the fake give the same documents, and
+    the same writes, at the tick and as buckets leave their windows."""
+    events = workload(3)
+    fake = FakeCountingStore(now=lambda: NOW.timestamp())
+    apply(store, events)
+    apply(fake, events)
+    real_docs, fake_docs = FakeHealthDocs(), FakeHealthDocs()
+    for later in (0, 1, 5, 61, 24 * 60):
+        at = NOW + timedelta(minutes=later)
+        a = run_health(at, HealthDeps(store, real_docs))
+        b = run_health(at, HealthDeps(fake, fake_docs))
+        assert (a.written, a.deleted, a.unchanged) == (b.written, b.deleted, b.unchanged), later
+        assert real_docs.docs == fake_docs.docs, later
+    assert real_docs.docs == {}  # 24 hours on, everything has left every window
+
+
+def test_concurrent_counting_from_threads_counts_each_event_once(
+    store: RedisCountingStore,
+) -> None:
+    """Eight threads, one key, 800 events each delivered twice: 800 counted."""
+    events = [platform_failure() for _ in range(800)]
+    c = classify(503)
+    counted: list[bool] = []
+
+    def go(part: list[FailureEvent]) -> None:
+        for e in part:
+            counted.append(store.record_failure(e, c))
+
+    threads = [threading.Thread(target=go, args=(events[i::4] * 2,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counted.count(True) == 800
+    docs = FakeHealthDocs()
+    run_health(NOW, HealthDeps(store, docs))
+    assert docs.docs["provider_health/openai"]["5m"]["failures"] == 800  # type: ignore[index]
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[tuple[int, Any]]:
+    """A redis-server of this test's own, which it can restart (like a failover that lost the
+    primary's data: Memorystore Basic keeps nothing)."""
+    port = free_port()
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start() -> None:
+        procs.append(subprocess.Popen(redis_cmd(port), stdout=subprocess.DEVNULL, cwd=tmp_path))
+        client = redis.Redis(port=port, socket_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop() -> None:
+        procs[-1].terminate()
+        procs[-1].wait(10)
+
+    def restart() -> None:
+        stop()
+        start()
+
+    start()
+    yield port, restart, stop, start
+    for p in procs:
+        p.terminate()
+        p.wait(10)
+
+
+def test_a_restart_loses_the_windows_and_health_refills_them(own_redis: Any) -> None:
+    """After a restart, the run starts counting afresh (counted_since moves), documents of
+    keys with new events are rewritten from what came since, and nothing fails."""
+    port, restart, _, _ = own_redis
+    store = RedisCountingStore(
+        redis.Redis(port=port, socket_timeout=2),
+        clock=lambda: NOW.timestamp(),
+    )
+    docs = FakeHealthDocs()
+    for _ in range(5):
+        store.record_failure(platform_failure(), classify(503))
+    before = run_health(NOW, HealthDeps(store, docs))
+    assert docs.docs["provider_health/openai"]["5m"]["failures"] == 5  # type: ignore[index]
+    restart()  # redis-py reconnects, and reloads the scripts the restart forgot (NOSCRIPT)
+    store.record_failure(platform_failure(), classify(503))
+    after = run_health(NOW + timedelta(minutes=1), HealthDeps(store, docs))
+    assert after.outcome == "ran" and int(after.counted_since) == int(before.counted_since) + 1
+    # The windows hold what came since the restart: they refill as events arrive.
+    assert docs.docs["provider_health/openai"]["5m"]["failures"] == 1  # type: ignore[index]
+    assert all("expire_at" in d for d in docs.docs.values())  # the TTL backstop
+
+
+def test_redis_unreachable_raises_and_nothing_counts_twice_when_it_is_back(
+    own_redis: Any,
+) -> None:
+    """While Redis is down classify's call raises CountingStoreError (Pub/Sub retries); the
+    script is all or nothing, so the retries after it is back count the event once."""
+    from keywatch.adapters.redis_lock import redis_client
+
+    port, _, stop, start = own_redis
+    store = RedisCountingStore(redis_client(f"redis://127.0.0.1:{port}/0", timeout_s=0.5))
+    e = platform_failure(occurred_at=datetime.now(UTC))
+    stop()
+    t0 = time.monotonic()
+    with pytest.raises(CountingStoreError):
+        store.record_failure(e, classify(503))
+    assert time.monotonic() - t0 < 5  # bounded: the function fails fast and is retried
+    start()
+    assert store.record_failure(e, classify(503)) is True
+    assert store.record_failure(e, classify(503)) is False
