@@ -64,16 +64,17 @@ resource "google_cloudfunctions2_function" "fn" {
     timeout_seconds                  = each.value.timeout_s
     min_instance_count               = 0
     max_instance_count               = var.max_instances[each.key]
-    max_instance_request_concurrency = 1
+    max_instance_request_concurrency = each.value.concurrency
     all_traffic_on_latest_revision   = true
 
     # Internal only: Pub/Sub push in this project is internal traffic (run.app URL); the
     # internet is not. And invoking takes run.invoker, which only the push identity has.
     ingress_settings = "ALLOW_INTERNAL_ONLY"
 
-    # Only notify reaches Redis; private ranges go through the connector, FCM goes direct.
-    vpc_connector                 = each.key == "notify" ? google_vpc_access_connector.serverless.id : null
-    vpc_connector_egress_settings = each.key == "notify" ? "PRIVATE_RANGES_ONLY" : null
+    # Every function reaches Memorystore (classify and health count in it, notify deduplicates
+    # in it): private ranges go through the connector; Google APIs and FCM go direct.
+    vpc_connector                 = google_vpc_access_connector.serverless.id
+    vpc_connector_egress_settings = "PRIVATE_RANGES_ONLY"
 
     environment_variables = merge(
       {
@@ -82,20 +83,17 @@ resource "google_cloudfunctions2_function" "fn" {
       each.value.env,
     )
 
-    dynamic "secret_environment_variables" {
-      for_each = each.key == "notify" ? [google_secret_manager_secret.redis_auth.secret_id] : []
-      content {
-        key        = "KEYWATCH_REDIS_PASSWORD"
-        project_id = var.project_id
-        secret     = secret_environment_variables.value
-        version    = "latest"
-      }
+    secret_environment_variables {
+      key        = "KEYWATCH_REDIS_PASSWORD"
+      project_id = var.project_id
+      secret     = google_secret_manager_secret.redis_auth.secret_id
+      version    = "latest"
     }
   }
 
   depends_on = [
     google_project_iam_member.build,
-    google_secret_manager_secret_iam_member.notify_redis_auth,
+    google_secret_manager_secret_iam_member.redis_auth,
     google_secret_manager_secret_version.redis_auth,
   ]
 }

@@ -1,8 +1,8 @@
 # One service account per function, each with only what its function does:
-#   classify: write logs, count failures in Firestore, publish to the alerts topic (pubsub.tf)
-#   notify:   write logs, read and delete device tokens in Firestore, send FCM, read the Redis
-#             AUTH secret (Redis itself is reached over the VPC connector)
-#   health:   write logs, read buckets and write health documents in Firestore
+#   classify: write logs, publish to the alerts topic (pubsub.tf); it counts in Memorystore
+#   notify:   write logs, read and delete device tokens in Firestore, send FCM
+#   health:   write logs, write health documents in Firestore
+# Each reads the Redis AUTH secret (Redis itself is reached over the VPC connector).
 # Firestore has no narrower predefined role than datastore.user for reads and writes.
 
 resource "google_service_account" "fn" {
@@ -33,7 +33,7 @@ resource "google_project_iam_custom_role" "fcm_sender" {
 
 locals {
   function_roles = {
-    classify = ["roles/logging.logWriter", "roles/datastore.user"]
+    classify = ["roles/logging.logWriter"] # it counts in Memorystore, not Firestore
     notify   = ["roles/logging.logWriter", "roles/datastore.user", google_project_iam_custom_role.fcm_sender.id]
     health   = ["roles/logging.logWriter", "roles/datastore.user"]
   }
@@ -50,10 +50,13 @@ resource "google_project_iam_member" "fn" {
   member  = google_service_account.fn[each.value.fn].member
 }
 
-resource "google_secret_manager_secret_iam_member" "notify_redis_auth" {
+# Each function reads the Memorystore AUTH string, and no other secret.
+resource "google_secret_manager_secret_iam_member" "redis_auth" {
+  for_each = local.functions
+
   secret_id = google_secret_manager_secret.redis_auth.id
   role      = "roles/secretmanager.secretAccessor"
-  member    = google_service_account.fn["notify"].member
+  member    = google_service_account.fn[each.key].member
 }
 
 # For projects made before April 2021, Pub/Sub's service agent must be able to mint the push

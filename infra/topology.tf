@@ -42,8 +42,6 @@ locals {
 
   # Firestore collections (settings.py).
   collections = {
-    raw_events      = "kw_events"
-    buckets         = "kw_buckets"
     provider_health = "provider_health"
     key_health      = "key_health"
     tokens          = "users"
@@ -54,18 +52,28 @@ locals {
   failure_event = "llm_failure"
   metric_labels = ["source", "reason", "provider"]
 
-  # Each function: its entry point in functions/main.py is its key.
+  # What every function that uses Memorystore is given: the TLS URL and every CA the
+  # instance lists (during a CA rotation, both are valid); the AUTH string comes from Secret
+  # Manager (functions.tf). classify and health count in it, notify deduplicates in it.
+  redis_url    = "rediss://${google_redis_instance.dedup.host}:${google_redis_instance.dedup.port}/0"
+  redis_ca_pem = join("\n", google_redis_instance.dedup.server_ca_certs[*].cert)
+
+  # Each function: its entry point in functions/main.py is its key. `concurrency` is the
+  # requests one instance serves at once (Cloud Run's request concurrency; above 1 needs a
+  # whole vCPU): classify's handlers spend most of a request waiting on Redis, Pub/Sub and
+  # stdout, and every dependency it holds is thread-safe. Sizing: docs/counting.md.
   functions = {
     classify = {
       description = "Classifies each LLM failure, logs it, counts it for health, alerts notify."
       memory      = "512Mi"
       cpu         = "1"
       timeout_s   = 60
+      concurrency = 16
       env = {
-        KEYWATCH_EVENTS_TOPIC          = local.routes.classify.topic
-        KEYWATCH_ALERTS_TOPIC          = local.routes.notify.topic
-        KEYWATCH_RAW_EVENTS_COLLECTION = local.collections.raw_events
-        KEYWATCH_BUCKETS_COLLECTION    = local.collections.buckets
+        KEYWATCH_EVENTS_TOPIC = local.routes.classify.topic
+        KEYWATCH_ALERTS_TOPIC = local.routes.notify.topic
+        KEYWATCH_REDIS_URL    = local.redis_url
+        KEYWATCH_REDIS_CA_PEM = local.redis_ca_pem
       }
     }
     notify = {
@@ -73,13 +81,13 @@ locals {
       memory      = "512Mi"
       cpu         = "1"
       timeout_s   = 60
+      concurrency = 1
       env = {
         KEYWATCH_ALERTS_TOPIC         = local.routes.notify.topic
         KEYWATCH_TOKENS_COLLECTION    = local.collections.tokens
         KEYWATCH_TOKENS_SUBCOLLECTION = local.collections.tokens_sub
-        KEYWATCH_REDIS_URL            = "rediss://${google_redis_instance.dedup.host}:${google_redis_instance.dedup.port}/0"
-        # Every CA the instance lists: during a CA rotation, both are valid.
-        KEYWATCH_REDIS_CA_PEM = join("\n", google_redis_instance.dedup.server_ca_certs[*].cert)
+        KEYWATCH_REDIS_URL            = local.redis_url
+        KEYWATCH_REDIS_CA_PEM         = local.redis_ca_pem
       }
     }
     health = {
@@ -87,11 +95,13 @@ locals {
       memory      = "1Gi"
       cpu         = "1"
       timeout_s   = 540
+      concurrency = 1
       env = {
         KEYWATCH_HEALTH_TICK_TOPIC          = local.routes.health.topic
-        KEYWATCH_BUCKETS_COLLECTION         = local.collections.buckets
         KEYWATCH_PROVIDER_HEALTH_COLLECTION = local.collections.provider_health
         KEYWATCH_KEY_HEALTH_COLLECTION      = local.collections.key_health
+        KEYWATCH_REDIS_URL                  = local.redis_url
+        KEYWATCH_REDIS_CA_PEM               = local.redis_ca_pem
       }
     }
   }

@@ -265,12 +265,12 @@ def _demo(workdir: Path | None) -> int:
             took = wl.publish(stack.publisher, topic, w)
             n_alerts = wl.expected_alerts(w)
             print(
-                f"\npublished {len(w.failures)} failures, {len(w.tallies)} success tallies and "
+                f"\npublished {len(w.failures)} failures, {len(w.tallies)} tally batches and "
                 f"{len(w.poison)} malformed messages in {took:.2f}s",
                 flush=True,
             )
             t0 = time.monotonic()
-            _wait_drained(stack, len(w.failures), n_alerts, len(w.poison))
+            _wait_drained(stack, len(w.failures), n_alerts, len(w.poison), len(w.tallies))
             stack.publish_tick()
             health = _wait_health(stack)
             print(f"pipeline drained in {time.monotonic() - t0:.1f}s")
@@ -281,7 +281,7 @@ def _demo(workdir: Path | None) -> int:
 
 
 def _wait_drained(
-    stack: Any, failures: int, alerts: int, poison: int, timeout_s: float = 120
+    stack: Any, failures: int, alerts: int, poison: int, tallies: int = 0, timeout_s: float = 120
 ) -> None:
     from keywatch.devstack.stack import read_json_lines
 
@@ -300,7 +300,13 @@ def _wait_drained(
             for e in read_json_lines(stack.log_path("notify"))
             if e.get("event") == "notify"
         }
-        if len(logged) >= failures and len(notified) >= alerts and dropped >= poison:
+        counted = {
+            e.get("batch_id")
+            for e in read_json_lines(stack.log_path("classify"))
+            if e.get("event") == "tally"
+        }
+        done = len(logged) >= failures and len(notified) >= alerts and dropped >= poison
+        if done and len(counted) >= tallies:
             return
         time.sleep(0.25)
     raise TimeoutError("the pipeline did not drain the sample workload in time")

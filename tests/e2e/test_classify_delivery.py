@@ -61,35 +61,78 @@ def test_each_kind_of_poison_is_logged_once_and_acknowledged(stack: Stack) -> No
 
 
 @pytest.fixture
-def stack_without_firestore(tmp_path: Path) -> Iterator[Stack]:
+def flaky_redis_stack(tmp_path: Path) -> Iterator[Stack]:
     s = Stack(
         workdir=tmp_path,
         retry_min_backoff_s=1,
         retry_max_backoff_s=1,
-        extra_env={"KEYWATCH_FIRESTORE_TIMEOUT_S": "1"},
+        extra_env={"KEYWATCH_REDIS_TIMEOUT_S": "0.5"},
     )
     yield from running(s)
 
 
-def test_dependency_down_is_retried_then_dead_lettered(stack_without_firestore: Stack) -> None:
-    """Firestore down: classify raises on every attempt, and after 5 the event is in the
-    dead-letter topic; the structured log line was still written each time (same insertId)."""
-    stack = stack_without_firestore
-    stack.services["firestore"].proc.terminate()
-    stack.services["firestore"].proc.wait(30)
-    e = failure()
+def _publish(stack: Stack, data: bytes) -> None:
     client = pubsub_v1.PublisherClient()
-    client.publish(
-        client.topic_path(stack.project, stack.settings.events_topic),
-        e.model_dump_json().encode(),
-        type="failure",
-    ).result(30)
+    topic = client.topic_path(stack.project, stack.settings.events_topic)
+    client.publish(topic, data, type="failure").result(30)
+
+
+def test_redis_down_is_retried_then_dead_lettered(flaky_redis_stack: Stack) -> None:
+    """Memorystore down: classify raises on every attempt, and after 5 the event is in the
+    dead-letter topic; each attempt wrote the same entry (same insertId and timestamp), which
+    Cloud Logging keeps once."""
+    stack = flaky_redis_stack
+    stack.services["redis"].proc.terminate()
+    stack.services["redis"].proc.wait(30)
+    e = failure()
+    _publish(stack, e.model_dump_json().encode())
     [data] = eventually(lambda: dead_lettered(stack, "classify"), timeout_s=120, what="dead letter")
     assert str(e.event_id).encode() in data
     retries = log_entries(stack, "classify", event="transient_failure")
-    assert len(retries) == 5 and all("firestore" in r["why"] for r in retries)
-    ids = {
-        x["logging.googleapis.com/insertId"]
-        for x in log_entries(stack, "classify", event="llm_failure")
+    assert len(retries) == 5 and all("redis" in r["why"] for r in retries)
+    entries = log_entries(stack, "classify", event="llm_failure")
+    assert {(x["logging.googleapis.com/insertId"], str(x["timestamp"])) for x in entries} == {
+        (f"kw-{e.event_id}", str(entries[0]["timestamp"]))
     }
-    assert ids == {f"kw-{e.event_id}"}
+    assert entries[0]["timestamp"]["seconds"] == int(e.occurred_at.timestamp())
+
+
+def test_redis_back_after_an_outage_counts_each_event_once(flaky_redis_stack: Stack) -> None:
+    """Events that arrived while Memorystore was down are retried until it is back, then
+    counted once each: the health documents hold exactly them, nothing dead-lettered."""
+    from google.cloud import firestore
+
+    from keywatch.devstack.stack import redis_cmd
+    from keywatch.events import Source
+
+    stack = flaky_redis_stack
+    redis = stack.services["redis"]
+    redis.proc.terminate()
+    redis.proc.wait(30)
+    provider = f"flaky{int(time.time() * 1000) % 100000}"
+    events = [failure(provider=provider, source=Source.PLATFORM, status_code=503) for _ in range(5)]
+    for e in events:
+        _publish(stack, e.model_dump_json().encode())
+    eventually(
+        lambda: len(log_entries(stack, "classify", event="transient_failure")) >= 5,
+        what="retries while Redis is down",
+    )
+    stack._spawn("redis", redis_cmd(redis.port), redis.port)  # back, empty, on its port
+    doc = firestore.Client(project=stack.project).document(
+        f"{stack.settings.provider_health_collection}/{provider}"
+    )
+
+    def counted() -> dict[str, object] | None:
+        stack.publish_tick()
+        time.sleep(1)
+        snap = doc.get()
+        data = snap.to_dict() if snap.exists else None
+        return data if data and data["5m"]["failures"] == 5 else None  # type: ignore[index]
+
+    got = eventually(counted, timeout_s=90, what="the five failures counted")
+    assert got["5m"]["provider_failures"] == 5  # type: ignore[index]
+    time.sleep(3)  # longer than the retry backoff: any further redelivery would count again
+    stack.publish_tick()
+    time.sleep(2)
+    assert doc.get().to_dict()["5m"]["failures"] == 5  # type: ignore[index]
+    assert not [d for d in dead_lettered(stack, "classify") if provider.encode() in d]

@@ -94,25 +94,39 @@ def test_environment_variables_are_settings(tf: Config) -> None:
         assert var.removeprefix(ENV_PREFIX).lower() in fields, var
 
 
-def test_notify_gets_everything_redis_needs(tf: Config) -> None:
-    """notify is given the TLS URL, the server CA and the AUTH secret; no other function is."""
-    env = tf.locals["functions"]["notify"]["env"]
-    assert env["KEYWATCH_REDIS_URL"].startswith("rediss://")
-    assert "server_ca_certs" in env["KEYWATCH_REDIS_CA_PEM"]
-    [dynamic] = tf.resource("google_cloudfunctions2_function", "fn")["service_config"][0]["dynamic"]
-    secret = dynamic["secret_environment_variables"]
-    assert 'each.key == "notify"' in secret["for_each"]
-    assert secret["content"][0]["key"] == "KEYWATCH_REDIS_PASSWORD"
-    for other in ("classify", "health"):
-        assert not any("REDIS" in v for v in tf.locals["functions"][other]["env"])
+def test_every_function_gets_everything_redis_needs(tf: Config) -> None:
+    """classify and health count in Memorystore, notify deduplicates there: each is given the
+    TLS URL, the server CA, the AUTH secret and the VPC connector."""
+    for name in ("classify", "notify", "health"):
+        env = tf.locals["functions"][name]["env"]
+        assert env["KEYWATCH_REDIS_URL"] == "${local.redis_url}", name
+        assert env["KEYWATCH_REDIS_CA_PEM"] == "${local.redis_ca_pem}", name
+    assert tf.locals["redis_url"].startswith("rediss://")
+    assert "server_ca_certs" in tf.locals["redis_ca_pem"]
+    config = tf.resource("google_cloudfunctions2_function", "fn")["service_config"][0]
+    assert config["secret_environment_variables"][0]["key"] == "KEYWATCH_REDIS_PASSWORD"
+    assert config["vpc_connector"] == "${google_vpc_access_connector.serverless.id}"
+    assert tf.resource("google_secret_manager_secret_iam_member", "redis_auth")["for_each"] == (
+        "${local.functions}"
+    )
+
+
+def test_classify_serves_requests_concurrently(tf: Config) -> None:
+    """classify takes several requests per instance (a burst), on a whole vCPU, as sized in
+    docs/counting.md; notify and health take one at a time."""
+    fns = tf.locals["functions"]
+    assert fns["classify"]["concurrency"] > 1 and fns["classify"]["cpu"] == "1"
+    assert fns["notify"]["concurrency"] == fns["health"]["concurrency"] == 1
+    fn = tf.resource("google_cloudfunctions2_function", "fn")
+    assert fn["service_config"][0]["max_instance_request_concurrency"] == (
+        "${each.value.concurrency}"
+    )
 
 
 def test_firestore_collections_match_settings(tf: Config) -> None:
-    """Collections named in the Terraform (index, TTL) are the ones the code reads and writes."""
+    """Collections named in the Terraform (TTL, index exemptions) are the ones the code writes."""
     s = Settings()
     assert tf.locals["collections"] == {
-        "raw_events": s.raw_events_collection,
-        "buckets": s.buckets_collection,
         "provider_health": s.provider_health_collection,
         "key_health": s.key_health_collection,
         "tokens": s.tokens_collection,
@@ -120,35 +134,28 @@ def test_firestore_collections_match_settings(tf: Config) -> None:
     }
 
 
-def test_bucket_index_fits_the_health_query(tf: Config) -> None:
-    """The composite index is on exactly the fields health's sharded query filters on."""
-    import inspect
+def test_health_documents_expire_and_their_timestamps_are_not_indexed(tf: Config) -> None:
+    """TTL on the `expire_at` the health run writes, on every health collection group; the
+    timestamps it writes in increasing order have no single-field index (no hot spot)."""
+    from datetime import UTC, datetime
 
-    from keywatch.adapters.firestore import FirestoreHealthStore
+    from keywatch.core.health import stamped
 
-    index = tf.resource("google_firestore_index", "buckets_by_shard_minute")
-    assert tf.resolve(index["collection"]) == Settings().buckets_collection
-    fields = [f["field_path"] for f in index["fields"]]
-    source = inspect.getsource(FirestoreHealthStore.buckets_since)
-    used = re.findall(r'FieldFilter\("(\w+)"', source)
-    assert sorted(fields) == sorted(used) == ["minute", "shard"]
-    # The equality field comes first, the range field last.
-    assert fields == ["shard", "minute"]
-
-
-def test_ttl_policies_cover_the_raw_collections(tf: Config) -> None:
-    """TTL deletes raw events and buckets by the field the adapter writes, and nothing else."""
-    import inspect
-
-    from keywatch.adapters import firestore as adapter
-
-    ttl = tf.resource("google_firestore_field", "ttl")
-    refs = re.findall(r"local\.([\w.]+)", ttl["for_each"])
-    collections = {tf.local(ref) for ref in refs}
+    groups = tf.locals["health_doc_groups"]
     s = Settings()
-    assert collections == {s.raw_events_collection, s.buckets_collection}
-    assert ttl["field"] == "expire_at"
-    assert '"expire_at"' in inspect.getsource(adapter)
+    assert {tf.resolve(v) for v in groups.values()} == {
+        s.provider_health_collection,
+        s.key_health_collection,
+        "models",
+    }
+    ttl = tf.resource("google_firestore_field", "ttl")
+    assert ttl["field"] == "expire_at" and ttl["for_each"] == "${local.health_doc_groups}"
+    doc = stamped({"state": "healthy"}, int(datetime(2026, 1, 1, tzinfo=UTC).timestamp() // 60))
+    assert {"as_of", "expire_at"} <= set(doc)
+    unindexed = tf.resource("google_firestore_field", "unindexed")
+    assert unindexed["index_config"] == [{}]
+    assert "as_of" in tf.text and "last_error_at" in tf.text and "last_success_at" in tf.text
+    assert "google_firestore_index" not in tf.resources  # nothing queries the counts any more
 
 
 def test_metric_labels_are_the_log_labels(tf: Config) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from keywatch.events import FailureEvent, Source, SuccessTally
+from keywatch.events import FailureEvent, Source, TallyBatch, TallyGroup
 from keywatch.fingerprint import key_fingerprint
 
 # (provider, model, status, error_type, error_code, message): real payload shapes.
@@ -74,7 +74,7 @@ FEATURES = ["chat", "summarize", "agent", "search"]
 
 @dataclass
 class Workload:
-    events: list[FailureEvent | SuccessTally] = field(default_factory=list)
+    events: list[FailureEvent | TallyBatch] = field(default_factory=list)
     poison: list[bytes] = field(default_factory=list)
     users: dict[str, list[str]] = field(default_factory=dict)
 
@@ -83,8 +83,8 @@ class Workload:
         return [e for e in self.events if isinstance(e, FailureEvent)]
 
     @property
-    def tallies(self) -> list[SuccessTally]:
-        return [e for e in self.events if isinstance(e, SuccessTally)]
+    def tallies(self) -> list[TallyBatch]:
+        return [e for e in self.events if isinstance(e, TallyBatch)]
 
 
 def _fp(name: str) -> str:
@@ -147,23 +147,26 @@ def build(now: datetime | None = None, seed: int = 7) -> Workload:
         for _ in range(repeats):
             w.events.append(failure(BYOK_FAILURES[kind], Source.BYOK, key, uid=uid))
 
-    # Success tallies: the denominators health needs.
-    window_start = now.replace(second=0, microsecond=0)
+    # Success tallies, the denominators health needs: one batch per backend process, as the
+    # reporter flushes them, each success in the minute it happened.
+    minute = int(now.timestamp() // 60)
     groups = {(s[0], s[1], f"platform-{s[0]}-1") for s in PLATFORM_FAILURES}
     groups |= set(recovered)
-    for provider, model, key in sorted(groups):
-        w.events.append(
-            SuccessTally(
-                window_start=window_start,
-                window_end=window_start + timedelta(minutes=1),
-                source=Source.PLATFORM,
-                provider=provider,
-                model=model,
-                key_fingerprint=_fp(key),
-                successes=rng.randint(40, 400),
-                recovered_event_ids=recovered.get((provider, model, key), []),
-            )
+    parts: list[list[dict[str, object]]] = [[], []]
+    for i, (provider, model, key) in enumerate(sorted(groups)):
+        n = rng.randint(40, 400)
+        g = TallyGroup(
+            source=Source.PLATFORM,
+            provider=provider,
+            model=model,
+            key_fingerprint=_fp(key),
+            successes_by_minute={minute - 1: n // 2, minute: n - n // 2},
+            recovered_event_ids=recovered.get((provider, model, key), []),
         )
+        parts[i % 2].append(g.model_dump(mode="json", exclude_defaults=True))
+    start = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
+    for groups_of_process in parts:
+        w.events.append(TallyBatch(window_start=start, window_end=now, groups=groups_of_process))
 
     rng.shuffle(w.events)
     w.poison = [
@@ -192,12 +195,9 @@ def publish(publisher: Any, topic: str, workload: Workload) -> float:
     t0 = time.monotonic()
     futures = []
     for e in workload.events:
-        attrs = {
-            "type": e.type.value,
-            "schema_version": str(e.schema_version),
-            "source": e.source.value,
-            "provider": e.provider,
-        }
+        attrs = {"type": e.type.value, "schema_version": str(e.schema_version)}
+        if isinstance(e, FailureEvent):
+            attrs.update(source=e.source.value, provider=e.provider)
         futures.append(publisher.publish(topic, e.model_dump_json().encode(), **attrs))
     for raw in workload.poison:
         futures.append(publisher.publish(topic, raw, type="failure"))
