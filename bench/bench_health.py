@@ -1,11 +1,15 @@
-"""A health run over 1,000,000 failure events and their tallies, in one run.
+"""The health run over 1,000,000 failure events and their tallies, counted in a real
+redis-server, side by side with recomputing everything (what a stateless run does every tick).
 
-The events span 20 providers x 50 models x 500 keys per provider, in the last hour. They are
-folded into per-minute buckets the way classify's Firestore increments fold them; the health
-run then reads the buckets shard by shard, as it does from Firestore, and builds its documents.
-Beside it, the baseline: the same run loading every bucket at once (the pre-shard design).
-Reported: wall time, peak memory of the run (tracemalloc, allocations made by the run), bucket
-documents read, and Firestore writes per run.
+The events span 20 providers x 50 models x 500 keys per provider, in the last hour, each with
+the tallied successes of its group and minute. They are counted through the counting store's
+own scripts (pipelined), then:
+- the first run at the production write budget (KEYWATCH_HEALTH_MAX_WRITES, 20,000);
+- the same with no budget: every document computed and written in one run (the baseline: a run
+  that recomputes everything, as the previous design did every minute);
+- a second run for the same tick, and a run one minute later, with no new events.
+Wall time untraced; peak memory (tracemalloc, allocations made by the run) in a second, traced
+run from the same state. Firestore is not called: writes are counted.
 
     .venv/bin/python bench/bench_health.py [--events 1000000]
 """
@@ -16,133 +20,185 @@ import argparse
 import json
 import random
 import sys
+import tempfile
 import time
 import tracemalloc
-from collections import Counter
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from keywatch.core.classify import PROVIDER_FAULT, Reason
-from keywatch.core.health import (
-    SHARDS,
-    Bucket,
-    KeyThresholds,
-    Thresholds,
-    health_documents,
-    key_documents,
-    minute_of,
-    shard_of,
-)
-from keywatch.service.health import HealthDeps, run_health
+import redis
 
-REASONS = [r.value for r in Reason if r is not Reason.UNKNOWN]
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+from keywatch.adapters.redis_counting import RedisCountingStore
+from keywatch.core.classify import Classification, Reason
+from keywatch.core.counting import Group, Layout, TallyCount
+from keywatch.core.health import unix_minute
+from keywatch.devstack.stack import free_port, redis_cmd
+from keywatch.events import FailureEvent, Source
+from keywatch.service.health import HealthDeps, RunResult, run_health
+
+REASONS = [r for r in Reason if r is not Reason.UNKNOWN]
 
 
-class CompactStore:
-    """Buckets kept as tuples per shard; Bucket objects built per query, as Firestore does."""
-
+class CountingDocs:
     def __init__(self) -> None:
-        self.shards: list[list[tuple[Any, ...]]] = [[] for _ in range(SHARDS)]
-        self.reads = 0
         self.writes = 0
 
-    def buckets_since(self, since: datetime, shard: int | None = None) -> Iterable[Bucket]:
-        rows = self.shards[shard] if shard is not None else [r for s in self.shards for r in s]
-        self.reads += len(rows)
-        return [
-            Bucket(
-                minute,
-                p,
-                m,
-                fp,
-                "byok",
-                successes=ok,
-                failures=Counter(fails),
-                provider_failures=pf,
-                last_failure=dict.fromkeys(fails, minute.timestamp() + 30),
-                last_success=minute.timestamp() + 30 if ok else None,
-            )
-            for (minute, p, m, fp, ok, fails, pf) in rows
-            if minute >= since
-        ]
-
-    def write_health(self, docs: dict[str, dict[str, object]]) -> int:
-        self.writes += len(docs)
+    def write(self, docs: dict[str, dict[str, Any]], deletes: Any = ()) -> int:
+        self.writes += len(docs) + len(deletes)
         return len(docs)
 
 
-def generate(events: int, seed: int = 1) -> tuple[CompactStore, int]:
+def load(store: RedisCountingStore, r: redis.Redis, events: int, end: int, seed: int = 1) -> int:
+    """Count `events` failures and their groups' tallies; returns the tally groups."""
     rng = random.Random(seed)
-    buckets: dict[tuple[Any, ...], list[Any]] = {}
-    end = minute_of(NOW)
+    tallies: dict[Group, dict[int, int]] = {}
+    pipe = r.pipeline(transaction=False)
     for _ in range(events):
         p = rng.randrange(20)
-        key = (
-            end - timedelta(minutes=rng.randrange(60)),
-            f"p{p}",
-            f"m{rng.randrange(50)}",
-            f"kf_{p:04x}{rng.randrange(500):012x}",
+        g = Group(f"p{p}", f"m{rng.randrange(50)}", f"kf_{p:04x}{rng.randrange(500):012x}", "byok")
+        minute = end - rng.randrange(60)
+        e = FailureEvent(
+            event_id=uuid.UUID(int=rng.getrandbits(128)),
+            occurred_at=datetime.fromtimestamp(minute * 60 + 30, UTC),
+            request_id="r",
+            source=Source.BYOK,
+            provider=g.provider,
+            model=g.model,
+            key_fingerprint=g.key_fingerprint,
         )
-        b = buckets.setdefault(key, [0, Counter(), 0])
-        reason = rng.choice(REASONS)
-        b[1][reason] += 1
-        b[2] += Reason(reason) in PROVIDER_FAULT
-        b[0] += rng.randrange(1, 20)  # the tallied successes of the same group and minute
-    store = CompactStore()
-    for (minute, p, m, fp), (ok, fails, pf) in buckets.items():
-        store.shards[shard_of(fp)].append((minute, p, m, fp, ok, dict(fails), pf))
-    return store, len(buckets)
+        keys, args = store.failure_args(e, Classification(rng.choice(REASONS), False, False))
+        store._failure(keys=keys, args=args, client=pipe)
+        per_minute = tallies.setdefault(g, {})
+        per_minute[minute] = per_minute.get(minute, 0) + rng.randrange(1, 20)
+        if len(pipe) >= 2_000:
+            pipe.execute()
+    pipe.execute()
+    groups = [TallyCount(g, tuple(sorted(m.items()))) for g, m in tallies.items()]
+    for i in range(0, len(groups), 1_000):
+        store.record_tallies(f"bench-{i}", groups[i : i + 1_000])
+    return len(groups)
 
 
-def measure(fn: Any) -> tuple[Any, float, float]:
-    """Wall time untraced; then peak memory of a second, traced run (tracemalloc slows it)."""
+def reset(store: RedisCountingStore, r: redis.Redis) -> None:
+    """Back to the state before any run: every key and provider due, no document written."""
+    L = store.layout
+    fps = [k.decode().split(":", 2)[2] for k in r.scan_iter(f"{L.prefix}:k:*", count=10_000)]
+    pipe = r.pipeline(transaction=False)
+    for fp in fps:
+        pipe.hkeys(L.key(fp))
+    fields = pipe.execute()
+    for fp, names in zip(fps, fields, strict=True):
+        digests = [n for n in names if n == b"_d" or n.endswith(b"|_d")]
+        if digests:
+            pipe.hdel(L.key(fp), *digests)
+    for k in r.scan_iter(f"{L.prefix}:s:*", count=10_000):
+        pipe.hdel(k, "_d")
+    pipe.delete(L.provider_digests, L.sched_keys, L.sched_rollups, L.run_as_of)
+    pipe.delete(f"{L.dirty_keys}:work", f"{L.dirty_rollups}:work")
+    pipe.sadd(L.dirty_keys, *fps)
+    providers = [k.decode().split(":", 2)[2] for k in r.scan_iter(f"{L.prefix}:pm:*")]
+    pipe.sadd(L.dirty_rollups, *providers)
+    pipe.execute()
+
+
+def measured(run: Callable[[], RunResult], again: Callable[[], Callable[[], RunResult]]) -> dict[str, Any]:
+    """Wall time of `run`; then peak memory of the same run from the same state, traced."""
     t0 = time.perf_counter()
-    out = fn()
+    result = run()
     took = time.perf_counter() - t0
+    traced = again()
     tracemalloc.start()
-    fn()
+    traced()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return out, took, peak / 2**20
+    return {
+        "wall_s": round(took, 2),
+        "peak_mib": round(peak / 2**20, 1),
+        "written": result.written,
+        "keys": result.keys,
+        "left_due": result.left_due,
+    }
 
 
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--events", type=int, default=1_000_000)
+    p.add_argument("--budget", type=int, default=20_000)
     args = p.parse_args()
-    store, n_buckets = generate(args.events)
-    results: dict[str, Any] = {"events": args.events, "bucket_documents": n_buckets}
+    now = datetime.now(UTC).replace(second=10, microsecond=0)
+    end = unix_minute(now)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = __import__("subprocess").Popen(redis_cmd(port), cwd=tmp, stdout=-3)
+        try:
+            r = redis.Redis(port=port)
+            for _ in range(100):
+                try:
+                    r.ping()
+                    break
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+            store = RedisCountingStore(r, Layout("kw"), clock=now.timestamp)
+            t0 = time.perf_counter()
+            groups = load(store, r, args.events, end)
+            load_s = time.perf_counter() - t0
+            used = int(r.info("memory")["used_memory"])
+            results: dict[str, Any] = {
+                "events": args.events,
+                "tally_groups": groups,
+                "load_s": round(load_s, 1),
+                "redis_mib": round(used / 2**20),
+            }
 
-    written, took, peak = measure(lambda: run_health(NOW, HealthDeps(store)))
-    results["sharded"] = {
-        "wall_s": round(took, 1),
-        "peak_mib": round(peak, 1),
-        "bucket_reads": store.reads,
-        "firestore_writes": written,
-    }
+            def run(budget: int, at: datetime = now) -> Callable[[], RunResult]:
+                return lambda: run_health(at, HealthDeps(store, CountingDocs(), max_writes=budget))
 
-    def everything_at_once() -> int:
-        buckets = list(store.buckets_since(minute_of(NOW) - timedelta(hours=24)))
-        docs = health_documents(buckets, NOW, Thresholds())
-        docs.update(key_documents(buckets, NOW, KeyThresholds()))
-        return len(docs)
+            def fresh(budget: int) -> Callable[[], RunResult]:
+                reset(store, r)
+                return run(budget)
 
-    written, took, peak = measure(everything_at_once)
-    results["all_at_once_baseline"] = {
-        "wall_s": round(took, 1),
-        "peak_mib": round(peak, 1),
-        "firestore_writes": written,
-    }
-    s, b = results["sharded"], results["all_at_once_baseline"]
-    print(f"{args.events:,} events -> {n_buckets:,} bucket documents (minute x model x key)")
-    print(f"{'':26}{'wall s':>8}{'peak MiB':>10}{'writes':>10}")
-    print(f"{'sharded run':26}{s['wall_s']:>8}{s['peak_mib']:>10}{s['firestore_writes']:>10}")
+            reset(store, r)
+            results["first_run_budgeted"] = measured(run(args.budget), lambda: fresh(args.budget))
+            reset(store, r)
+            results["all_at_once_baseline"] = measured(run(10**9), lambda: fresh(10**9))
+            # The traced baseline left every document written: now the runs with no new events.
+            t0 = time.perf_counter()
+            same = run(10**9)()
+            results["same_tick_again"] = {
+                "wall_s": round(time.perf_counter() - t0, 3),
+                "written": same.written,
+            }
+            t0 = time.perf_counter()
+            nxt = run(10**9, now + timedelta(minutes=1))()
+            results["next_minute"] = {
+                "wall_s": round(time.perf_counter() - t0, 2),
+                "written": nxt.written,
+                "keys": nxt.keys,
+                "unchanged": nxt.unchanged,
+            }
+        finally:
+            server.terminate()
+            server.wait(10)
+    b, a = results["first_run_budgeted"], results["all_at_once_baseline"]
     print(
-        f"{'all at once (baseline)':26}{b['wall_s']:>8}{b['peak_mib']:>10}"
-        f"{b['firestore_writes']:>10}"
+        f"{args.events:,} events -> {groups:,} tally groups, counted in {load_s:.0f} s;"
+        f" Redis holds {results['redis_mib']} MiB"
     )
+    print(f"{'':44}{'wall s':>8}{'peak MiB':>10}{'written':>10}{'left due':>10}")
+    print(
+        f"{'first run, budget ' + format(args.budget, ','):44}{b['wall_s']:>8}"
+        f"{b['peak_mib']:>10}{b['written']:>10}{b['left_due']:>10}"
+    )
+    print(
+        f"{'everything in one run (baseline)':44}{a['wall_s']:>8}{a['peak_mib']:>10}"
+        f"{a['written']:>10}{a['left_due']:>10}"
+    )
+    s, n = results["same_tick_again"], results["next_minute"]
+    print(f"{'the same tick again':44}{s['wall_s']:>8}{'':>10}{s['written']:>10}")
+    print(f"{'one minute later, no new events':44}{n['wall_s']:>8}{'':>10}{n['written']:>10}")
     print(json.dumps(results))
     return 0
 
