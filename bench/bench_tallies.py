@@ -149,7 +149,9 @@ def main() -> int:
         },
     }
     b, a = results["before"], results["after"]
-    print(f"{args.processes} processes x {args.groups} groups, one flush each ({tallies:,} tallies)")
+    print(
+        f"{args.processes} processes x {args.groups} groups, one flush each ({tallies:,} tallies)"
+    )
     print(f"{'':36}{'before':>12}{'after':>12}")
     print(f"{'Pub/Sub messages':36}{b['messages']:>12,}{a['messages']:>12,}")
     print(f"{'bytes published':36}{b['bytes']:>12,}{a['bytes']:>12,}")

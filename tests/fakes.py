@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from keywatch.core.classify import Classification, counts_against_provider
-from keywatch.core.counting import Group, RecordResult, TallyCount, countable_minute
+from keywatch.core.counting import (
+    Group,
+    KeyRead,
+    RecordResult,
+    StoredSeries,
+    TallyCount,
+    countable_minute,
+)
 from keywatch.core.health import Counts, Kind, Series, series_id
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import Push
@@ -55,7 +62,8 @@ class FakeCountingStore:
         self.failures: dict[str, tuple[str, int] | None] = {}  # event id -> recovery target
         self.recoveries: dict[str, str] = {}  # event id -> "p" (ahead) or "1"
         self.keys: dict[str, dict[str, Series]] = {}  # fp -> model -> series
-        self.key_digests: dict[str, dict[str, str]] = {}
+        self.key_fields: dict[str, dict[str, str]] = {}  # as the key's hash holds them
+        self.versions: dict[str, dict[str, int]] = {}
         self.models: dict[str, Series] = {}  # model sid -> series
         self.by_provider: dict[str, set[str]] = {}
         self.provider_digests: dict[str, str] = {}
@@ -80,6 +88,8 @@ class FakeCountingStore:
             ks = self.keys[g.key_fingerprint][g.model] = Series(
                 Kind.KEY, g.provider, g.model, g.key_fingerprint, g.source
             )
+        version = self.versions.setdefault(g.key_fingerprint, {})
+        version[ks.sid] = version.get(ks.sid, 0) + 1
         msid = series_id(Kind.MODEL, g.provider, g.model)
         ms = self.models.get(msid)
         if ms is None:
@@ -185,15 +195,30 @@ class FakeCountingStore:
         provs = self.work_providers | {p for p, at in self.sched_providers.items() if at <= end}
         return sorted(keys), sorted(provs)
 
-    def read_keys(self, fps: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
+    def read_keys(self, fps: Sequence[str]) -> dict[str, KeyRead]:
         self._check()
         out = {}
         for fp in fps:
-            digests = self.key_digests.get(fp, {})
-            series = [copy.deepcopy(s) for s in self.keys.get(fp, {}).values()]
-            for s in series:
-                s.digest = digests.get(f"{s.sid}|_d", "")
-            out[fp] = (digests.get("_d", ""), series)
+            fields = self.key_fields.get(fp, {})
+            stored = []
+            for s in self.keys.get(fp, {}).values():
+                copied = copy.deepcopy(s)
+                copied.digest = fields.get(f"{s.sid}|_d", "")
+                nxt = fields.get(f"{s.sid}|_n", "")
+                stored.append(
+                    StoredSeries(
+                        sid=s.sid,
+                        model=s.model,
+                        version=str(self.versions.get(fp, {}).get(s.sid, "")),
+                        computed=fields.get(f"{s.sid}|_c", ""),
+                        next_change=int(nxt) if nxt else None,
+                        state=fields.get(f"{s.sid}|_s", ""),
+                        last_invalid=s.last_failure.get("invalid_key"),
+                        last_success=s.last_success,
+                        load=lambda c=copied: c,  # type: ignore[misc]
+                    )
+                )
+            out[fp] = KeyRead(fields.get("_d", ""), fields.get("_i", ""), stored)
         return out
 
     def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
@@ -208,8 +233,8 @@ class FakeCountingStore:
 
     def commit(self, c: Commit) -> None:
         self._check()
-        for fp, fields in c.key_digests.items():
-            self.key_digests.setdefault(fp, {}).update(fields)
+        for fp, fields in c.key_fields.items():
+            self.key_fields.setdefault(fp, {}).update(fields)
         for sid, d in c.series_digests.items():
             self.models[sid].digest = d
         self.provider_digests.update(c.provider_digests)

@@ -20,7 +20,15 @@ from keywatch.context import (
     request_context,
     submit,
 )
-from keywatch.events import SCHEMA_VERSION, Alert, FailureEvent, Source, SuccessTally
+from keywatch.events import (
+    SCHEMA_VERSION,
+    Alert,
+    FailureEvent,
+    Source,
+    SuccessTally,
+    TallyBatch,
+    TallyGroup,
+)
 from keywatch.fingerprint import key_fingerprint
 from keywatch.reporting import Reporter, init, report, reporter, success
 from keywatch.settings import Settings, get_settings
@@ -36,6 +44,8 @@ __all__ = [
     "Settings",
     "Source",
     "SuccessTally",
+    "TallyBatch",
+    "TallyGroup",
     "carry",
     "current",
     "get_settings",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from keywatch.core.classify import Classification
-from keywatch.core.counting import RecordResult, TallyCount
+from keywatch.core.counting import KeyRead, RecordResult, TallyCount
 from keywatch.core.health import Series
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import Push
@@ -113,7 +113,7 @@ class CountSource(Protocol):
 
     def take_due(self, end: int) -> tuple[list[str], list[str]]: ...
 
-    def read_keys(self, fps: Sequence[str]) -> dict[str, tuple[str, list[Series]]]: ...
+    def read_keys(self, fps: Sequence[str]) -> dict[str, KeyRead]: ...
 
     def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]: ...
 
@@ -124,9 +124,10 @@ class CountSource(Protocol):
 class Commit:
     """What a health run tells the counting store after writing a chunk of documents."""
 
-    # Digests of the documents written ("" once deleted), by key and field, model series,
-    # provider.
-    key_digests: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Fields of a key's hash: its series' digests ("" once deleted) and bookkeeping
+    # (`<sid>|_d`, `_c`, `_n`, `_s`), its own digest `_d` and invalid flag `_i`.
+    key_fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Digests of model series' and providers' documents.
     series_digests: dict[str, str] = field(default_factory=dict)
     provider_digests: dict[str, str] = field(default_factory=dict)
     # Fields of buckets no window reads any more, by key and by model series.

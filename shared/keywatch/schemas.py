@@ -12,14 +12,34 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from keywatch.events import SCHEMA_VERSION, Alert, FailureEvent, SuccessTally
+from keywatch.events import (
+    SCHEMA_VERSION,
+    Alert,
+    FailureEvent,
+    SuccessTally,
+    TallyBatch,
+    TallyGroup,
+)
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 MODELS: dict[str, type[BaseModel]] = {
     "failure": FailureEvent,
     "tally": SuccessTally,
+    "tallies": TallyBatch,
     "alert": Alert,
 }
+
+
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema(mode="serialization")
+    if model is TallyBatch:
+        # Consumers validate the groups one by one (so one bad group is dropped alone); the
+        # schema still says what a group is.
+        group = TallyGroup.model_json_schema(mode="serialization")
+        defs = {**schema.get("$defs", {}), **group.pop("$defs", {}), "TallyGroup": group}
+        schema["$defs"] = defs
+        schema["properties"]["groups"]["items"] = {"$ref": "#/$defs/TallyGroup"}
+    return schema
 
 
 def render() -> dict[str, str]:
@@ -29,7 +49,7 @@ def render() -> dict[str, str]:
         schema: dict[str, Any] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"https://keywatch.dev/schemas/{name}.v{SCHEMA_VERSION}.json",
-            **model.model_json_schema(mode="serialization"),
+            **_schema(model),
         }
         out[f"{name}.v{SCHEMA_VERSION}.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return out

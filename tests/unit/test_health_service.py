@@ -201,3 +201,24 @@ def test_platform_failures_count_against_the_provider_byok_credentials_do_not() 
     five = w.docs.docs["provider_health/openai"]["5m"]
     assert (five["failures"], five["provider_failures"]) == (2, 1)  # type: ignore[index]
     assert classify(401, None, "invalid_api_key").reason.value == "invalid_key"
+
+
+def test_only_the_series_that_changed_are_computed_unless_the_key_flips() -> None:
+    """A key on 20 models: a new failure on one model computes that one series; an
+    invalid_key failure (the key is now invalid everywhere) computes all 20."""
+    w = World()
+    for i in range(20):
+        w.fail(1, model=f"m{i}", status_code=500, error_code=None, error_message="x")
+    w.tally(5, model="m0")
+    assert w.run().series == 20
+    w.t = NOW + timedelta(seconds=20)
+    w.fail(1, model="m3", status_code=500, error_code=None, error_message="x")
+    assert w.run().series == 1
+    w.fail(1, model="m3")  # invalid_key
+    r = w.run()
+    assert r.series == 20
+    fp = key_fingerprint("test-key-1")
+    assert {w.docs.docs[f"key_health/{fp}/models/m{i}"]["state"] for i in range(20)} == {
+        "invalid"
+    }
+    assert w.docs.docs[f"key_health/{fp}"]["state"] == "invalid"

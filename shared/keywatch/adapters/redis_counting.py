@@ -27,13 +27,15 @@ from keywatch.core.counting import (
     MARKER_TTL_S,
     SERIES_TTL_S,
     Group,
+    KeyRead,
     Layout,
     RecordResult,
     TallyCount,
     countable_minute,
-    parse_meta,
+    parse_series,
+    stored_series,
 )
-from keywatch.core.health import Counts, Kind, Series
+from keywatch.core.health import Kind, Series
 from keywatch.events import FailureEvent
 from keywatch.ports import Commit, CountingStoreError
 
@@ -201,9 +203,9 @@ class RedisCountingStore:
         provs = sorted({v.decode() for v in providers} | {v.decode() for v in due_providers})
         return fps, provs
 
-    def read_keys(self, fps: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
-        """Each key's summary-document digest and its series (one per model): one HGETALL of
-        the key's hash each."""
+    def read_keys(self, fps: Sequence[str]) -> dict[str, KeyRead]:
+        """Each key's hash (all its models), one HGETALL each; a series is parsed in full
+        only if the run needs it (KeyRead.series[i].load())."""
         try:
             hashes = self._pipelined("hgetall", [self.layout.key(fp) for fp in fps])
         except redis.RedisError as exc:
@@ -246,7 +248,7 @@ class RedisCountingStore:
         L = self.layout
         try:
             pipe = self._r.pipeline(transaction=False)
-            for fp, fields in c.key_digests.items():
+            for fp, fields in c.key_fields.items():
                 pipe.hset(L.key(fp), mapping=fields)
             for sid, d in c.series_digests.items():
                 pipe.hset(L.series(sid), "_d", d)
@@ -278,61 +280,23 @@ class RedisCountingStore:
             raise self._error(exc) from exc
 
 
-def _parse_key(h: dict[bytes, bytes]) -> tuple[str, list[Series]]:
-    """A key's hash as (its summary digest, its series), fields `<sid>|<field>`."""
-    by_sid: dict[bytes, Series] = {}
-    digest = ""
+def _parse_key(h: dict[bytes, bytes]) -> KeyRead:
+    """A key's hash as a KeyRead: its own fields, and its series' fields grouped by sid."""
+    by_sid: dict[bytes, dict[bytes, bytes]] = {}
+    own: dict[bytes, bytes] = {}
     for raw, value in h.items():
         sid, bar, name = raw.partition(b"|")
         if not bar:
-            if raw == b"_d":
-                digest = value.decode()
+            own[raw] = value
             continue
-        s = by_sid.get(sid)
-        if s is None:
-            s = by_sid[sid] = Series(Kind.KEY, "")
-        _field(s, name, value)
-    return digest, [s for s in by_sid.values() if s.provider]
+        fields = by_sid.get(sid)
+        if fields is None:
+            fields = by_sid[sid] = {}
+        fields[name] = value
+    stored = [st for sid, f in by_sid.items() if (st := stored_series(sid.decode(), f))]
+    return KeyRead((own.get(b"_d") or b"").decode(), (own.get(b"_i") or b"").decode(), stored)
 
 
 def _parse_series(h: dict[bytes, bytes]) -> Series | None:
     """A model series' hash as a Series; None for one gone (expired) or without its meta."""
-    s = Series(Kind.MODEL, "")
-    for name, value in h.items():
-        _field(s, name, value)
-    return s if s.provider else None
-
-
-def _field(s: Series, raw: bytes, value: bytes) -> None:
-    """One field of a series into `s` (the layout: keywatch.core.counting)."""
-    first = raw[0]
-    if first == 95:  # "_": meta, "_d": digest
-        if raw == b"_":
-            s.kind, s.provider, s.model, s.key_fingerprint, s.source = parse_meta(value.decode())
-        elif raw == b"_d":
-            s.digest = value.decode()
-        return
-    name = raw.decode()
-    if first == 108:  # "l:<reason>"
-        s.last_failure[name[2:]] = float(value)
-        return
-    if first == 115:  # "s"
-        s.last_success = float(value)
-        return
-    head, _, rest = name.partition(":")
-    if first == 104:  # "h<hour>:..."
-        index, buckets = int(head[1:]), s.hours
-    else:
-        index, buckets = int(head), s.minutes
-    c = buckets.get(index)
-    if c is None:
-        c = buckets[index] = Counts()
-    if rest[0] == "f":
-        reason = rest[2:]
-        c.failures[reason] = c.failures.get(reason, 0) + int(value)
-    elif rest == "o":
-        c.successes += int(value)
-    elif rest == "p":
-        c.provider_failures += int(value)
-    elif rest == "r":
-        c.recovered += int(value)
+    return parse_series(h, Kind.MODEL)

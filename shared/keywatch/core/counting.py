@@ -28,11 +28,11 @@ provider documents' digests; `kw:f:<event id>` a failure's marker (what its reco
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from keywatch.core.health import HOUR_SPAN, Kind, Series, series_id, unix_minute
+from keywatch.core.health import HOUR_SPAN, Counts, Kind, Series, series_id, unix_minute
 
 META_SEP = "\x1f"
 
@@ -172,14 +172,118 @@ def parse_meta(value: str) -> tuple[Kind, str, str, str, str]:
     return Kind(kind), provider, model, fp, source
 
 
+def parse_series(fields: dict[bytes, bytes], kind: Kind) -> Series | None:
+    """A series from its hash fields (without the `<sid>|` prefix of a key's hash); None
+    without its meta field (expired, or only bookkeeping left)."""
+    s = Series(kind, "")
+    for name, value in fields.items():
+        _field(s, name, value)
+    return s if s.provider else None
+
+
+def _field(s: Series, raw: bytes, value: bytes) -> None:
+    first = raw[0]
+    if first == 95:  # "_": meta, "_d": digest; the run's bookkeeping (_v, _c, _n, _s)
+        if raw == b"_":
+            s.kind, s.provider, s.model, s.key_fingerprint, s.source = parse_meta(value.decode())
+        elif raw == b"_d":
+            s.digest = value.decode()
+        return
+    name = raw.decode()
+    if first == 108:  # "l:<reason>"
+        s.last_failure[name[2:]] = float(value)
+        return
+    if first == 115:  # "s"
+        s.last_success = float(value)
+        return
+    head, _, rest = name.partition(":")
+    if first == 104:  # "h<hour>:..."
+        index, buckets = int(head[1:]), s.hours
+    else:
+        index, buckets = int(head), s.minutes
+    c = buckets.get(index)
+    if c is None:
+        c = buckets[index] = Counts()
+    if rest[0] == "f":
+        reason = rest[2:]
+        c.failures[reason] = c.failures.get(reason, 0) + int(value)
+    elif rest == "o":
+        c.successes += int(value)
+    elif rest == "p":
+        c.provider_failures += int(value)
+    elif rest == "r":
+        c.recovered += int(value)
+
+
+@dataclass(slots=True)
+class StoredSeries:
+    """A key's series as stored, read cheaply: what decides whether a run must compute it,
+    what the key's summary needs if it does not, and `load()` to parse it in full.
+
+    Bookkeeping fields (per series, in the key's hash): `_v` bumped by every count, `_c` the
+    `_v` its documents were last computed from, `_n` the Unix minute a bucket next crosses a
+    window edge ("" for never), `_s` the state last computed ("" once it has no data)."""
+
+    sid: str
+    model: str
+    version: str
+    computed: str
+    next_change: int | None
+    state: str
+    last_invalid: float | None
+    last_success: float | None
+    load: Callable[[], Series | None]
+
+    def due(self, end: int) -> bool:
+        """Changed since computed, or a bucket crosses a window edge by `end`."""
+        if self.version != self.computed:
+            return True
+        return self.next_change is not None and self.next_change <= end
+
+
+def stored_series(sid: str, fields: dict[bytes, bytes]) -> StoredSeries | None:
+    meta = fields.get(b"_")
+    if meta is None:
+        return None
+    model = parse_meta(meta.decode())[2]
+    nxt = fields.get(b"_n")
+    li = fields.get(b"l:invalid_key")
+    ls = fields.get(b"s")
+    return StoredSeries(
+        sid=sid,
+        model=model,
+        version=(fields.get(b"_v") or b"").decode(),
+        computed=(fields.get(b"_c") or b"").decode(),
+        next_change=int(nxt) if nxt else None,
+        state=(fields.get(b"_s") or b"").decode(),
+        last_invalid=float(li) if li else None,
+        last_success=float(ls) if ls else None,
+        load=lambda: parse_series(fields, Kind.KEY),
+    )
+
+
+@dataclass(slots=True)
+class KeyRead:
+    """One key as the health run reads it: its summary document's digest, the invalid flag it
+    was last computed with ("1", "0", or "" never), and its series."""
+
+    digest: str
+    invalid: str
+    series: list[StoredSeries]
+
+
 __all__ = [
     "MARKER_TTL_S",
     "SERIES_TTL_S",
     "Group",
+    "KeyRead",
     "Layout",
     "RecordResult",
+    "StoredSeries",
     "TallyCount",
     "countable_minute",
     "parse_meta",
+    "parse_series",
     "stale_fields",
+    "stored_series",
 ]

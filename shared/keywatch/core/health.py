@@ -383,32 +383,61 @@ def _key_window(r: Rollup) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class KeyFacts:
+    """What makes a key invalid on every model: its latest invalid_key failure and its latest
+    success, on any model, inside the last 24 hours."""
+
+    last_invalid: float | None
+    last_ok: float | None
+
+    @property
+    def invalid(self) -> bool:
+        li, ok = self.last_invalid, self.last_ok
+        return li is not None and (ok is None or li > ok)
+
+
+def key_facts(pairs: list[tuple[float | None, float | None]], end: int) -> KeyFacts:
+    """From each live series' (latest invalid_key failure, latest success)."""
+    horizon = (end + 1) * 60 - HOUR_SPAN * 3600
+    invalid = [li for li, _ in pairs if li is not None and li >= horizon]
+    oks = [ok for _, ok in pairs if ok is not None and ok >= horizon]
+    return KeyFacts(max(invalid, default=None), max(oks, default=None))
+
+
 def key_documents(
-    series: Iterable[Summary], end: int, t: KeyThresholds
+    series: Iterable[Summary],
+    end: int,
+    t: KeyThresholds,
+    facts: KeyFacts | None = None,
+    others: dict[str, str] | None = None,
 ) -> tuple[list[tuple[Summary, Planned | None]], Planned | None]:
-    """The documents of one key: each model's (None once it has nothing left in a window),
-    and the key's summary (None when no model has data).
+    """The documents of a key's series (None for one with nothing left in a window), and the
+    key's summary (None when no model has data).
 
     Every failed attempt counts against its key for that model only (retries and rate limits
     included: the router wants to know this key is failing). An invalid_key failure later than
     the key's last success, on any model, makes the key invalid for every model. Latest
     failures and successes count inside the last 24 hours.
+
+    A run computes only the series that changed; `facts` are then the key's over all its
+    series, and `others` the states of the ones not computed (by document id of the model).
+    Without them, `series` is the whole key.
     """
     horizon = (end + 1) * 60 - HOUR_SPAN * 3600
     all_series = list(series)
-    live = [s for s in all_series if s.has_data]
-    last_oks = [s.last_success for s in live if s.last_success and s.last_success >= horizon]
-    invalid = [ts for s in live if (ts := s.last_failure.get("invalid_key")) and ts >= horizon]
-    last_ok_key = max(last_oks, default=None)
-    last_invalid_key = max(invalid, default=None)
+    if facts is None:
+        live = [s for s in all_series if s.has_data]
+        facts = key_facts([(s.last_failure.get("invalid_key"), s.last_success) for s in live], end)
     out: list[tuple[Summary, Planned | None]] = []
-    states: dict[str, str] = {}
+    states: dict[str, str] = dict(others or {})
     fp = ""
     for s in sorted(all_series, key=lambda s: s.model):
+        fp = s.key_fingerprint
         if not s.has_data:
             out.append((s, None))
+            states.pop(doc_id(s.model), None)
             continue
-        fp = s.key_fingerprint
         ws = s.windows
         latest = max(((ts, r) for r, ts in s.last_failure.items() if ts >= horizon), default=None)
         last_ok = s.last_success if s.last_success and s.last_success >= horizon else None
@@ -418,12 +447,12 @@ def key_documents(
             five.requests,
             five.failures / five.requests if five.requests else None,
             consecutive,
-            last_invalid_key,
-            last_ok_key,
+            facts.last_invalid,
+            facts.last_ok,
             t,
         )
         w5, w1, w24 = _key_window(ws[0]), _key_window(ws[1]), _key_window(ws[2])
-        facts = (
+        facts_of_doc = (
             s.provider, s.source, s.model, latest, last_ok, consecutive, state.value,
             *((r.requests, r.failures, *sorted(r.failures_by_reason.items())) for r in ws),
         )  # fmt: skip
@@ -441,9 +470,9 @@ def key_documents(
             "consecutive_failures": consecutive,
             "state": state.value,
         }
-        out.append((s, (_digest(facts), doc)))
+        out.append((s, (_digest(facts_of_doc), doc)))
         states[doc_id(s.model)] = state.value
-    if not states:
+    if not states or not fp:
         return out, None
     worst = next(
         (st for st in (KeyState.INVALID, KeyState.COOLING_DOWN) if st.value in states.values()),

@@ -24,7 +24,9 @@ from keywatch.core.health import (
     Series,
     Summary,
     Thresholds,
+    doc_id,
     key_documents,
+    key_facts,
     key_path,
     provider_documents,
     provider_path,
@@ -58,7 +60,8 @@ class RunResult:
     outcome: str  # "ran", "busy" (another run holds the lock), "stale" (a later tick ran)
     as_of: int = 0
     counted_since: str = ""
-    keys: int = 0  # keys computed
+    keys: int = 0  # keys read
+    series: int = 0  # of their series, those computed (changed, or crossing a window edge)
     rollups: int = 0  # provider and model series computed
     written: int = 0
     deleted: int = 0
@@ -91,27 +94,53 @@ def run_health(now: datetime, deps: HealthDeps) -> RunResult:
 
 
 def _keys(fps: list[str], end: int, deps: HealthDeps, result: RunResult) -> None:
+    """Compute, of each key, the series that changed or cross a window edge: all of them only
+    when the key's invalid state flips (it holds for every model)."""
     plan = _Plan(Commit(done_keys=list(fps)))
-    for fp, (summary_digest, series) in deps.counts.read_keys(fps).items():
+    for fp, read in deps.counts.read_keys(fps).items():
         result.keys += 1
-        summaries = [summarize(s, end) for s in series]
-        per_model, summary = key_documents(summaries, end, deps.key_thresholds)
-        digests: dict[str, str] = {}
+        live = [st for st in read.series if st.state or st.version != st.computed]
+        facts = key_facts([(st.last_invalid, st.last_success) for st in live], end)
+        flag = "1" if facts.invalid else "0"
+        due = [st for st in read.series if flag != read.invalid or st.due(end)]
+        loaded = [(st, s) for st in due if (s := st.load()) is not None]
+        summaries = [summarize(s, end) for _, s in loaded]
+        result.series += len(summaries)
+        others = {doc_id(st.model): st.state for st in read.series if st not in due and st.state}
+        fields: dict[str, str] = {}
         trims: list[str] = []
-        for (sm, doc), s in zip(per_model, sorted(series, key=lambda s: s.model), strict=True):
-            d = plan.document(doc, sm.digest, key_path(fp, sm.model, deps.key_collection), end)
+        per_model, summary = (
+            key_documents(summaries, end, deps.key_thresholds, facts, others)
+            if summaries
+            else ([], None)
+        )
+        by_sid = {sm.sid: (sm, doc) for sm, doc in per_model}
+        nexts = [st.next_change for st in read.series if st not in due and st.next_change]
+        for st, s in loaded:
+            sm, doc = by_sid[st.sid]
+            path = key_path(fp, sm.model, deps.key_collection)
+            d = plan.document(doc, sm.digest, path, end)
+            p = f"{st.sid}|"
             if d is not None:
-                digests[f"{sm.sid}|_d"] = d
-            trims += _stale(s, end, f"{sm.sid}|")
-        d = plan.document(summary, summary_digest, key_path(fp, None, deps.key_collection), end)
-        if d is not None:
-            digests["_d"] = d
-        if digests:
-            plan.commit.key_digests[fp] = digests
+                fields[p + "_d"] = d
+            fields[p + "_c"] = st.version
+            fields[p + "_n"] = str(sm.next_change or "")
+            fields[p + "_s"] = doc[1]["state"] if doc is not None else ""
+            trims += _stale(s, end, p)
+            if sm.next_change is not None:
+                nexts.append(sm.next_change)
+        if summaries:
+            path = key_path(fp, None, deps.key_collection)
+            d = plan.document(summary, read.digest, path, end)
+            if d is not None:
+                fields["_d"] = d
+            fields["_i"] = flag
+        if fields:
+            plan.commit.key_fields[fp] = fields
         if trims:
             plan.commit.key_trims[fp] = trims
-        plan.commit.due_keys[fp] = _due(summaries)
-        if summary is not None:
+        plan.commit.due_keys[fp] = min(nexts) if nexts else None
+        if nexts:
             plan.commit.alive_keys.append(fp)
     plan.flush(deps, result)
 

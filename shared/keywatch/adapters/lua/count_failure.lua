@@ -33,6 +33,8 @@ if redis.call("HSETNX", ms, "_", ARGV[9]) == 1 then
 end
 
 local f = ":f:" .. reason
+-- The series changed: the health run computes it again (it compares _v with its own _c).
+redis.call("HINCRBY", ks, kp .. "_v", 1)
 redis.call("HINCRBY", ks, kp .. minute .. f, 1)
 redis.call("HINCRBY", ks, kp .. "h" .. hour .. f, 1)
 local last = redis.call("HGET", ks, kp .. "l:" .. reason)

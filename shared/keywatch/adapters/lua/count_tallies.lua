@@ -28,6 +28,7 @@ for _ = 1, tonumber(ARGV[4]) do
     redis.call("SADD", pm, msid)
     redis.call("EXPIRE", pm, ttl_series)
   end
+  redis.call("HINCRBY", ks, kp .. "_v", 1)
   local last = ARGV[i + 6]
   local m = tonumber(ARGV[i + 7])
   i = i + 8
