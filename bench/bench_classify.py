@@ -4,8 +4,11 @@
    by side with plain `json.loads` of the same messages (the floor of any consumer).
 2. End to end: published with the official client to the Pub/Sub emulator, pushed to classify
    under functions-framework, until its structured log line is written: events/s and p50/p99.
+3. classify's own capacity, for sizing its instances: Pub/Sub push requests sent straight to
+   it over HTTP, 16 at a time (its request concurrency in infra/), each counted in a real
+   redis-server; requests/s and the CPU time its processes spent per request.
 
-    .venv/bin/python bench/bench_classify.py [--messages 20000] [--e2e 1000]
+    .venv/bin/python bench/bench_classify.py [--messages 20000] [--e2e 1000] [--http 5000]
 """
 
 from __future__ import annotations
@@ -143,14 +146,72 @@ def bench_e2e(n: int, paced_n: int = 200, rate: float = 20.0) -> dict[str, Any]:
     }
 
 
+def _cpu_s(pgid: int) -> float:
+    """User + system CPU seconds of every process in a process group (gunicorn's master and
+    worker), from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # pgrp
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def bench_http(n: int, concurrency: int = 16) -> dict[str, Any]:
+    import base64
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    msgs = messages(n)
+    with Stack(workdir=Path(tempfile.mkdtemp(prefix="kw-bench-"))) as stack:
+        url = stack.function_url("classify")
+        pgid = stack.services["classify"].proc.pid
+
+        def post(i: int) -> int:
+            body = {
+                "message": {
+                    "data": base64.b64encode(msgs[i]).decode(),
+                    "messageId": str(i),
+                    "attributes": {"type": "failure"},
+                },
+                "subscription": "projects/p/subscriptions/bench",
+            }
+            req = urllib.request.Request(
+                url,
+                data=json.dumps(body).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return int(resp.status)
+
+        with ThreadPoolExecutor(concurrency) as pool:  # warm up: imports, clients, scripts
+            list(pool.map(post, range(min(200, n))))
+            cpu0, t0 = _cpu_s(pgid), time.perf_counter()
+            codes = list(pool.map(post, range(n)))
+            took, cpu = time.perf_counter() - t0, _cpu_s(pgid) - cpu0
+    return {
+        "http_requests": n,
+        "http_ok": codes.count(200),
+        "http_concurrency": concurrency,
+        "http_requests_per_s": round(n / took),
+        "http_cpu_ms_per_request": round(cpu / n * 1000, 2),
+    }
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--messages", type=int, default=20_000)
     p.add_argument("--e2e", type=int, default=1_000)
+    p.add_argument("--http", type=int, default=5_000)
     args = p.parse_args()
     results: dict[str, Any] = {"messages": args.messages}
     results.update(bench_core(messages(args.messages)))
     results.update(bench_e2e(args.e2e))
+    results.update(bench_http(args.http))
     print(f"json.loads alone          {results['json_loads_per_s']:>10,} msg/s")
     print(
         f"classify core, one core   {results['classify_core_per_s']:>10,} events/s"
@@ -161,6 +222,11 @@ def main() -> int:
         f" {results['e2e_events_per_s']} events/s ({results['e2e_logged']} logged);"
         f" at {results['e2e_paced_rate_per_s']:.0f}/s, publish-to-log p50"
         f" {results['e2e_latency_p50_ms']} ms, p99 {results['e2e_latency_p99_ms']} ms"
+    )
+    print(
+        f"classify over HTTP, {results['http_concurrency']} at a time, counting in redis-server:"
+        f" {results['http_requests_per_s']} requests/s ({results['http_ok']} of"
+        f" {results['http_requests']} ok), {results['http_cpu_ms_per_request']} ms of CPU each"
     )
     print(json.dumps(results))
     return 0

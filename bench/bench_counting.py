@@ -32,16 +32,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import redis  # noqa: E402
+import redis
 
-from _firestore_baseline import BaselineFirestoreRecorder  # noqa: E402
-from keywatch.adapters.redis_counting import RedisCountingStore  # noqa: E402
-from keywatch.core.classify import classify  # noqa: E402
-from keywatch.core.counting import Layout  # noqa: E402
-from keywatch.devstack.stack import Stack  # noqa: E402
-from keywatch.events import FailureEvent, Source  # noqa: E402
-from keywatch.fingerprint import key_fingerprint  # noqa: E402
-from keywatch.service.health import HealthDeps, run_health  # noqa: E402
+from _firestore_baseline import BaselineFirestoreRecorder
+from keywatch.adapters.redis_counting import RedisCountingStore
+from keywatch.core.classify import classify
+from keywatch.core.counting import Layout
+from keywatch.devstack.stack import Stack
+from keywatch.events import FailureEvent, Source
+from keywatch.fingerprint import key_fingerprint
+from keywatch.service.health import HealthDeps, run_health
 
 C503 = classify(503)
 

@@ -26,7 +26,6 @@ import tracemalloc
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -91,7 +90,8 @@ def reset(store: RedisCountingStore, r: redis.Redis) -> None:
         pipe.hkeys(L.key(fp))
     fields = pipe.execute()
     for fp, names in zip(fps, fields, strict=True):
-        digests = [n for n in names if n == b"_d" or n.endswith(b"|_d")]
+        bookkeeping = (b"|_d", b"|_c", b"|_n", b"|_s")
+        digests = [n for n in names if n in (b"_d", b"_i") or n.endswith(bookkeeping)]
         if digests:
             pipe.hdel(L.key(fp), *digests)
     for k in r.scan_iter(f"{L.prefix}:s:*", count=10_000):

@@ -26,18 +26,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import redis  # noqa: E402
+import redis
+from tests.fakes import FakeAlertPublisher, FakeLogSink, FakePublisherClient
 
-from keywatch.adapters.redis_counting import RedisCountingStore  # noqa: E402
-from keywatch.core.counting import Layout  # noqa: E402
-from keywatch.devstack.stack import free_port, redis_cmd  # noqa: E402
-from keywatch.entry import MAX_MESSAGE_BYTES, decode_ingest  # noqa: E402
-from keywatch.events import Source, SuccessTally, TallyBatch  # noqa: E402
-from keywatch.reporting import Reporter  # noqa: E402
-from keywatch.service.classify import ClassifyDeps, handle_tallies  # noqa: E402
-from keywatch.service.health import HealthDeps, run_health  # noqa: E402
-from keywatch.settings import Settings  # noqa: E402
-from tests.fakes import FakeAlertPublisher, FakeLogSink, FakePublisherClient  # noqa: E402
+from keywatch.adapters.redis_counting import RedisCountingStore
+from keywatch.core.counting import Layout
+from keywatch.devstack.stack import free_port, redis_cmd
+from keywatch.entry import MAX_MESSAGE_BYTES, decode_ingest
+from keywatch.events import Source, SuccessTally, TallyBatch
+from keywatch.reporting import Reporter
+from keywatch.service.classify import ClassifyDeps, handle_tallies
+from keywatch.service.health import HealthDeps, run_health
+from keywatch.settings import Settings
 
 
 class CountingDocs:

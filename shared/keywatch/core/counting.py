@@ -215,7 +215,7 @@ def _field(s: Series, raw: bytes, value: bytes) -> None:
         c.recovered += int(value)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class StoredSeries:
     """A key's series as stored, read cheaply: what decides whether a run must compute it,
     what the key's summary needs if it does not, and `load()` to parse it in full.

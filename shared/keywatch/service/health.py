@@ -103,6 +103,7 @@ def _keys(fps: list[str], end: int, deps: HealthDeps, result: RunResult) -> None
         facts = key_facts([(st.last_invalid, st.last_success) for st in live], end)
         flag = "1" if facts.invalid else "0"
         due = [st for st in read.series if flag != read.invalid or st.due(end)]
+        due_sids = {st.sid for st in due}
         loaded = [(st, s) for st in due if (s := st.load()) is not None]
         summaries = [summarize(s, end) for _, s in loaded]
         result.series += len(summaries)
@@ -115,7 +116,7 @@ def _keys(fps: list[str], end: int, deps: HealthDeps, result: RunResult) -> None
             else ([], None)
         )
         by_sid = {sm.sid: (sm, doc) for sm, doc in per_model}
-        nexts = [st.next_change for st in read.series if st not in due and st.next_change]
+        nexts = [st.next_change for st in read.series if st.sid not in due_sids and st.next_change]
         for st, s in loaded:
             sm, doc = by_sid[st.sid]
             path = key_path(fp, sm.model, deps.key_collection)
