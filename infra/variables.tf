@@ -60,9 +60,9 @@ variable "redis_tier" {
 }
 
 variable "redis_memory_size_gb" {
-  description = "Memorystore size; dedup keys are tens of bytes, so the minimum is plenty."
+  description = "Memorystore size: the counting store and notify's locks; sizing in docs/counting.md."
   type        = number
-  default     = 1
+  default     = 5
 }
 
 variable "redis_version" {
