@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import redis
 
+from _common import CountingDocs
 from _firestore_baseline import BaselineFirestoreRecorder
 from keywatch.adapters.redis_counting import RedisCountingStore
 from keywatch.core.classify import classify
@@ -44,15 +45,6 @@ from keywatch.fingerprint import key_fingerprint
 from keywatch.service.health import HealthDeps, run_health
 
 C503 = classify(503)
-
-
-class CountingDocs:
-    def __init__(self) -> None:
-        self.writes = 0
-
-    def write(self, docs: dict[str, dict[str, Any]], deletes: Any = ()) -> int:
-        self.writes += len(docs) + len(deletes)
-        return len(docs)
 
 
 def burst(n: int, groups: int, now: datetime) -> list[FailureEvent]:

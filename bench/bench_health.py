@@ -20,7 +20,6 @@ import argparse
 import json
 import random
 import sys
-import tempfile
 import time
 import tracemalloc
 import uuid
@@ -30,24 +29,15 @@ from typing import Any
 
 import redis
 
+from _common import CountingDocs, redis_server
 from keywatch.adapters.redis_counting import RedisCountingStore
 from keywatch.core.classify import Classification, Reason
 from keywatch.core.counting import Group, Layout, TallyCount
 from keywatch.core.health import unix_minute
-from keywatch.devstack.stack import free_port, redis_cmd
 from keywatch.events import FailureEvent, Source
 from keywatch.service.health import HealthDeps, RunResult, run_health
 
 REASONS = [r for r in Reason if r is not Reason.UNKNOWN]
-
-
-class CountingDocs:
-    def __init__(self) -> None:
-        self.writes = 0
-
-    def write(self, docs: dict[str, dict[str, Any]], deletes: Any = ()) -> int:
-        self.writes += len(docs) + len(deletes)
-        return len(docs)
 
 
 def load(store: RedisCountingStore, r: redis.Redis, events: int, end: int, seed: int = 1) -> int:
@@ -133,59 +123,46 @@ def main() -> int:
     args = p.parse_args()
     now = datetime.now(UTC).replace(second=10, microsecond=0)
     end = unix_minute(now)
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        server = __import__("subprocess").Popen(redis_cmd(port), cwd=tmp, stdout=-3)
-        try:
-            r = redis.Redis(port=port)
-            for _ in range(100):
-                try:
-                    r.ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.05)
-            store = RedisCountingStore(r, Layout("kw"), clock=now.timestamp)
-            t0 = time.perf_counter()
-            groups = load(store, r, args.events, end)
-            load_s = time.perf_counter() - t0
-            used = int(r.info("memory")["used_memory"])
-            results: dict[str, Any] = {
-                "events": args.events,
-                "tally_groups": groups,
-                "load_s": round(load_s, 1),
-                "redis_mib": round(used / 2**20),
-            }
+    with redis_server() as r:
+        store = RedisCountingStore(r, Layout("kw"), clock=now.timestamp)
+        t0 = time.perf_counter()
+        groups = load(store, r, args.events, end)
+        load_s = time.perf_counter() - t0
+        used = int(r.info("memory")["used_memory"])
+        results: dict[str, Any] = {
+            "events": args.events,
+            "tally_groups": groups,
+            "load_s": round(load_s, 1),
+            "redis_mib": round(used / 2**20),
+        }
 
-            def run(budget: int, at: datetime = now) -> Callable[[], RunResult]:
-                return lambda: run_health(at, HealthDeps(store, CountingDocs(), max_writes=budget))
+        def run(budget: int, at: datetime = now) -> Callable[[], RunResult]:
+            return lambda: run_health(at, HealthDeps(store, CountingDocs(), max_writes=budget))
 
-            def fresh(budget: int) -> Callable[[], RunResult]:
-                reset(store, r)
-                return run(budget)
-
+        def fresh(budget: int) -> Callable[[], RunResult]:
             reset(store, r)
-            results["first_run_budgeted"] = measured(run(args.budget), lambda: fresh(args.budget))
-            reset(store, r)
-            results["all_at_once_baseline"] = measured(run(10**9), lambda: fresh(10**9))
-            # The traced baseline left every document written: now the runs with no new events.
-            t0 = time.perf_counter()
-            same = run(10**9)()
-            results["same_tick_again"] = {
-                "wall_s": round(time.perf_counter() - t0, 3),
-                "written": same.written,
-            }
-            t0 = time.perf_counter()
-            nxt = run(10**9, now + timedelta(minutes=1))()
-            results["next_minute"] = {
-                "wall_s": round(time.perf_counter() - t0, 2),
-                "written": nxt.written,
-                "keys": nxt.keys,
-                "series": nxt.series,
-                "unchanged": nxt.unchanged,
-            }
-        finally:
-            server.terminate()
-            server.wait(10)
+            return run(budget)
+
+        reset(store, r)
+        results["first_run_budgeted"] = measured(run(args.budget), lambda: fresh(args.budget))
+        reset(store, r)
+        results["all_at_once_baseline"] = measured(run(10**9), lambda: fresh(10**9))
+        # The traced baseline left every document written: now the runs with no new events.
+        t0 = time.perf_counter()
+        same = run(10**9)()
+        results["same_tick_again"] = {
+            "wall_s": round(time.perf_counter() - t0, 3),
+            "written": same.written,
+        }
+        t0 = time.perf_counter()
+        nxt = run(10**9, now + timedelta(minutes=1))()
+        results["next_minute"] = {
+            "wall_s": round(time.perf_counter() - t0, 2),
+            "written": nxt.written,
+            "keys": nxt.keys,
+            "series": nxt.series,
+            "unchanged": nxt.unchanged,
+        }
     b, a = results["first_run_budgeted"], results["all_at_once_baseline"]
     print(
         f"{args.events:,} events -> {groups:,} tally groups, counted in {load_s:.0f} s;"

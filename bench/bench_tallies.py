@@ -18,7 +18,6 @@ import argparse
 import json
 import random
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,27 +25,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import redis
 from tests.fakes import FakeAlertPublisher, FakeLogSink, FakePublisherClient
 
+from _common import CountingDocs, redis_server
 from keywatch.adapters.redis_counting import RedisCountingStore
 from keywatch.core.counting import Layout
-from keywatch.devstack.stack import free_port, redis_cmd
 from keywatch.entry import MAX_MESSAGE_BYTES, decode_ingest
 from keywatch.events import Source, SuccessTally, TallyBatch
 from keywatch.reporting import Reporter
 from keywatch.service.classify import ClassifyDeps, handle_tallies
 from keywatch.service.health import HealthDeps, run_health
 from keywatch.settings import Settings
-
-
-class CountingDocs:
-    def __init__(self) -> None:
-        self.writes = 0
-
-    def write(self, docs: dict[str, dict[str, Any]], deletes: Any = ()) -> int:
-        self.writes += len(docs) + len(deletes)
-        return len(docs)
 
 
 def main() -> int:
@@ -91,37 +80,24 @@ def main() -> int:
             before_bytes += len(t.model_dump_json())
     before_messages = args.processes * args.groups
 
-    port = free_port()
-    with tempfile.TemporaryDirectory() as tmp:
-        server = __import__("subprocess").Popen(redis_cmd(port), cwd=tmp, stdout=-3)
-        try:
-            r = redis.Redis(port=port)
-            for _ in range(100):
-                try:
-                    r.ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.05)
-            store = RedisCountingStore(r, Layout("kw"))
-            deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), store)
-            calls0 = int(r.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
-            t0 = time.perf_counter()
-            counted = 0
-            for data in messages:
-                batch = decode_ingest(data)
-                assert isinstance(batch, TallyBatch)
-                counted += handle_tallies(batch, deps).successes
-            classify_s = time.perf_counter() - t0
-            stats: Any = r.info("commandstats").get("cmdstat_evalsha", {})
-            calls = int(stats.get("calls", 0)) - calls0
-            redis_us = float(stats.get("usec_per_call", 0))
-            docs = CountingDocs()
-            t0 = time.perf_counter()
-            run = run_health(datetime.now(UTC), HealthDeps(store, docs, max_writes=10**9))
-            health_s = time.perf_counter() - t0
-        finally:
-            server.terminate()
-            server.wait(10)
+    with redis_server() as r:
+        store = RedisCountingStore(r, Layout("kw"))
+        deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), store)
+        calls0 = int(r.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
+        t0 = time.perf_counter()
+        counted = 0
+        for data in messages:
+            batch = decode_ingest(data)
+            assert isinstance(batch, TallyBatch)
+            counted += handle_tallies(batch, deps).successes
+        classify_s = time.perf_counter() - t0
+        stats: Any = r.info("commandstats").get("cmdstat_evalsha", {})
+        calls = int(stats.get("calls", 0)) - calls0
+        redis_us = float(stats.get("usec_per_call", 0))
+        docs = CountingDocs()
+        t0 = time.perf_counter()
+        run = run_health(datetime.now(UTC), HealthDeps(store, docs, max_writes=10**9))
+        health_s = time.perf_counter() - t0
     tallies = args.processes * args.groups
     results = {
         "processes": args.processes,
