@@ -11,6 +11,8 @@ from tests import netguard
 
 os.environ["NO_GCE_CHECK"] = "true"
 os.environ.setdefault("GOOGLE_CLOUD_PROJECT", "demo-keywatch")
+# One secret for the whole run (subprocesses inherit it), so fingerprints agree everywhere.
+os.environ.setdefault("KEYWATCH_FINGERPRINT_SECRET", "keywatch-tests-fingerprint-secret")
 for var in ("GOOGLE_APPLICATION_CREDENTIALS", "PUBSUB_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST"):
     os.environ.pop(var, None)
 

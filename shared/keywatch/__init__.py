@@ -29,7 +29,7 @@ from keywatch.events import (
     TallyBatch,
     TallyGroup,
 )
-from keywatch.fingerprint import key_fingerprint
+from keywatch.fingerprint import key_fingerprint, set_fingerprint_secret
 from keywatch.reporting import Reporter, init, report, reporter, success
 from keywatch.settings import Settings, get_settings
 from keywatch.track import track, tracked
@@ -54,6 +54,7 @@ __all__ = [
     "report",
     "reporter",
     "request_context",
+    "set_fingerprint_secret",
     "submit",
     "success",
     "track",

@@ -4,6 +4,14 @@ Provider errors echo keys back: OpenAI's "Incorrect API key provided: sk-...", G
 `?key=AIza...` in the request URL that httpx prints, `Authorization` headers in tracebacks. Every
 text field is scrubbed before it reaches Pub/Sub, a log line, Firestore or a notification.
 
+Two layers, in this order:
+1. The key itself, when the caller handed it over (`report(api_key=)`, `track(api_key=)`):
+   `KeyScrubber` removes it, and every fragment of it of 8 characters or more (providers echo
+   keys partly masked, and a cut can split one), whatever its format.
+2. Rules for keys that are not known: the providers' prefixes (`sk-proj-`, `AIza`, ...), the
+   words in front of a value (`api-key: ...`), and long random tokens that stand next to a
+   credential word ("Authentication failed for <token>", "<token> is not a valid API key").
+
 A redaction keeps a short, non-secret hint of what was there (`sk-proj-[REDACTED]`,
 `AIza[REDACTED]`, `Bearer [REDACTED]`, `key=[REDACTED]`) and never a character of the secret
 itself, not even the last four. Standard library only: this runs in the backend's process.
@@ -11,10 +19,14 @@ itself, not even the last four. Standard library only: this runs in the backend'
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 
-__all__ = ["looks_secret", "scrub", "scrub_mapping"]
+from keywatch.fingerprint import key_fingerprint
+
+__all__ = ["KeyScrubber", "looks_secret", "remove_key", "scrub", "scrub_mapping"]
 
 REDACTED = "[REDACTED]"
 TRUNCATED = "…[truncated]"
@@ -73,9 +85,13 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 _Repl = str | Callable[[re.Match[str]], str | None]
 
 
+# Placeholders and variable names: `YOUR_KEY`, `OPENAI_API_KEY`.
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
 def _wordish(value: str) -> bool:
     value = value.rstrip("=")
-    if _WORDISH.fullmatch(value) is None:
+    if _WORDISH.fullmatch(value) is None and _CONSTANT.fullmatch(value) is None:
         return False
     return all(p.isalpha() or len(p) <= 10 for p in _PIECE.split(value))
 
@@ -109,9 +125,91 @@ def _keyword(m: re.Match[str]) -> str | None:
     if m["kw"].lower() in ("password", "passwd", "pwd") and _STRONG_SEP.search(m["sep"]):
         # Passwords are short and may be words; `password=hunter2` is still a secret.
         return f"{m['kw']}{m['sep']}{REDACTED}"
-    if len(value) < 20 or _wordish(value) or _PUBLIC_ID.match(value) or _UUID.fullmatch(value):
+    if _wordish(value) or _PUBLIC_ID.match(value) or _UUID.fullmatch(value):
         return None
+    if len(value) < 20 and not (_STRONG_SEP.search(m["sep"]) and _random(value, 12)):
+        return None  # `key=` + a random 12 to 19 characters is still a key
     return f"{m['kw']}{m['sep']}{REDACTED}"
+
+
+# A long random token is a key when a credential word stands near it: within a few words before
+# it ("credential (<token>)", "Authentication failed for <token>") or after it ("<token> is not
+# a valid API key"). "for" counts only right in front of the token.
+_TOKEN = re.compile(
+    r"(?:(?<![A-Za-z0-9_\-+/.~%\\])|(?<=\\[nrt\"'])|(?<=\\u00[0-9a-fA-F]{2}))"
+    r"[A-Za-z0-9][A-Za-z0-9_\-+/.~*]{11,}=*"
+)
+_CREDENTIAL_WORD = re.compile(
+    r"(?i)(?<![a-z])(?:api[ _-]?keys?|apikeys?|keys?|tokens?|credentials?|authori[sz]ation"
+    r"|auth|secrets?|passwords?|bearer)(?![a-z])"
+)
+_FOR = re.compile(r"(?i)(?<![a-z])for\W{1,3}$")
+_NEAR = 40  # characters either side: about six words
+_PIECES = re.compile(r"[/._\-+~=]")
+_HEX = frozenset("0123456789abcdef")
+
+
+def _entropy(value: str) -> float:
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def _random(value: str, min_len: int = 16) -> bool:
+    """Random-looking: long, with letters and digits, not a word, a name, an id or a path, and
+    with the character entropy of random text (after detect-secrets' high-entropy plugins: hex
+    needs 3.0 bits per character, other alphabets close to log2 of the length)."""
+    value = value.rstrip("=.")
+    if len(value) >= 12 and _MASK.fullmatch(value):
+        return True  # a provider's masked echo of a key: `8nxBBvTp****1kpn`
+    if len(value) < min_len or _wordish(value) or _PUBLIC_ID.match(value):
+        return False
+    if _UUID.fullmatch(value) or not any(c.isdigit() for c in value):
+        return False
+    if sum(c.isalpha() for c in value) < 4:
+        return False
+    # Model names, paths and versions are short pieces between separators.
+    if max(len(p) for p in _PIECES.split(value)) < 10:
+        return False
+    if set(value.lower()) <= _HEX:
+        return len(value) >= 20 and _entropy(value.lower()) >= 3.0
+    return _entropy(value) >= min(4.0, math.log2(len(value)) - 0.8)
+
+
+# A value labelled as an id is one, whatever words stand around it.
+_ID_LABEL = re.compile(
+    r"(?i)(?<![a-z])(?:(?:[a-z]+[ _-]?)?id|request|trace|ray|span|job|run|operation)\W{0,4}$"
+)
+_MASK = re.compile(r"[A-Za-z0-9]{2,}\*{3,}[A-Za-z0-9]*|[A-Za-z0-9]*\*{3,}[A-Za-z0-9]{2,}")
+
+
+def _near_credential_word(text: str, start: int, end: int) -> bool:
+    """A credential word on the same line, close before or after the token."""
+    before = text[max(0, start - _NEAR) : start].rpartition("\n")[2]
+    if _ID_LABEL.search(before):
+        return False
+    if _FOR.search(before) or _CREDENTIAL_WORD.search(before):
+        return True
+    return bool(_CREDENTIAL_WORD.search(text[end : end + _NEAR].partition("\n")[0]))
+
+
+def _redact_random_tokens(text: str) -> str:
+    parts: list[str] = []
+    last = 0
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if token.startswith(REDACTED) or not _random(token):
+            continue
+        if text.startswith("://", m.start() - 3) or not _near_credential_word(
+            text, m.start(), m.end()
+        ):
+            continue
+        end = m.start() + len(token.rstrip("."))  # a sentence's full stop stays
+        parts += (text[last : m.start()], REDACTED)
+        last = end
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def _start(width: int = 0) -> str:
@@ -223,7 +321,8 @@ _RULES: tuple[tuple[tuple[str, ...], re.Pattern[str], _Repl], ...] = (
 )
 # Anything that could start a redaction. Text without any of these is returned as it is, which
 # is what most error messages ("Rate limit reached ...", "overloaded") are.
-_TRIGGERS = tuple(sorted({t for triggers, _, _ in _RULES for t in triggers}))
+_CONTEXT_TRIGGERS = ("key", "token", "cred", "auth", "secret", "pass", "bearer", "for")
+_TRIGGERS = tuple(sorted({t for triggers, _, _ in _RULES for t in triggers} | {*_CONTEXT_TRIGGERS}))
 
 
 def _redact(text: str) -> str:
@@ -236,6 +335,8 @@ def _redact(text: str) -> str:
     for triggers, pattern, repl in _RULES:
         if any(t in low for t in triggers):
             text = pattern.sub(repl, text) if isinstance(repl, str) else _sub(pattern, repl, text)
+    if any(t in low for t in _CONTEXT_TRIGGERS):
+        text = _redact_random_tokens(text)
     return text
 
 
@@ -293,18 +394,27 @@ def _cut(text: str, end: int) -> str:
     return text[:end]
 
 
-def scrub(text: str | None, limit: int = 2000) -> str | None:
-    """`text` with every key-shaped string redacted, then cut to at most `limit` characters
-    (ending with `…[truncated]` when cut). None stays None."""
+def scan_chars(limit: int) -> int:
+    """How much of a text `scrub(text, limit)` reads: a caller may cut a text to one more
+    character than this before handing it over, and loses nothing (`scrub` then cuts it safely)."""
+    return max(limit * _SCAN_FACTOR, _SCAN_MIN)
+
+
+def scrub(text: str | None, limit: int = 2000, key: KeyScrubber | None = None) -> str | None:
+    """`text` with the known `key` (and its fragments) removed, then every key-shaped string
+    redacted, then cut to at most `limit` characters (ending with `…[truncated]` when cut).
+    None stays None."""
     if text is None:
         return None
     if limit < 0:
         raise ValueError("limit must be >= 0")
-    scan = max(limit * _SCAN_FACTOR, _SCAN_MIN)
+    scan = scan_chars(limit)
     truncated = len(text) > scan
     if truncated:
         # Drop the run split at the scan boundary: a key cut short would not match its pattern.
         text = _cut(text, scan)
+    if key is not None:
+        text = key(text)
     out = _redact(text)
     if not truncated and len(out) <= limit:
         return out
@@ -347,3 +457,68 @@ def scrub_mapping(d: Mapping[str, object], limit: int = 2000) -> dict[str, objec
 def looks_secret(text: str) -> bool:
     """True if `text` still holds anything `scrub` would redact."""
     return _redact(text) != text
+
+
+# -- keys the caller handed over ------------------------------------------------------------
+
+_FRAGMENT = 8  # the shortest piece of a known key that is removed on its own
+
+
+def remove_key(text: str, key: str) -> str:
+    """`text` without `key` and without any run of 8 or more characters that also occurs in
+    `key` (a masked echo `sk-proj-abc1****wxyz`, a key cut in two), whatever the key's format."""
+    key = key.strip()
+    if not key or not text:
+        return text
+    if key in text:
+        text = text.replace(key, REDACTED)
+    if len(key) < _FRAGMENT:
+        return text
+    spans: list[tuple[int, int]] = []
+    for gram in {key[i : i + _FRAGMENT] for i in range(len(key) - _FRAGMENT + 1)}:
+        at = text.find(gram)
+        while at != -1:
+            spans.append((at, at + _FRAGMENT))
+            at = text.find(gram, at + 1)
+    if not spans:
+        return text
+    spans.sort()
+    parts: list[str] = []
+    last = 0
+    start, end = spans[0]
+    for s, e in spans[1:]:
+        if s <= end:  # overlapping grams of one fragment
+            end = max(end, e)
+            continue
+        parts += (text[last:start], REDACTED)
+        last, start, end = end, s, e
+    parts += (text[last:start], REDACTED, text[end:])
+    return "".join(parts)
+
+
+class KeyScrubber:
+    """A key the caller handed over, held only to remove it from text: `scrubber(text)`.
+
+    It shows as its fingerprint in a repr, cannot be pickled or copied out of the process, and
+    is what `track()` and the LangChain handler keep instead of the key.
+    """
+
+    __slots__ = ("__key", "fingerprint")
+
+    def __init__(self, key: str) -> None:
+        self.__key = key.strip()
+        self.fingerprint = key_fingerprint(self.__key)
+
+    def __call__(self, text: str) -> str:
+        return remove_key(text, self.__key)
+
+    def __repr__(self) -> str:
+        return f"KeyScrubber({self.fingerprint})"
+
+    def __reduce__(self) -> object:
+        raise TypeError("a KeyScrubber holds a key and never leaves the process")
+
+    @property
+    def key(self) -> str:
+        """The key itself, for keywatch's own use (the reporter queues it, never sends it)."""
+        return self.__key

@@ -250,6 +250,10 @@ class Stack:
             "GOOGLE_CLOUD_PROJECT": self.project,
             "NO_GCE_CHECK": "true",  # never ask the metadata server
             "KEYWATCH_PROJECT_ID": self.project,
+            # The local stack's own secret, unless the caller has one: no development warning.
+            "KEYWATCH_FINGERPRINT_SECRET": os.environ.get(
+                "KEYWATCH_FINGERPRINT_SECRET", "keywatch local stack, not a secret"
+            ),
         }
         if "redis" in self.services:
             env["KEYWATCH_REDIS_URL"] = f"redis://{LOOPBACK}:{self.services['redis'].port}/0"
