@@ -417,3 +417,48 @@ class FakePublisherClient:
                 window = {"window_start": e["window_start"], "window_end": e["window_end"]}
                 out.append({**g, **window, "successes": total})
         return out
+
+
+class ControlledPublisherClient(FakePublisherClient):
+    """A publisher whose futures the test settles: `hold()` keeps them pending (a publish that
+    hangs), `fail_held()` fails them, `mode` decides new ones ("ok", "hang", "fail")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mode = "ok"
+        self.pending: list[tuple[Any, bytes, dict[str, str]]] = []
+        self.attempts = 0
+        self._lock = threading.Lock()
+
+    def publish(
+        self, topic: str, data: bytes, retry: Any = None, timeout: float | None = None, **attrs: str
+    ) -> Any:
+        from concurrent.futures import Future
+
+        fut: Future[str] = Future()
+        with self._lock:
+            self.attempts += 1
+            if self.mode == "hang":
+                self.pending.append((fut, data, attrs))
+                return fut
+        if self.mode == "fail":
+            fut.set_exception(RuntimeError("503 unavailable"))
+        else:
+            with self._lock:
+                self.messages.append((data, attrs))
+            fut.set_result("ok")
+        return fut
+
+    def fail_held(self) -> None:
+        with self._lock:
+            held, self.pending = self.pending, []
+        for fut, _, _ in held:
+            fut.set_exception(RuntimeError("504 deadline exceeded"))
+
+    def deliver_held(self) -> None:
+        """The held publishes reached Pub/Sub after all (a deadline that fired late)."""
+        with self._lock:
+            held, self.pending = self.pending, []
+            self.messages += [(d, a) for _, d, a in held]
+        for fut, _, _ in held:
+            fut.set_result("ok")

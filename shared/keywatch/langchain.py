@@ -17,6 +17,7 @@ from uuid import UUID
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.embeddings import Embeddings
 
+from keywatch.scrub import KeyScrubber
 from keywatch.track import track
 
 # LangChain's ls_provider names -> keywatch's provider names.
@@ -43,8 +44,10 @@ class KeywatchCallbackHandler(BaseCallbackHandler):
         provider: str | None = None,
         model: str | None = None,
     ) -> None:
+        # A scrubber and a fingerprint, never the key as a plain attribute (handlers are
+        # printed, logged and serialised by LangChain's tracers).
         self._options: dict[str, Any] = {
-            "api_key": api_key,
+            "api_key": KeyScrubber(api_key) if api_key else None,
             "key_fingerprint": key_fingerprint,
             "feature": feature,
         }

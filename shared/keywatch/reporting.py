@@ -1,26 +1,36 @@
 """Report failed LLM calls, and tallies of successful ones, to Pub/Sub without slowing the caller.
 
 `report()` only appends a small record to a bounded in-memory queue and returns: no I/O, no
-validation, no lock on the common path, never an exception. One background thread scrubs,
-clamps, validates and publishes through google-cloud-pubsub's batching publisher. When Pub/Sub
-is slow or unreachable the publisher's flow control blocks that thread (never the caller), the
-queue fills, and the oldest records are dropped and counted: memory stays bounded.
+validation, no hashing, never an exception. One background thread removes the caller's key,
+scrubs, clamps, validates and publishes through google-cloud-pubsub's batching publisher.
 
-Successes are counted in process per (provider, model, key fingerprint, source) and per minute,
-and published as one `tallies` batch per flush (every 60 s and at shutdown), split by bytes
-below what classify accepts: the denominators health needs. A success on a retry to the same
-provider marks the earlier failed attempts of that request as recovered.
+What it guarantees under an outage:
+- A record stays the reporter's until Pub/Sub confirms its publish. A publish that fails goes
+  back to the front of the queue with its event id, so a retry is deduplicated downstream.
+- The queue is bounded by count (10,000) and by bytes (16 MiB, records and those in flight
+  together); text is cut at capture time. Overflow drops the oldest, counted, logged at most
+  once a minute.
+- After three failed publishes in a row a circuit breaker stops feeding the client; one probe
+  every 5 s tests Pub/Sub, and everything waiting drains once one succeeds.
+- Successes are counted per (provider, model, key fingerprint, source) and per minute, and
+  published as `tallies` batches every 60 s and at exit. While Pub/Sub is down they keep
+  merging in memory (bounded by groups); a batch whose publish failed is sent again as it was,
+  with its batch id, so classify counts it once.
+- A forked child (gunicorn `--preload`, multiprocessing, Celery prefork) starts empty, with its
+  own thread and client on its first report.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import json
 import logging
+import os
+import sys
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -39,17 +49,26 @@ from keywatch.events import (
     TallyGroup,
 )
 from keywatch.fingerprint import is_fingerprint, key_fingerprint
-from keywatch.scrub import scrub
+from keywatch.scrub import KeyScrubber, remove_key, scan_chars, scrub
 from keywatch.settings import Settings, get_settings
 
 log = logging.getLogger("keywatch")
 
 _TEXT_LIMIT = 200  # provider, model, feature, ids ...
+# Text is cut at capture to what scrub() reads, plus one character so that scrub still knows it
+# was cut (and drops a key split at the cut): memory per record is bounded from the start.
+_CAPTURE_CHARS = scan_chars(MAX_MESSAGE_CHARS) + 1
+_TEXT_CAPTURE = scan_chars(_TEXT_LIMIT) + 1
+# The bytes a record holds besides its error message: the tuple, its numbers, its short strings
+# (measured with tracemalloc on CPython 3.12: about 900 for a typical record).
+_RECORD_BYTES = 1_024
 _MAX_RECOVERY_REQUESTS = 10_000  # requests remembered for recovery marking (LRU)
 # A tallies message stays below classify's 64 KiB limit (entry.MAX_MESSAGE_BYTES), with room
 # for the envelope; a group's recovered ids are split across parts of this many at most.
 _TALLY_BYTES = 60_000
 _RECOVERED_PER_PART = 1_000
+# Minutes older than this are not worth sending: health's windows end at 24 h (counting.py).
+_TALLY_MAX_AGE_MIN = 25 * 60
 _BREAKER_FAILURES = 3  # publishes failed in a row before Pub/Sub is taken to be down
 
 Group = tuple[str, str, str, str]  # provider, model, key fingerprint, source
@@ -57,13 +76,16 @@ Group = tuple[str, str, str, str]  # provider, model, key fingerprint, source
 
 # A queued report: a flat tuple of atoms (str, int, float, bool, None). CPython's collector
 # untracks such tuples, so a full queue adds nothing to garbage-collection pauses in the caller's
-# process. The event id is a 128-bit random int here, made a UUID in the reporter's thread.
+# process. The event id is a 128-bit random int here, made a UUID in the reporter's thread. The
+# caller's key (`key`) stays in this process: the thread removes it from the text and sends
+# only its fingerprint. `size` is the record's estimated bytes.
 _Raw = tuple[Any, ...]
 _FIELDS = (
-    "at", "id", "provider", "model", "key_fingerprint", "source", "uid", "feature", "operation",
-    "request_id", "attempt", "status_code", "error_type", "error_code", "error_message",
-    "region", "will_retry",
+    "at", "id", "provider", "model", "key", "key_fingerprint", "source", "uid", "feature",
+    "operation", "request_id", "attempt", "status_code", "error_type", "error_code",
+    "error_message", "region", "will_retry", "size",
 )  # fmt: skip
+_SIZE = len(_FIELDS) - 1
 
 
 def _event_uuid(n: int) -> uuid.UUID:
@@ -78,6 +100,8 @@ class Reporter:
         settings: Settings | None = None,
         *,
         max_queue: int = 10_000,
+        max_queue_bytes: int | None = 16 * 1024 * 1024,
+        max_tally_groups: int = 20_000,
         tally_interval_s: float = 60.0,
         publish_timeout_s: float = 60.0,
         max_in_flight: int = 1_000,
@@ -85,14 +109,28 @@ class Reporter:
     ) -> None:
         self._settings = settings or get_settings()
         self._max_queue = max_queue
+        self._max_bytes = max_queue_bytes if max_queue_bytes is not None else sys.maxsize
+        self._max_tally_groups = max_tally_groups
         self._tally_interval = tally_interval_s
         self._publish_timeout = publish_timeout_s
         self._max_in_flight = max_in_flight
         self._client_factory = client_factory
+        self.probe_interval_s = 5.0
+        self._atexit_registered = False
+        self._started_in = 0  # the process that last started the thread
+        self._reset()
+        _instances.add(self)
+
+    def _reset(self) -> None:
+        """Everything a process owns on its own: set at creation, and again in a forked child,
+        whose copy of the parent's queue, thread, locks and client is not its to use."""
         self._queue: deque[_Raw] = deque()
+        self._bytes = 0  # queued and in flight: owned until Pub/Sub confirms
+        self._qlock = threading.Lock()  # guards the queue and its byte count
         self._lock = threading.Lock()  # guards success counts, recovery map, thread start
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        self._imported = threading.Event()  # the thread's imports are done (see _before_fork)
         self._thread: threading.Thread | None = None
         self._successes: dict[Group, dict[int, int]] = {}  # group -> Unix minute -> count
         self._last_success: dict[Group, float] = {}
@@ -101,17 +139,21 @@ class Reporter:
         # where 10,000 lists would be promoted and make full collections (tens of ms, in
         # whichever caller's thread triggers one) more frequent.
         self._failed: OrderedDict[tuple[str, str], tuple[int, ...]] = OrderedDict()
+        # Tallies batches whose publish failed, sent again as they were (same batch id).
+        self._tally_retry: deque[TallyBatch] = deque()
+        self._tallies_due = False
         self._window_start = datetime.now(UTC)
         self._counts = {
             "reported": 0,
             "published": 0,
             "dropped_overflow": 0,
             "dropped_invalid": 0,
-            "publish_errors": 0,
-            "probe_failures": 0,
+            "publish_failures": 0,  # attempts that failed; each record went back to the queue
+            "lost_at_exit": 0,
             "clamped": 0,
             "successes": 0,
             "tallies_published": 0,
+            "tally_groups_dropped": 0,
             "internal_errors": 0,
         }
         self._logged_drops = 0
@@ -127,7 +169,6 @@ class Reporter:
         self._consecutive_failures = 0
         self._probe: Any = None
         self._next_probe = 0.0
-        self.probe_interval_s = 5.0
 
     # -- the caller's side: cheap, never raises --------------------------------------------
 
@@ -136,7 +177,7 @@ class Reporter:
         provider: str,
         model: str,
         *,
-        api_key: str | None = None,
+        api_key: str | KeyScrubber | None = None,
         key_fingerprint: str | None = None,
         source: Source | str | None = None,
         uid: str | None = None,
@@ -162,25 +203,42 @@ class Reporter:
                 if request_id is None:
                     request_id = ctx.request_id
                     attempt = attempt if attempt is not None else ctx.next_attempt(str(provider))
+            key = api_key
+            if isinstance(key, KeyScrubber):
+                key_fingerprint = key.fingerprint
+                key = key.key
+            size = _RECORD_BYTES
+            if error_message is not None:
+                if not isinstance(error_message, str):  # an exception, a response: its text
+                    error_message = str(error_message)
+                if len(error_message) > _CAPTURE_CHARS:
+                    error_message = error_message[:_CAPTURE_CHARS]
+                size += sys.getsizeof(error_message)
+            texts = (provider, model, uid, feature, operation, request_id, error_type,
+                     error_code, region)  # fmt: skip
+            for value in texts:
+                if value.__class__ is str:
+                    size += len(value)
+            if size > _RECORD_BYTES + _CAPTURE_CHARS * 2:  # huge names or ids (rare): cut too
+                cut: list[Any] = [v[:_TEXT_CAPTURE] if isinstance(v, str) else v for v in texts]
+                provider, model, uid, feature, operation, request_id = cut[:6]
+                error_type, error_code, region = cut[6:]
+                size = _RECORD_BYTES + sum(len(v) for v in cut if isinstance(v, str))
+                size += sys.getsizeof(error_message) if error_message is not None else 0
             event_id = getrandbits(128)
             raw = (
-                time.time(), event_id, provider, model,
-                # Fingerprinted here, so the key itself is never queued, let alone sent.
-                _fingerprint_of(api_key, key_fingerprint),
+                time.time(), event_id, provider, model, key, key_fingerprint,
                 source if source is None or isinstance(source, str) else source.value,
                 uid, feature, operation, request_id, attempt, status_code, error_type,
-                error_code, error_message, region, will_retry,
+                error_code, error_message, region, will_retry, size,
             )  # fmt: skip
             if request_id:
                 self._remember_failure(request_id, str(provider).lower(), event_id)
-            queue = self._queue
-            if len(queue) >= self._max_queue:
-                try:
-                    queue.popleft()
-                    self._counts["dropped_overflow"] += 1
-                except IndexError:
-                    pass
-            queue.append(raw)
+            with self._qlock:
+                self._queue.append(raw)
+                self._bytes += size
+                if len(self._queue) > self._max_queue or self._bytes > self._max_bytes:
+                    self._shed()
             self._counts["reported"] += 1
             if self._thread is None:
                 self.start()
@@ -191,12 +249,20 @@ class Reporter:
         except Exception:
             self._counts["internal_errors"] += 1
 
+    def _shed(self) -> None:
+        """Drop the oldest records until the queue is within its bounds (under `_qlock`). The
+        newest is kept even when in-flight records alone fill the byte budget."""
+        queue = self._queue
+        while len(queue) > 1 and (len(queue) > self._max_queue or self._bytes > self._max_bytes):
+            self._bytes -= queue.popleft()[_SIZE]
+            self._counts["dropped_overflow"] += 1
+
     def success(
         self,
         provider: str,
         model: str,
         *,
-        api_key: str | None = None,
+        api_key: str | KeyScrubber | None = None,
         key_fingerprint: str | None = None,
         source: Source | str | None = None,
         request_id: str | None = None,
@@ -213,6 +279,9 @@ class Reporter:
             with self._lock:
                 per_minute = self._successes.get(group)
                 if per_minute is None:
+                    if len(self._successes) >= self._max_tally_groups:
+                        self._counts["tally_groups_dropped"] += 1
+                        return
                     per_minute = self._successes[group] = {}
                 per_minute[minute] = per_minute.get(minute, 0) + 1
                 self._last_success[group] = now
@@ -228,7 +297,13 @@ class Reporter:
 
     def stats(self) -> dict[str, int]:
         """What happened to what was reported: published, dropped (and why), still queued."""
-        return {**self._counts, "queued": len(self._queue)}
+        return {
+            **self._counts,
+            "queued": len(self._queue),
+            "queued_bytes": self._bytes,
+            "in_flight": len(self._in_flight),
+            "tally_batches_pending": len(self._tally_retry),
+        }
 
     def flush(self, timeout_s: float = 10.0) -> bool:
         """Publish everything queued and the current tallies; True if it all went out in time."""
@@ -237,7 +312,12 @@ class Reporter:
         done = threading.Event()
         self._flush_requests.append(done)
         self._wake.set()
-        return done.wait(timeout_s) and not self._queue and not self.pubsub_down
+        return (
+            done.wait(timeout_s)
+            and not self._queue
+            and not self._tally_retry
+            and not self.pubsub_down
+        )
 
     def close(self, timeout_s: float = 10.0) -> None:
         """Flush and stop the background thread (registered with atexit on first use)."""
@@ -247,22 +327,44 @@ class Reporter:
         self._stopping.set()
         self._wake.set()
         self._thread.join(timeout_s)
-        # Still queued at exit (Pub/Sub down, or slower than the timeout) is lost too.
-        lost = self._counts["dropped_overflow"] + self._counts["publish_errors"] + len(self._queue)
-        if lost:
-            log.warning("keywatch closed with %d failure reports lost", lost, extra=self._extra())
+        # Still queued at exit (Pub/Sub down, or slower than the timeout) is lost.
+        with self._qlock:
+            self._counts["lost_at_exit"] += len(self._queue)
+        groups = sum(len(b.groups) for b in self._tally_retry) + len(self._successes)
+        lost = self._counts["dropped_overflow"] + self._counts["lost_at_exit"]
+        if lost or groups:
+            log.warning(
+                "keywatch closed with %d failure reports and %d tally groups lost",
+                lost,
+                groups,
+                extra=self._extra(),
+            )
 
     # -- the background thread --------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the background thread and build the Pub/Sub client there, now rather than on
-        the first report (`init()` does this at start-up). Returns at once."""
+        """Start the background thread, which imports the Pub/Sub client off the hot path
+        (`init()` does this at start-up). Returns at once."""
         with self._lock:
             if self._thread is not None:
                 return
+            # Imported here, in the caller's thread: it registers an exit hook with threading,
+            # which fails if the interpreter is already shutting down when the reporter's thread
+            # gets to it (a worker stopped during its first seconds).
+            import concurrent.futures.thread  # noqa: F401
+
             self._thread = threading.Thread(target=self._run, name="keywatch-reporter", daemon=True)
             self._thread.start()
-            atexit.register(self.close)
+            if not self._atexit_registered:
+                self._atexit_registered = True
+                atexit.register(self.close)
+            # A multiprocessing (or Celery's billiard) child ends with os._exit, which skips
+            # atexit: its own exit finalizers flush instead.
+            for name in ("multiprocessing.util", "billiard.util"):
+                module = sys.modules.get(name)
+                if module is not None and os.getpid() != self._started_in:
+                    module.Finalize(None, self.close, exitpriority=100)
+            self._started_in = os.getpid()
 
     def _remember_failure(self, request_id: str, provider: str, event_id: int) -> None:
         with self._lock:
@@ -274,16 +376,21 @@ class Reporter:
 
     def _run(self) -> None:
         try:
-            self._ensure_client()
+            if self._client_factory is None:
+                # The slow part of the first publish, done now; the client itself is made on
+                # first use, so a process that forks before reporting holds no channel.
+                import google.cloud.pubsub_v1  # noqa: F401
         except Exception:
             self._counts["internal_errors"] += 1
-            log.exception("keywatch could not create its Pub/Sub client", extra=self._extra())
+            log.exception("keywatch could not import the Pub/Sub client", extra=self._extra())
+        finally:
+            self._imported.set()
         next_tally = time.monotonic() + self._tally_interval
         while True:
             # Sleep until there is work or a deadline (tallies, the next probe): a thread that
             # woke on a fixed clock would take the GIL from the application for nothing.
             wake_at = next_tally
-            if self.pubsub_down and self._queue:
+            if self.pubsub_down and (self._queue or self._tally_retry):
                 wake_at = min(wake_at, self._next_probe)
             self._wake.wait(timeout=max(0.01, wake_at - time.monotonic()))
             self._wake.clear()
@@ -292,9 +399,12 @@ class Reporter:
                 flushes = []
                 while self._flush_requests:
                     flushes.append(self._flush_requests.popleft())
-                if flushes or time.monotonic() >= next_tally or self._stopping.is_set():
+                due = time.monotonic() >= next_tally
+                if flushes or due or self._tallies_due or self._stopping.is_set():
+                    self._tallies_due = False
                     self._publish_tallies()
-                    next_tally = time.monotonic() + self._tally_interval
+                    if due or flushes:
+                        next_tally = time.monotonic() + self._tally_interval
                 if flushes:
                     self._wait_in_flight()
                     for done in flushes:
@@ -329,26 +439,51 @@ class Reporter:
             self._send_probe()
             return
         while queue and not self.pubsub_down:
-            try:
-                failure = queue.popleft()
-            except IndexError:
-                return
-            event = self._build(failure)
-            if event is not None:
-                self._publish(event)
+            with self._qlock:
+                if not queue:
+                    return
+                raw = queue.popleft()
+            self._send(raw)
             # Let the application's threads in between events: without this, a caller of
             # report() could wait a whole GIL switch interval (5 ms) behind this thread.
             time.sleep(0)
 
+    def _send(self, raw: _Raw) -> Any:
+        event = self._build(raw)
+        if event is None:
+            self._release(raw)
+            return None
+        return self._publish(event, raw)
+
+    def _release(self, raw: _Raw) -> None:
+        with self._qlock:
+            self._bytes -= raw[_SIZE]
+
+    def _requeue(self, raw: _Raw) -> None:
+        """A failed publish: the record goes back in front, keeping its event id."""
+        with self._qlock:
+            self._queue.appendleft(raw)
+            if len(self._queue) > self._max_queue or self._bytes > self._max_bytes:
+                self._shed()
+
     def _build(self, f: _Raw) -> FailureEvent | None:
         raw = dict(zip(_FIELDS, f, strict=True))
         clamped = False
+        # The caller's key: given as a key, or as a "fingerprint" that is not one (the key
+        # itself, passed by mistake). Removed from every text field before anything else.
+        key: str | None = raw["key"] if isinstance(raw["key"], str) and raw["key"] else None
+        fp = raw["key_fingerprint"]
+        if key is None and isinstance(fp, str) and fp and not is_fingerprint(fp):
+            key = fp
+        fingerprint = key_fingerprint(key) if key else fp or key_fingerprint("")
 
         def text(value: Any, limit: int = _TEXT_LIMIT) -> str | None:
             nonlocal clamped
             if value is None:
                 return None
             s = value if isinstance(value, str) else str(value)
+            if key:
+                s = remove_key(s, key)
             s = scrub(s, limit) or ""  # ids and names can hold a key too
             if len(s) >= limit or s != value:
                 clamped = True
@@ -372,6 +507,8 @@ class Reporter:
         message = None if raw["error_message"] is None else str(raw["error_message"])
         if message is not None and len(message) > MAX_MESSAGE_CHARS:
             clamped = True
+        if message is not None and key:
+            message = remove_key(message, key)
         event_id = _event_uuid(raw["id"])
         data = {
             "event_id": event_id,
@@ -384,7 +521,7 @@ class Reporter:
             "model": text(raw["model"]) or "unknown",
             "feature": text(raw["feature"]) or "unknown",
             "operation": text(raw["operation"]) or "chat",
-            "key_fingerprint": raw["key_fingerprint"],
+            "key_fingerprint": fingerprint,
             "region": text(raw["region"]),
             "status_code": integer(raw["status_code"], 100, 599),
             "error_type": text(raw["error_type"]),
@@ -405,14 +542,14 @@ class Reporter:
             self._counts["clamped"] += 1
         return event
 
-    def _publish(
-        self, event: FailureEvent | SuccessTally | TallyBatch, requeue: _Raw | None = None
-    ) -> Any:
-        client = self._ensure_client()
+    def _publish(self, event: FailureEvent | SuccessTally | TallyBatch, raw: _Raw | None) -> Any:
+        """Hand one message to the client. A failure's record (`raw`) stays owned until the
+        publish is confirmed; a tallies batch is kept whole for another try."""
         attrs = {"type": event.type.value, "schema_version": str(event.schema_version)}
         if not isinstance(event, TallyBatch):
             attrs.update(source=event.source.value, provider=event.provider)
         try:
+            client = self._ensure_client()
             future = client.publish(
                 self._topic,
                 event.model_dump_json().encode(),
@@ -421,40 +558,64 @@ class Reporter:
                 **attrs,
             )
         except Exception:
-            self._counts["publish_errors"] += 1
-            self._consecutive_failures += 1
+            self._failed_publish(event, raw)
             return None
-        counter = "published" if isinstance(event, FailureEvent) else "tallies_published"
         self._in_flight.add(future)
-        future.add_done_callback(lambda fut: self._done(fut, counter, requeue))
+        future.add_done_callback(lambda fut: self._done(fut, event, raw))
         return future
 
     def _send_probe(self) -> None:
-        if (self._probe is not None and not self._probe.done()) or not self._queue:
+        """While Pub/Sub is down: one message at a time, every `probe_interval_s`, tests it:
+        the oldest queued failure, or else the oldest tallies batch waiting."""
+        if self._probe is not None and not self._probe.done():
             return
         if time.monotonic() < self._next_probe:
             return
-        self._next_probe = time.monotonic() + self.probe_interval_s
-        raw = self._queue.popleft()
-        event = self._build(raw)
-        if event is not None:
-            self._probe = self._publish(event, requeue=raw)
+        with self._qlock:
+            raw = self._queue.popleft() if self._queue else None
+        if raw is not None:
+            self._next_probe = time.monotonic() + self.probe_interval_s
+            self._probe = self._send(raw)
+        elif self._tally_retry:
+            self._next_probe = time.monotonic() + self.probe_interval_s
+            self._probe = self._publish(self._tally_retry.popleft(), None)
 
-    def _done(self, future: Any, counter: str, requeue: _Raw | None) -> None:
+    def _done(self, future: Any, event: Any, raw: _Raw | None) -> None:
         self._in_flight.discard(future)
-        if future.exception() is None:
-            self._counts[counter] += 1
-            if self._consecutive_failures:
-                self._consecutive_failures = 0
-                self._wake.set()  # Pub/Sub is back: drain what waited
-        elif requeue is not None:
-            # A failed probe keeps its place (and event id): it is sent again, not lost.
-            self._queue.appendleft(requeue)
-            self._counts["probe_failures"] += 1
-            self._consecutive_failures += 1
+        try:
+            failed = future.exception() is not None
+        except Exception:  # cancelled
+            failed = True
+        if failed:
+            self._failed_publish(event, raw)
+            return
+        if raw is not None:
+            self._release(raw)
+            self._counts["published"] += 1
         else:
-            self._counts["publish_errors"] += 1
-            self._consecutive_failures += 1
+            self._counts["tallies_published"] += 1
+        if self._consecutive_failures:
+            self._consecutive_failures = 0
+            self._tallies_due = True  # what waited goes out now, not at the next interval
+            self._wake.set()  # Pub/Sub is back: drain what waited
+
+    def _failed_publish(self, event: Any, raw: _Raw | None) -> None:
+        self._counts["publish_failures"] += 1
+        self._consecutive_failures += 1
+        if raw is not None:
+            self._requeue(raw)
+        elif isinstance(event, TallyBatch):
+            self._keep_tallies(event)
+
+    def _keep_tallies(self, batch: TallyBatch) -> None:
+        """A tallies batch to send again, as it was; the oldest go first past the group bound."""
+        retry = self._tally_retry
+        retry.append(batch)
+        pending = sum(len(b.groups) for b in retry)
+        while len(retry) > 1 and pending + len(self._successes) > self._max_tally_groups:
+            dropped = retry.popleft()
+            pending -= len(dropped.groups)
+            self._counts["tally_groups_dropped"] += len(dropped.groups)
 
     def _wait_in_flight(self, timeout_s: float = 30.0) -> None:
         deadline = time.monotonic() + timeout_s
@@ -462,11 +623,18 @@ class Reporter:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
-            with contextlib.suppress(Exception):  # failures are counted by the callback
+            try:  # failures are handled by the callback
                 fut.result(timeout=remaining)
+            except Exception:
+                continue
 
     def _publish_tallies(self) -> None:
-        """One `tallies` message per flush, or a few when its groups exceed _TALLY_BYTES."""
+        """One `tallies` message per flush, or a few when its groups exceed _TALLY_BYTES. While
+        Pub/Sub is down the counts keep merging here, and go out once it is back."""
+        if self.pubsub_down:
+            return
+        while self._tally_retry and not self.pubsub_down:
+            self._publish(self._tally_retry.popleft(), None)
         with self._lock:
             successes, self._successes = self._successes, {}
             last_success, self._last_success = self._last_success, {}
@@ -475,23 +643,29 @@ class Reporter:
         end = self._window_start
         parts: list[tuple[int, dict[str, Any]]] = []
         for group in sorted(successes.keys() | recovered.keys()):
-            for part in self._group_parts(group, successes, last_success, recovered):
+            per_minute = successes.get(group, {})
+            if len(per_minute) > _TALLY_MAX_AGE_MIN:  # a long outage: the last 25 h are enough
+                newest = max(per_minute)
+                per_minute = {
+                    m: n for m, n in per_minute.items() if m > newest - _TALLY_MAX_AGE_MIN
+                }
+            for part in self._group_parts(group, per_minute, last_success, recovered):
                 parts.append((len(json.dumps(part)) + 1, part))
         batch: list[dict[str, Any]] = []
         size = 0
         for n, part in parts:
             if batch and size + n > _TALLY_BYTES:
-                self._publish(TallyBatch(window_start=start, window_end=end, groups=batch))
+                self._publish(TallyBatch(window_start=start, window_end=end, groups=batch), None)
                 batch, size = [], 0
             batch.append(part)
             size += n
         if batch:
-            self._publish(TallyBatch(window_start=start, window_end=end, groups=batch))
+            self._publish(TallyBatch(window_start=start, window_end=end, groups=batch), None)
 
     def _group_parts(
         self,
         group: Group,
-        successes: dict[Group, dict[int, int]],
+        per_minute: dict[int, int],
         last_success: dict[Group, float],
         recovered: dict[Group, list[int]],
     ) -> list[dict[str, Any]]:
@@ -509,7 +683,7 @@ class Reporter:
                     provider=provider,
                     model=model,
                     key_fingerprint=fingerprint,
-                    successes_by_minute=successes.get(group, {}) if first else {},
+                    successes_by_minute=per_minute if first else {},
                     last_success_at=datetime.fromtimestamp(last_success[group], UTC)
                     if first and group in last_success
                     else None,
@@ -522,11 +696,12 @@ class Reporter:
         return out
 
     def _log_drops(self) -> None:
-        lost = self._counts["dropped_overflow"] + self._counts["publish_errors"]
+        lost = self._counts["dropped_overflow"] + self._counts["tally_groups_dropped"]
         now = time.monotonic()
         if lost > self._logged_drops and now - self._last_drop_log >= 60:
             log.warning(
-                "keywatch lost %d failure reports so far (queue full or Pub/Sub unreachable)",
+                "keywatch dropped %d failure reports and tally groups so far (its queue was full "
+                "while Pub/Sub was unreachable)",
                 lost,
                 extra=self._extra(),
             )
@@ -537,7 +712,33 @@ class Reporter:
         return {"json_fields": {"event": "keywatch_reporter", **self.stats()}}
 
 
-def _fingerprint_of(api_key: str | None, fingerprint: str | None) -> str:
+# Every reporter, so that a forked child can reset them (weak: a test's reporters may go).
+_instances: weakref.WeakSet[Reporter] = weakref.WeakSet()
+
+
+def _before_fork() -> None:
+    """A fork while the reporter's thread is importing would leave the child a module lock
+    that no thread of its own holds, and its first import of that module would hang forever
+    (seen with gunicorn --preload). The fork waits for those imports: a second or so, once."""
+    for r in list(_instances):
+        if r._thread is not None and r._thread.is_alive():
+            r._imported.wait(30)
+
+
+def _after_fork_in_child() -> None:
+    global _default_lock
+    _default_lock = threading.Lock()
+    for r in list(_instances):
+        r._reset()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+def _fingerprint_of(api_key: str | KeyScrubber | None, fingerprint: str | None) -> str:
+    if isinstance(api_key, KeyScrubber):
+        return api_key.fingerprint
     if api_key:
         return key_fingerprint(api_key)
     if fingerprint and is_fingerprint(fingerprint):

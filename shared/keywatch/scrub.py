@@ -515,7 +515,7 @@ class KeyScrubber:
     def __repr__(self) -> str:
         return f"KeyScrubber({self.fingerprint})"
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> str:
         raise TypeError("a KeyScrubber holds a key and never leaves the process")
 
     @property

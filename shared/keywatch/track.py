@@ -24,8 +24,9 @@ from typing import Any, TypeVar
 from keywatch.context import current
 from keywatch.events import Source
 from keywatch.extract import describe_exception
-from keywatch.fingerprint import key_fingerprint as fingerprint_key
+from keywatch.fingerprint import is_fingerprint
 from keywatch.reporting import Reporter, reporter
+from keywatch.scrub import KeyScrubber
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +42,7 @@ class track:
         provider: str,
         model: str,
         *,
-        api_key: str | None = None,
+        api_key: str | KeyScrubber | None = None,
         key_fingerprint: str | None = None,
         feature: str | None = None,
         operation: str = "chat",
@@ -54,8 +55,10 @@ class track:
     ) -> None:
         self.provider = provider.lower()
         self.model = model
-        # Fingerprint at once: the tracker never holds the key.
-        self.key_fingerprint = fingerprint_key(api_key) if api_key else key_fingerprint
+        # The tracker keeps a scrubber, never the key as an attribute: the report removes the
+        # key (and fragments of it) from the error's text and sends only its fingerprint.
+        self._key = _scrubber(api_key, key_fingerprint)
+        self.key_fingerprint = self._key.fingerprint if self._key else key_fingerprint
         self.feature = feature
         self.operation = operation
         self.source = source
@@ -77,6 +80,7 @@ class track:
         (self._reporter or reporter()).success(
             self.provider,
             self.model,
+            api_key=self._key,
             key_fingerprint=self.key_fingerprint,
             source=self.source,
             request_id=self.request_id,
@@ -90,6 +94,7 @@ class track:
         (self._reporter or reporter()).report(
             self.provider,
             self.model,
+            api_key=self._key,
             key_fingerprint=self.key_fingerprint,
             source=self.source,
             uid=self.uid,
@@ -156,6 +161,16 @@ class track:
             self.failed(exc)
             raise
         self.succeeded()
+
+
+def _scrubber(api_key: str | KeyScrubber | None, fingerprint: str | None) -> KeyScrubber | None:
+    if isinstance(api_key, KeyScrubber):
+        return api_key
+    if api_key:
+        return KeyScrubber(api_key)
+    if fingerprint and not is_fingerprint(fingerprint):
+        return KeyScrubber(fingerprint)  # the key itself, passed by mistake
+    return None
 
 
 def tracked(provider: str, model: str, **options: Any) -> Callable[[F], F]:

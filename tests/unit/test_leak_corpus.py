@@ -166,8 +166,15 @@ def test_a_bare_unprefixed_key_with_no_credential_word_is_the_known_gap() -> Non
 REQUEST_IDS = [
     "req_" + body(24, HEX, "oa"),
     "req_011C" + body(20, ALNUM, "an"),
-    body(8, HEX, "u1") + "-" + body(4, HEX, "u2") + "-4" + body(3, HEX, "u3") + "-a"
-    + body(3, HEX, "u4") + "-" + body(12, HEX, "u5"),
+    body(8, HEX, "u1")
+    + "-"
+    + body(4, HEX, "u2")
+    + "-4"
+    + body(3, HEX, "u3")
+    + "-a"
+    + body(3, HEX, "u4")
+    + "-"
+    + body(12, HEX, "u5"),
     body(16, HEX, "ray") + "-SJC",
     "chatcmpl-" + body(29, ALNUM, "cc"),
     "msg_01" + body(22, ALNUM, "msg"),
@@ -211,8 +218,7 @@ ORDINARY = [
     "128000 tokens. Request id {rid}.",
     "Could not find deployment for {model} at {url} (x-request-id: {rid})",
     "Your credit balance is too low to access the API for {model}. Request {rid}.",
-    "max_tokens: 100000 > 8192, which is the maximum allowed number of output tokens for "
-    "{model}",
+    "max_tokens: 100000 > 8192, which is the maximum allowed number of output tokens for {model}",
     "Quota exceeded for quota metric 'Generate Content API requests per minute' and limit "
     "'GenerateContent request limit per minute for a region' of service "
     "'generativelanguage.googleapis.com' for consumer 'project_number:{digits}'.",

@@ -89,13 +89,15 @@ def test_unreachable_pubsub_keeps_memory_bounded_and_counts_drops() -> None:
     r.close()
 
 
-def test_publish_errors_are_counted() -> None:
-    """A publish that fails for good is counted, not raised anywhere."""
+def test_a_failed_publish_goes_back_to_the_queue_and_is_counted() -> None:
+    """A publish that fails is counted, not raised anywhere, and its record is kept."""
     r = reporter_with(FakePublisherClient(fail=True))
     r.report("openai", "gpt-4o", status_code=500)
-    r.flush(5)
-    assert r.stats()["publish_errors"] == 1
-    r.close()
+    assert not r.flush(2)
+    stats = r.stats()
+    assert stats["publish_failures"] >= 1 and stats["queued"] == 1 and stats["published"] == 0
+    r.close(1)
+    assert r.stats()["lost_at_exit"] == 1  # Pub/Sub never came back
 
 
 def test_successes_become_tallies_and_recover_earlier_failures() -> None:
@@ -162,16 +164,18 @@ def test_breaker_holds_reports_while_pubsub_is_down_then_drains() -> None:
     for i in range(3):
         r.report("openai", "gpt-4o", request_id=f"a{i}", status_code=500)
     r.flush(5)
-    assert r.pubsub_down and r.stats()["publish_errors"] == 3
+    assert r.pubsub_down and r.stats()["publish_failures"] == 3
+    assert r.stats()["queued"] == 3  # kept, not lost
     for i in range(20):
         r.report("openai", "gpt-4o", request_id=f"b{i}", status_code=500)
     r.flush(1)
-    assert r.stats()["queued"] >= 18  # held, not thrown at a dead Pub/Sub
+    assert r.stats()["queued"] >= 21  # held, not thrown at a dead Pub/Sub
     client.fail = False  # Pub/Sub is back
     deadline = time.monotonic() + 10
-    while r.stats()["published"] < 20 and time.monotonic() < deadline:
+    while r.stats()["published"] < 23 and time.monotonic() < deadline:
         r.flush(1)
-    assert not r.pubsub_down and r.stats()["published"] == 20 and r.stats()["queued"] == 0
+    assert not r.pubsub_down and r.stats()["published"] == 23 and r.stats()["queued"] == 0
+    assert len({e["event_id"] for e in client.events()}) == 23
     r.close()
 
 
@@ -225,3 +229,211 @@ def test_successes_are_counted_in_the_minute_they_happened(
     assert r.flush(5)
     [g] = client.tally_groups()
     assert g["successes_by_minute"] == {"10": 2, "11": 1}
+
+
+# -- the caller's key -------------------------------------------------------------------------
+
+UNPREFIXED = "Qm7" + "vT4x" * 8  # shaped like a Mistral or Cohere key: nothing gives it away
+
+
+def test_a_known_key_is_removed_from_every_field_whatever_its_format() -> None:
+    """The caller handed the key over: it, and any fragment of 8 or more, is gone from every
+    text field, though no rule could recognise it."""
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    r.report(
+        "mistral",
+        "mistral-large",
+        api_key=UNPREFIXED,
+        error_type=f"Unauthorized {UNPREFIXED}",
+        error_code=UNPREFIXED[:12],
+        error_message=f"upstream said {UNPREFIXED} then {UNPREFIXED[:10]}**** then "
+        f"{UNPREFIXED[-9:]}",
+        request_id=f"rid-{UNPREFIXED[4:16]}",
+    )
+    assert r.flush(5)
+    [(data, _)] = client.messages
+    text = data.decode()
+    assert all(UNPREFIXED[i : i + 8] not in text for i in range(len(UNPREFIXED) - 7))
+    [event] = client.events()
+    assert event["key_fingerprint"] == key_fingerprint(UNPREFIXED)
+    r.close()
+
+
+def test_a_key_passed_as_the_fingerprint_is_treated_as_the_key() -> None:
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    r.report("cohere", "command", key_fingerprint=UNPREFIXED, error_message=f"bad {UNPREFIXED}")
+    assert r.flush(5)
+    assert UNPREFIXED.encode() not in client.messages[0][0]
+    assert client.events()[0]["key_fingerprint"] == key_fingerprint(UNPREFIXED)
+    r.close()
+
+
+def test_track_keeps_a_scrubber_and_the_report_removes_the_key() -> None:
+    from keywatch.track import track
+
+    client = FakePublisherClient()
+    r = reporter_with(client)
+    t = track("mistral", "mistral-large", api_key=UNPREFIXED, reporter=r)
+    assert UNPREFIXED not in repr(vars(t)) and t.key_fingerprint == key_fingerprint(UNPREFIXED)
+    with pytest.raises(RuntimeError), t:
+        raise RuntimeError(f"401 for {UNPREFIXED}")
+    assert r.flush(5)
+    assert UNPREFIXED.encode() not in client.messages[0][0]
+    r.close()
+
+
+def test_the_langchain_handler_holds_no_raw_key() -> None:
+    pytest.importorskip("langchain_core")
+    from keywatch.langchain import KeywatchCallbackHandler
+
+    h = KeywatchCallbackHandler(api_key=UNPREFIXED)
+    assert UNPREFIXED not in repr(vars(h))
+    assert all(UNPREFIXED not in repr(v) for v in vars(h).values())
+
+
+# -- bounds in bytes ----------------------------------------------------------------------------
+
+
+def test_memory_is_bounded_in_bytes_and_text_is_cut_at_capture() -> None:
+    """500 KB error bodies while Pub/Sub hangs: what is held stays within the byte budget."""
+    import tracemalloc
+
+    client = FakePublisherClient(hang=threading.Event())
+    budget = 2 * 1024 * 1024
+    r = reporter_with(client, max_queue_bytes=budget)
+    r.report("openai", "gpt-4o", error_message="first")  # the thread is now stuck publishing
+    time.sleep(0.1)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(1_000):
+        r.report("openai", "gpt-4o", request_id=f"r{i}", error_message=f"<html>{i}" + "x" * 500_000)
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    stats = r.stats()
+    assert stats["queued_bytes"] <= budget
+    assert held <= budget + 256 * 1024  # the estimate holds, within a small constant
+    assert stats["dropped_overflow"] > 700  # about 8 KB a record: some 250 fit
+    assert client.hang is not None
+    client.hang.set()
+    assert r.flush(10)
+    assert r.stats()["queued_bytes"] == 0  # released as publishes are confirmed
+    r.close()
+
+
+def test_drops_are_logged_at_most_once_a_minute(caplog: pytest.LogCaptureFixture) -> None:
+    client = FakePublisherClient(hang=threading.Event())
+    r = reporter_with(client, max_queue=10)
+    with caplog.at_level("WARNING", logger="keywatch"):
+        for i in range(100):
+            r.report("openai", "gpt-4o", request_id=f"r{i}")
+        r._log_drops()
+        for i in range(100):
+            r.report("openai", "gpt-4o", request_id=f"s{i}")
+        r._log_drops()
+    assert len([m for m in caplog.messages if "dropped" in m]) == 1
+    assert client.hang is not None
+    client.hang.set()
+    r.close(2)
+
+
+# -- the onset of an outage -----------------------------------------------------------------------
+
+
+def test_publishes_that_hang_then_fail_are_kept_and_sent_when_pubsub_returns() -> None:
+    """The worst minute: every publish hangs, then all of them fail, then Pub/Sub is back.
+    Every event arrives, each exactly once; nothing is counted lost."""
+    from tests.fakes import ControlledPublisherClient
+
+    client = ControlledPublisherClient()
+    r = reporter_with(client)
+    r.probe_interval_s = 0.05
+    client.mode = "hang"
+    for i in range(2_000):
+        r.report("openai", "gpt-4o", request_id=f"r{i}", status_code=401)
+    deadline = time.monotonic() + 10
+    while len(client.pending) < 1_000 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    client.mode = "fail"
+    client.fail_held()  # their deadlines pass: the client gives up on them
+    time.sleep(0.3)
+    assert r.pubsub_down and r.stats()["published"] == 0
+    assert r.stats()["queued"] + r.stats()["in_flight"] == 2_000
+    client.mode = "ok"
+    deadline = time.monotonic() + 20
+    while r.stats()["published"] < 2_000 and time.monotonic() < deadline:
+        r.flush(1)
+    ids = [e["event_id"] for e in client.events() if e["type"] == "failure"]
+    assert len(ids) == 2_000 and len(set(ids)) == 2_000
+    stats = r.stats()
+    assert stats["dropped_overflow"] == 0 and stats["queued_bytes"] == 0
+    r.close()
+
+
+def test_a_publish_that_failed_late_but_landed_is_resent_with_the_same_event_id() -> None:
+    """At least once: the copy carries the same event id, so classify counts it once."""
+    from tests.fakes import ControlledPublisherClient
+
+    client = ControlledPublisherClient()
+    r = reporter_with(client)
+    client.mode = "hang"
+    r.report("openai", "gpt-4o", status_code=500)
+    deadline = time.monotonic() + 5
+    while not client.pending and time.monotonic() < deadline:
+        time.sleep(0.01)
+    [(fut, data, attrs)] = client.pending
+    client.pending.clear()
+    client.messages.append((data, attrs))  # it did reach Pub/Sub...
+    client.mode = "ok"
+    fut.set_exception(RuntimeError("504 deadline exceeded"))  # ...but the client gave up
+    assert r.flush(5)
+    events = client.events()
+    assert len(events) == 2 and events[0]["event_id"] == events[1]["event_id"]
+    r.close()
+
+
+def test_tallies_wait_while_pubsub_is_down_and_merge_per_group() -> None:
+    """Successes during an outage are not lost: they merge per group and go out once back,
+    and a batch whose publish failed is resent with its batch id."""
+    from tests.fakes import ControlledPublisherClient
+
+    client = ControlledPublisherClient()
+    r = reporter_with(client)
+    r.probe_interval_s = 0.05
+    client.mode = "fail"
+    r.success("openai", "gpt-4o", api_key="k")
+    r.flush(1)  # the first batch fails: kept whole
+    assert r.stats()["tally_batches_pending"] == 1
+    for _ in range(3):
+        r.report("openai", "gpt-4o", status_code=503)
+    r.flush(1)
+    assert r.pubsub_down
+    for _ in range(5):
+        r.success("openai", "gpt-4o", api_key="k")
+        r.success("anthropic", "claude", api_key="k2")
+    r.flush(1)  # down: counted in memory, not thrown at Pub/Sub
+    client.mode = "ok"
+    deadline = time.monotonic() + 10
+    while (r.stats()["tally_batches_pending"] or r.pubsub_down) and time.monotonic() < deadline:
+        r.flush(1)
+    assert r.flush(5)
+    groups = client.tally_groups()
+    totals: dict[str, int] = {}
+    for g in groups:
+        totals[g["provider"]] = totals.get(g["provider"], 0) + g["successes"]
+    assert totals == {"openai": 6, "anthropic": 5}
+    batch_ids = [e["batch_id"] for e in client.events() if e["type"] == "tallies"]
+    assert len(batch_ids) == len(set(batch_ids))
+    r.close()
+
+
+def test_tally_groups_are_bounded() -> None:
+    client = FakePublisherClient(hang=threading.Event())
+    r = reporter_with(client, max_tally_groups=100)
+    for i in range(150):
+        r.success("openai", f"m{i}", api_key="k")
+    assert r.stats()["tally_groups_dropped"] == 50
+    assert client.hang is not None
+    client.hang.set()
+    r.close(2)
