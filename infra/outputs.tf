@@ -36,3 +36,8 @@ output "bundle_object" {
   description = "The deployed bundle, named after its sha256."
   value       = google_storage_bucket_object.bundle.name
 }
+
+output "fingerprint_secret" {
+  description = "The secret the backend and the routers read as KEYWATCH_FINGERPRINT_SECRET."
+  value       = google_secret_manager_secret.fingerprint.id
+}

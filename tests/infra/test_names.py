@@ -221,3 +221,22 @@ def test_each_function_runs_as_its_own_account(tf: Config) -> None:
     assert [fn for fn, rs in roles.items() if any("fcm_sender" in r for r in rs)] == ["notify"]
     alerts = tf.resource("google_pubsub_topic_iam_member", "alerts_publisher")
     assert alerts["member"] == '${google_service_account.fn["classify"].member}'
+
+
+def test_the_fingerprint_secret_is_read_by_who_fingerprints_and_by_no_function(
+    tf: Config,
+) -> None:
+    """The backend and the routers fingerprint keys, under the secret named in the code; the
+    functions never do, and are not given it. Its value is never in Terraform (or its state)."""
+    from keywatch.fingerprint import ENV_VAR
+
+    secret = tf.resource("google_secret_manager_secret", "fingerprint")
+    assert secret["secret_id"] == "keywatch-fingerprint-secret"
+    reader = tf.resource("google_secret_manager_secret_iam_member", "fingerprint_reader")
+    assert "var.publisher_members" in reader["for_each"]
+    assert "var.health_reader_members" in reader["for_each"]
+    assert "fingerprint" not in tf.resources.get("google_secret_manager_secret_version", {})
+    for name, fn in tf.locals["functions"].items():
+        assert ENV_VAR not in fn["env"], name
+    ops = (ROOT / "docs" / "operations.md").read_text()
+    assert "keywatch-fingerprint-secret" in ops and ENV_VAR in ops
