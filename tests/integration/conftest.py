@@ -33,3 +33,17 @@ def firestore_client(backends: Stack):  # type: ignore[no-untyped-def]
 def unique() -> str:
     """A prefix that keeps tests sharing one emulator out of each other's way."""
     return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+def events_topic(backends: Stack, unique: str) -> tuple[str, str]:
+    """A topic of its own and a pull subscription on it: (topic name, subscription path)."""
+    from google.cloud import pubsub_v1
+
+    name = f"events-{unique}"
+    pub, sub = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
+    topic = pub.topic_path(backends.project, name)
+    subscription = sub.subscription_path(backends.project, f"{name}-pull")
+    pub.create_topic(name=topic)
+    sub.create_subscription(name=subscription, topic=topic)
+    return name, subscription

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +27,6 @@ pytestmark = pytest.mark.integration
 
 APPS = Path(__file__).parent / "forkapps"
 VENV_BIN = Path(sys.executable).parent
-
-
-@pytest.fixture
-def events_topic(backends: Stack, unique: str) -> Iterator[tuple[str, str]]:
-    """A topic of its own and a pull subscription on it: (topic name, subscription path)."""
-    from google.cloud import pubsub_v1
-
-    name = f"fork-{unique}"
-    pub, sub = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
-    topic = pub.topic_path(backends.project, name)
-    subscription = sub.subscription_path(backends.project, f"{name}-pull")
-    pub.create_topic(name=topic)
-    sub.create_subscription(name=subscription, topic=topic)
-    yield name, subscription
 
 
 def arrived(subscription: str, mark: str, expected: int, timeout_s: float = 30) -> set[str]:

@@ -20,16 +20,10 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def proxied(
-    backends: Stack, unique: str, monkeypatch: pytest.MonkeyPatch
+    backends: Stack, events_topic: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[FaultProxy, str, Settings]]:
-    from google.cloud import pubsub_v1
-
-    settings = Settings(project_id=backends.project, events_topic=f"outage-{unique}")
-    pub, sub = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
-    topic = pub.topic_path(backends.project, settings.events_topic)
-    subscription = sub.subscription_path(backends.project, f"outage-{unique}-pull")
-    pub.create_topic(name=topic)
-    sub.create_subscription(name=subscription, topic=topic)
+    topic, subscription = events_topic
+    settings = Settings(project_id=backends.project, events_topic=topic)
     with FaultProxy(backends.services["pubsub"].port) as proxy:
         # Only the reporter's client, made on its first publish, goes through the proxy.
         monkeypatch.setenv("PUBSUB_EMULATOR_HOST", proxy.address)

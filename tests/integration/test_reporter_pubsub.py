@@ -13,16 +13,13 @@ from keywatch.settings import Settings
 pytestmark = pytest.mark.integration
 
 
-def test_events_and_tallies_reach_the_topic(backends: Stack, unique: str) -> None:
+def test_events_and_tallies_reach_the_topic(backends: Stack, events_topic: tuple[str, str]) -> None:
     """Failures and a tally arrive through the real batching publisher, with attributes."""
     from google.cloud import pubsub_v1
 
-    settings = Settings(project_id=backends.project, events_topic=f"events-{unique}")
-    pub, sub = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
-    topic = pub.topic_path(backends.project, settings.events_topic)
-    subscription = sub.subscription_path(backends.project, f"events-{unique}-pull")
-    pub.create_topic(name=topic)
-    sub.create_subscription(name=subscription, topic=topic)
+    topic, subscription = events_topic
+    settings = Settings(project_id=backends.project, events_topic=topic)
+    sub = pubsub_v1.SubscriberClient()
 
     r = Reporter(settings)
     for i in range(200):
