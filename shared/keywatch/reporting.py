@@ -153,7 +153,8 @@ class Reporter:
             "clamped": 0,
             "successes": 0,
             "tallies_published": 0,
-            "tally_groups_dropped": 0,
+            "successes_dropped": 0,
+            "tally_groups_dropped": 0,  # in batches that waited too long for Pub/Sub
             "internal_errors": 0,
         }
         self._logged_drops = 0
@@ -280,7 +281,7 @@ class Reporter:
                 per_minute = self._successes.get(group)
                 if per_minute is None:
                     if len(self._successes) >= self._max_tally_groups:
-                        self._counts["tally_groups_dropped"] += 1
+                        self._counts["successes_dropped"] += 1  # no room for a new group
                         return
                     per_minute = self._successes[group] = {}
                 per_minute[minute] = per_minute.get(minute, 0) + 1
@@ -696,12 +697,14 @@ class Reporter:
         return out
 
     def _log_drops(self) -> None:
-        lost = self._counts["dropped_overflow"] + self._counts["tally_groups_dropped"]
+        counts = self._counts
+        lost = counts["dropped_overflow"] + counts["tally_groups_dropped"]
+        lost += counts["successes_dropped"]
         now = time.monotonic()
         if lost > self._logged_drops and now - self._last_drop_log >= 60:
             log.warning(
-                "keywatch dropped %d failure reports and tally groups so far (its queue was full "
-                "while Pub/Sub was unreachable)",
+                "keywatch dropped %d failure reports, successes and tally groups so far (over its "
+                "bounds while Pub/Sub was unreachable; stats() has each count)",
                 lost,
                 extra=self._extra(),
             )

@@ -433,7 +433,7 @@ def test_tally_groups_are_bounded() -> None:
     r = reporter_with(client, max_tally_groups=100)
     for i in range(150):
         r.success("openai", f"m{i}", api_key="k")
-    assert r.stats()["tally_groups_dropped"] == 50
+    assert r.stats()["successes_dropped"] == 50
     assert client.hang is not None
     client.hang.set()
     r.close(2)
