@@ -223,3 +223,71 @@ def test_what_counts_against_a_provider() -> None:
     assert counts_against_provider(Reason.INVALID_KEY, Source.PLATFORM)
     assert not counts_against_provider(Reason.RATE_LIMITED, Source.PLATFORM)
     assert not counts_against_provider(Reason.CONTEXT_LENGTH, Source.PLATFORM)
+
+
+# -- invalid_key needs an unambiguous credential signal ----------------------------------------
+
+NOT_A_KEY_VERDICT = [
+    pytest.param(
+        502,
+        "Bad gateway: upstream returned 401 Unauthorized: invalid authentication",
+        None,
+        Reason.SERVER_ERROR,
+        id="proxy-502-mentioning-401",
+    ),
+    pytest.param(
+        500,
+        "Internal error: the service's session token has expired, please retry",
+        None,
+        Reason.SERVER_ERROR,
+        id="provider-500-own-token",
+    ),
+    pytest.param(
+        503,
+        "authentication service unavailable: invalid credentials cache",
+        {"error": {"code": "invalid_api_key", "message": "upstream auth unavailable"}},
+        Reason.OVERLOADED,
+        id="503-even-with-a-credential-code",
+    ),
+    pytest.param(
+        400,
+        "Invalid token in tool_calls[0].function.arguments: expected ',' at line 1",
+        None,
+        Reason.BAD_REQUEST,
+        id="400-malformed-token-in-tool-json",
+    ),
+]
+
+
+@pytest.mark.parametrize(("status", "message", "body", "expected"), NOT_A_KEY_VERDICT)
+def test_a_5xx_or_a_400_about_some_token_never_invalidates_a_key(
+    status: int, message: str, body: dict[str, object] | None, expected: Reason
+) -> None:
+    assert classify(status, error_message=message, body=body).reason is expected
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "body"),
+    [
+        (401, "Incorrect API key provided: sk-proj-****abcd.", None),
+        (401, "Unauthorized", None),  # the status is the signal
+        (403, "The security token included in the request is invalid.", None),
+        (400, "API key not valid. Please pass a valid API key.", None),  # Gemini
+        (
+            400,
+            "Request failed",
+            {
+                "error": {
+                    "code": 400,
+                    "status": "INVALID_ARGUMENT",
+                    "details": [{"reason": "API_KEY_INVALID"}],
+                }
+            },
+        ),  # fmt: skip
+        (None, "Incorrect API key provided", None),
+    ],
+)
+def test_a_credential_code_a_401_or_403_or_wording_that_names_the_key_still_does(
+    status: int | None, message: str, body: dict[str, object] | None
+) -> None:
+    assert classify(status, error_message=message, body=body).reason is Reason.INVALID_KEY

@@ -598,7 +598,54 @@ class _Facts:
             self.status = value  # the last read is the innermost
 
 
+# Wording that names the key itself (not any token): what a 400 needs to invalidate a key.
+_NAMES_THE_KEY = _rx(
+    r"api[ _-]?key",
+    r"x-api-key",
+    r"security token included in the request",
+    r"signature we calculated does not match",
+    r"unregistered callers",
+)
+
+
 def _decide(facts: _Facts, status: int | None, error_type: str | None, provider: str) -> Reason:
+    reason = _decide_reason(facts, status, error_type, provider)
+    if reason is Reason.INVALID_KEY and not _credential_signal(facts, status, error_type):
+        # One gateway blip must not take every key of a provider away: a 5xx, or a 400 that
+        # only mentions a token, is not a verdict on the key.
+        if status is not None and status >= 500:
+            return _by_status(status) or Reason.SERVER_ERROR
+        return Reason.BAD_REQUEST if status is not None else Reason.UNKNOWN
+    return reason
+
+
+def _credential_signal(facts: _Facts, status: int | None, error_type: str | None) -> bool:
+    """An unambiguous sign that the key is wrong: never under a 5xx; else a credential code
+    from the innermost structured error, an SDK's authentication error class, a 401 or 403,
+    or wording that names the key."""
+    if status is not None and status >= 500:
+        return False
+    innermost = next(
+        (
+            found
+            for _, c in sorted(facts.codes, key=lambda dc: -dc[0])
+            if (found := _SPECIFIC_CODES.get(c)) is not None
+        ),
+        None,
+    )
+    if innermost is Reason.INVALID_KEY:
+        return True
+    name = (error_type or "").rsplit(".", 1)[-1].lower()
+    if _EXCEPTION_NAMES.get(name) is Reason.INVALID_KEY:
+        return True
+    if status in (401, 403):
+        return True
+    return bool(_NAMES_THE_KEY.search(" ".join(facts.texts).lower()))
+
+
+def _decide_reason(
+    facts: _Facts, status: int | None, error_type: str | None, provider: str
+) -> Reason:
     codes = [c for _, c in sorted(facts.codes, key=lambda dc: -dc[0])]
     text = " ".join(facts.texts).lower()
     for name in _LITELLM_CLASS.findall(text):
