@@ -10,6 +10,7 @@ from typing import Any
 
 from keywatch.core.classify import Classification, counts_against_provider
 from keywatch.core.counting import (
+    RECENT_FAILURES,
     Group,
     KeyRead,
     RecordResult,
@@ -122,8 +123,9 @@ class FakeCountingStore:
                 b.failures[reason] = b.failures.get(reason, 0) + 1
                 if s is ms and against:
                     b.provider_failures += 1
-        at = min(event.occurred_at.timestamp(), minute * 60 + 59.999)
+        at = round(min(event.occurred_at.timestamp(), minute * 60 + 59.999), 3)
         ks.last_failure[reason] = max(ks.last_failure.get(reason, 0.0), at)
+        ks.recent = sorted([*ks.recent, (at, reason)])[-RECENT_FAILURES:]
         eid = str(event.event_id)
         self.failures[eid] = (ms.sid, minute) if against else None
         if self.recoveries.get(eid) == "p":
@@ -216,6 +218,7 @@ class FakeCountingStore:
                         last_invalid=s.last_failure.get("invalid_key"),
                         last_success=s.last_success,
                         load=lambda c=copied: c,  # type: ignore[misc]
+                        recent=";".join(f"{at} {r}" for at, r in s.recent).encode(),
                     )
                 )
             out[fp] = KeyRead(fields.get("_d", ""), fields.get("_i", ""), stored)

@@ -102,6 +102,10 @@ def build_health_deps(settings: Settings) -> HealthDeps:
             settings.key_cooling_consecutive,
             settings.key_cooling_rate,
             settings.key_cooling_min_requests,
+            settings.key_invalid_backoff_s,
+            settings.key_invalid_backoff_max_s,
+            settings.key_cooling_backoff_s,
+            settings.key_cooling_backoff_max_s,
         ),
     )
 

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     key_cooling_consecutive: int = 3
     key_cooling_rate: float = 0.5
     key_cooling_min_requests: int = 4
+    # Back-offs before a probe of an invalid or cooling-down key: the first, doubled by every
+    # failure since, up to the cap (README, "Key states").
+    key_invalid_backoff_s: float = 300.0
+    key_invalid_backoff_max_s: float = 6 * 3600.0
+    key_cooling_backoff_s: float = 30.0
+    key_cooling_backoff_max_s: float = 600.0
 
     @property
     def emulated(self) -> bool:

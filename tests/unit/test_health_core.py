@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from keywatch.core.health import (
+    RECENT_FAILURES,
     Counts,
     KeyThresholds,
     Kind,
@@ -47,8 +48,11 @@ def series(
                 if against:
                     c.provider_failures += n
             c.recovered += recovered
-        for r in fails:
+        for r, n in fails.items():
             s.last_failure[r] = max(s.last_failure.get(r, 0.0), m * 60 + 30.0)
+            if kind is Kind.KEY:  # the latest failures, to the second, as count_failure.lua
+                s.recent = sorted([*s.recent, *((m * 60 + 30.0 - i * 0.001, r) for i in range(n))])
+                s.recent = s.recent[-RECENT_FAILURES:]
         if ok:
             s.last_success = max(s.last_success or 0.0, m * 60 + 45.0)
     return s
@@ -112,7 +116,7 @@ def key_states(*ss: Series) -> dict[str, str]:
     per_model, summary = key_documents([summarize(s, END) for s in ss], END, KeyThresholds())
     out = {s.model: doc[1]["state"] for s, doc in per_model if doc is not None}
     assert summary is not None
-    out["*"] = summary[1]["state"]
+    out["*"] = summary[1]["worst_model_state"]
     return out
 
 
@@ -151,16 +155,35 @@ def test_failures_count_against_their_model_only() -> None:
     assert summary is not None and summary[1]["models"] == {"m1": "cooling_down", "m2": "healthy"}
 
 
-def test_consecutive_failures_at_hour_resolution_past_the_hour() -> None:
-    """With the last success over an hour old, failures count by whole hours after its hour."""
-    s = kseries(
-        "m", (150, 1, {}), (149, 0, {"timeout": 1}), (70, 0, {"timeout": 2}), (1, 0, {"timeout": 1})
-    )
-    # The success is 150 minutes ago: failures in later hours count; one in its own hour not.
-    expected = sum(
-        c.failures.get("timeout", 0) for h, c in s.hours.items() if h > (END - 150) // 60
-    )
-    assert summarize(s, END).consecutive == expected
+def test_failures_right_after_a_success_in_its_minute_count_to_the_second() -> None:
+    """Three failures 5, 10 and 15 s after the last success, all in its minute: cooling down."""
+    s = kseries("m", (1, 1, {}))
+    ok = s.last_success
+    assert ok is not None
+    s.recent = [(ok - 20, "server_error"), (ok + 5, "server_error"), (ok + 10, "timeout"),
+                (ok + 15, "timeout")]  # fmt: skip
+    m = END - 1
+    s.minutes[m].failures = {"server_error": 2, "timeout": 2}
+    sm = summarize(s, END)
+    assert sm.consecutive == 3  # the one before the success does not count
+    [(_, doc)], _ = key_documents([sm], END, KeyThresholds())
+    assert doc is not None and doc[1]["state"] == "cooling_down"
+
+
+def test_old_failures_age_out_of_cooling_down() -> None:
+    """Three 429s an hour and more ago no longer cool a key down: only the last hour counts."""
+    stale = kseries("m", (61, 0, {"rate_limited": 3}))
+    assert summarize(stale, END).consecutive == 0
+    assert key_states(stale)["m"] == "healthy"
+    recent = kseries("m", (59, 0, {"rate_limited": 3}))
+    assert key_states(recent)["m"] == "cooling_down"
+
+
+def test_past_the_failures_kept_to_the_second_the_minute_buckets_count() -> None:
+    """More failures since the success than the series keeps timestamps of: the buckets say."""
+    s = kseries("m", (30, 1, {}), (2, 0, {"server_error": 40}))
+    assert len(s.recent) == RECENT_FAILURES
+    assert summarize(s, END).consecutive == 40
 
 
 def test_next_change_is_the_next_window_edge() -> None:
@@ -186,3 +209,49 @@ def test_same_input_same_digest() -> None:
     assert docs(m1, ab) == docs(ab, m1)
     busier = kseries("m1", (1, 0, {"timeout": 2}))
     assert docs(busier, ab)[1][0] != docs(m1, ab)[1][0]  # type: ignore[index]
+
+
+def test_an_invalid_key_is_probed_after_a_back_off_doubled_by_each_failure() -> None:
+    """5 min after the first invalid_key failure, 10 after a second, ... at most 6 h; the key
+    summary carries it for every model."""
+    t = KeyThresholds()
+
+    def probe_of(*ss: Series) -> tuple[float, float]:
+        _, summary = key_documents([summarize(s, END) for s in ss], END, t)
+        assert summary is not None and summary[1]["invalid"] is True
+        last = summary[1]["last_invalid_at"].timestamp()
+        return last, summary[1]["probe_at"].timestamp() - last
+
+    once = kseries("m1", (10, 5, {}), (3, 0, {"invalid_key": 1}))
+    assert probe_of(once)[1] == 300
+    twice = kseries("m1", (10, 5, {}), (3, 0, {"invalid_key": 1}), (2, 0, {"invalid_key": 1}))
+    assert probe_of(twice, kseries("m2", (20, 3, {})))[1] == 600
+    many = kseries("m1", (10, 5, {}), (2, 0, {"invalid_key": 12}))
+    assert probe_of(many)[1] == 6 * 3600
+
+
+def test_a_success_restores_an_invalid_key_and_clears_its_probe() -> None:
+    s = kseries("m1", (10, 0, {"invalid_key": 2}), (1, 1, {}))
+    per_model, summary = key_documents([summarize(s, END)], END, KeyThresholds())
+    assert summary is not None and summary[1]["invalid"] is False
+    assert summary[1]["probe_at"] is None
+    [(_, doc)] = per_model
+    assert doc is not None and doc[1]["state"] == "healthy" and doc[1]["probe_at"] is None
+
+
+def test_a_cooling_key_is_probed_after_its_own_back_off() -> None:
+    """3 failures: 30 s after the latest; each further failure doubles it, up to 10 min."""
+    t = KeyThresholds()
+    for n, wait in ((3, 30), (4, 60), (5, 120), (20, 600)):
+        s = kseries("m", (5, 1, {}), (1, 0, {"server_error": n}))
+        [(_, doc)], _ = key_documents([summarize(s, END)], END, t)
+        assert doc is not None and doc[1]["state"] == "cooling_down"
+        gap = doc[1]["probe_at"].timestamp() - doc[1]["last_error_at"].timestamp()
+        assert gap == wait, n
+
+
+def test_permission_denied_on_one_model_leaves_the_key_usable_on_others() -> None:
+    denied = kseries("m1", (2, 1, {}), (1, 0, {"permission_denied": 1}))
+    fine = kseries("m2", (1, 4, {}))
+    states = key_states(denied, fine)
+    assert states["m2"] == "healthy" and states["m1"] != "invalid"

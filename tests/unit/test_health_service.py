@@ -219,4 +219,4 @@ def test_only_the_series_that_changed_are_computed_unless_the_key_flips() -> Non
     assert r.series == 20
     fp = key_fingerprint("test-key-1")
     assert {w.docs.docs[f"key_health/{fp}/models/m{i}"]["state"] for i in range(20)} == {"invalid"}
-    assert w.docs.docs[f"key_health/{fp}"]["state"] == "invalid"
+    assert w.docs.docs[f"key_health/{fp}"]["invalid"] is True

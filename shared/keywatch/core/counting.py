@@ -32,7 +32,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from keywatch.core.health import HOUR_SPAN, Counts, Kind, Series, series_id, unix_minute
+from keywatch.core.health import (
+    HOUR_SPAN,
+    RECENT_FAILURES,
+    Counts,
+    Kind,
+    Series,
+    series_id,
+    unix_minute,
+)
 
 META_SEP = "\x1f"
 
@@ -42,6 +50,8 @@ SERIES_TTL_S = (HOUR_SPAN + 2) * 3600
 # An event is counted only while its hour is still inside the 24-hour window, so its marker
 # must outlive that (a redelivery, or a dead letter replayed, within it counts once).
 MARKER_TTL_S = (HOUR_SPAN + 1) * 3600
+# RECENT_FAILURES (core.health): a key series keeps the timestamps and reasons of its latest
+# failures, to the second (count_failure.lua, field `t`).
 MAX_FUTURE_S = 300  # clock skew tolerated on occurred_at; later events are counted as now
 
 
@@ -190,6 +200,9 @@ def _field(s: Series, raw: bytes, value: bytes) -> None:
             s.digest = value.decode()
         return
     name = raw.decode()
+    if first == 116:  # "t": the latest failures, "<at> <reason>;..."
+        s.recent = parse_recent(value)
+        return
     if first == 108:  # "l:<reason>"
         s.last_failure[name[2:]] = float(value)
         return
@@ -215,6 +228,18 @@ def _field(s: Series, raw: bytes, value: bytes) -> None:
         c.recovered += int(value)
 
 
+def parse_recent(value: bytes | None) -> list[tuple[float, str]]:
+    """Field `t`: the latest failures as (epoch s, reason), oldest first."""
+    if not value:
+        return []
+    out = []
+    for entry in value.decode().split(";"):
+        at, _, reason = entry.partition(" ")
+        out.append((float(at), reason))
+    out.sort()
+    return out
+
+
 @dataclass(slots=True, eq=False)
 class StoredSeries:
     """A key's series as stored, read cheaply: what decides whether a run must compute it,
@@ -233,6 +258,7 @@ class StoredSeries:
     last_invalid: float | None
     last_success: float | None
     load: Callable[[], Series | None]
+    recent: bytes = b""  # field `t`, parsed when the key's invalid streak is needed
 
     def due(self, end: int) -> bool:
         """Changed since computed, or a bucket crosses a window edge by `end`."""
@@ -259,6 +285,7 @@ def stored_series(sid: str, fields: dict[bytes, bytes]) -> StoredSeries | None:
         last_invalid=float(li) if li else None,
         last_success=float(ls) if ls else None,
         load=lambda: parse_series(fields, Kind.KEY),
+        recent=fields.get(b"t") or b"",
     )
 
 
@@ -274,6 +301,7 @@ class KeyRead:
 
 __all__ = [
     "MARKER_TTL_S",
+    "RECENT_FAILURES",
     "SERIES_TTL_S",
     "Group",
     "KeyRead",

@@ -36,6 +36,7 @@ HOUR_SPAN = 24  # hour buckets kept: the 24-hour window
 # A health document not rewritten for this long has had no data for 24 hours: Firestore's TTL
 # policy on `expire_at` removes it, should the counting store have lost track of it.
 DOC_TTL = timedelta(hours=HOUR_SPAN + 1)
+RECENT_FAILURES = 16  # a key series keeps its latest failures to the second (counting.py)
 
 
 class Status(StrEnum):
@@ -54,15 +55,28 @@ class Thresholds:
 
 class KeyState(StrEnum):
     HEALTHY = "healthy"
-    COOLING_DOWN = "cooling_down"  # failing right now: try other keys first
-    INVALID = "invalid"  # the provider rejected the key: never use it until it succeeds again
+    COOLING_DOWN = "cooling_down"  # failing right now: other keys first, a probe after a back-off
+    INVALID = "invalid"  # the provider rejected the key: a probe after a back-off, no traffic
 
 
 @dataclass(frozen=True, slots=True)
 class KeyThresholds:
-    cooling_consecutive: int = 3  # failures since the last success
+    """The key state machine's numbers (README, "Key states"). Failures count only inside
+    the last hour for cooling down, and inside 24 hours for invalid."""
+
+    cooling_consecutive: int = 3  # failures since the last success, in the last hour
     cooling_rate: float = 0.5  # or this error rate over 5 minutes...
     cooling_min_requests: int = 4  # ...with at least this many requests
+    # Back-offs before a probe: the first, doubled by every failure since, up to the cap.
+    invalid_backoff_s: float = 300.0  # 5 min, 10, 20, ... 6 h
+    invalid_backoff_max_s: float = 6 * 3600.0
+    cooling_backoff_s: float = 30.0  # 30 s, 1 min, 2, ... 10 min
+    cooling_backoff_max_s: float = 600.0
+
+
+def backoff(first: float, cap: float, failures: int) -> float:
+    """`first` after one failure, doubled by each further failure, at most `cap`."""
+    return min(cap, first * 2.0 ** min(max(failures, 1) - 1, 32))
 
 
 class Counts:
@@ -105,6 +119,9 @@ class Series:
     hours: dict[int, Counts] = field(default_factory=dict)  # Unix hour -> counts
     last_failure: dict[str, float] = field(default_factory=dict)  # key series: reason -> latest
     last_success: float | None = None  # key series: the latest success, epoch s
+    # Key series: the latest failures (at most counting.RECENT_FAILURES), (epoch s, reason),
+    # oldest first.
+    recent: list[tuple[float, str]] = field(default_factory=list)
     digest: str = ""  # of the document last written from it ("" when none was)
 
     @property
@@ -243,6 +260,7 @@ class Summary:
     consecutive: int  # failures after the latest success (see _consecutive)
     next_change: int | None
     has_data: bool
+    recent: list[tuple[float, str]] = field(default_factory=list)  # the latest failures
 
     @property
     def sid(self) -> str:
@@ -255,7 +273,7 @@ def summarize(s: Series, end: int) -> Summary:
     return Summary(
         s.kind, s.provider, s.model, s.key_fingerprint, s.source, s.digest,
         windows_of(s, end), dict(s.last_failure), s.last_success, _consecutive(s, end, last_ok),
-        next_change(s, end), has_data(s, end),
+        next_change(s, end), has_data(s, end), list(s.recent),
     )  # fmt: skip
 
 
@@ -345,27 +363,30 @@ def provider_path(
 # -- key documents ----------------------------------------------------------------------------
 
 
+def _recent_after(s: Series, start: float, last_ok: float | None) -> tuple[list[float], bool]:
+    """The failures at or after `start` and after the last success, to the second, and whether
+    that list is complete (False: the series kept only its latest RECENT_FAILURES, all of them
+    after both, so more may have come before)."""
+    after = [at for at, _ in s.recent if at >= start and (last_ok is None or at > last_ok)]
+    complete = len(s.recent) < RECENT_FAILURES or len(after) < len(s.recent)
+    return after, complete
+
+
 def _consecutive(s: Series, end: int, last_ok: float | None) -> int:
-    """Failures after the minute of the last success: at minute resolution while that success
-    is inside the last hour, at hour resolution (whole hours after its hour) before that."""
-    end_hour = end // 60
-    if last_ok is None:
-        return sum(
-            sum(c.failures.values()) for h, c in s.hours.items() if 0 <= end_hour - h < HOUR_SPAN
-        )
-    ok_minute = int(last_ok // 60)
-    if end - ok_minute < MINUTE_SPAN:
-        return sum(
-            sum(c.failures.values())
-            for m, c in s.minutes.items()
-            if m > ok_minute and end - m < MINUTE_SPAN
-        )
-    ok_hour = ok_minute // 60
-    return sum(
+    """Failed attempts after the key's last success on this model, inside the last hour,
+    ordered by their time to the second. Past the RECENT_FAILURES the series keeps, the minute
+    buckets after the success's minute say how many more."""
+    start = float((end - MINUTE_SPAN + 1) * 60)
+    after, complete = _recent_after(s, start, last_ok)
+    if complete:
+        return len(after)
+    ok_minute = int(last_ok // 60) if last_ok is not None else -1
+    buckets = sum(
         sum(c.failures.values())
-        for h, c in s.hours.items()
-        if h > ok_hour and end_hour - h < HOUR_SPAN
+        for m, c in s.minutes.items()
+        if m > ok_minute and end - m < MINUTE_SPAN
     )
+    return max(len(after), buckets)
 
 
 def key_path(fingerprint: str, model: str | None = None, collection: str = "key_health") -> str:
@@ -385,24 +406,46 @@ def _key_window(r: Rollup) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class KeyFacts:
-    """What makes a key invalid on every model: its latest invalid_key failure and its latest
-    success, on any model, inside the last 24 hours."""
+    """What makes a key invalid on every model, inside the last 24 hours: its latest
+    invalid_key failure, its latest success, and how many invalid_key failures came after that
+    success (each doubles the back-off before the next probe)."""
 
     last_invalid: float | None
     last_ok: float | None
+    invalid_failures: int = 1
 
     @property
     def invalid(self) -> bool:
         li, ok = self.last_invalid, self.last_ok
         return li is not None and (ok is None or li > ok)
 
+    def probe_at(self, t: KeyThresholds) -> float | None:
+        """When an invalid key may be tried again: its latest invalid_key failure plus the
+        back-off (None when it is not invalid)."""
+        if not self.invalid or self.last_invalid is None:
+            return None
+        wait = backoff(t.invalid_backoff_s, t.invalid_backoff_max_s, self.invalid_failures)
+        return self.last_invalid + wait
 
-def key_facts(pairs: list[tuple[float | None, float | None]], end: int) -> KeyFacts:
-    """From each live series' (latest invalid_key failure, latest success)."""
+
+def key_facts(
+    pairs: list[tuple[float | None, float | None]],
+    end: int,
+    recent: Iterable[list[tuple[float, str]]] = (),
+) -> KeyFacts:
+    """From each live series' (latest invalid_key failure, latest success) and its latest
+    failures (`recent`, for the number of invalid_key failures since the success)."""
     horizon = (end + 1) * 60 - HOUR_SPAN * 3600
     invalid = [li for li, _ in pairs if li is not None and li >= horizon]
     oks = [ok for _, ok in pairs if ok is not None and ok >= horizon]
-    return KeyFacts(max(invalid, default=None), max(oks, default=None))
+    last_ok = max(oks, default=None)
+    count = sum(
+        1
+        for entries in recent
+        for at, reason in entries
+        if reason == "invalid_key" and at >= horizon and (last_ok is None or at > last_ok)
+    )
+    return KeyFacts(max(invalid, default=None), last_ok, max(count, 1))
 
 
 def key_documents(
@@ -417,18 +460,26 @@ def key_documents(
 
     Every failed attempt counts against its key for that model only (retries and rate limits
     included: the router wants to know this key is failing). An invalid_key failure later than
-    the key's last success, on any model, makes the key invalid for every model. Latest
-    failures and successes count inside the last 24 hours.
+    the key's last success, on any model, makes the key invalid for every model, until a
+    success; a probe is due after a back-off that doubles with every invalid_key failure since
+    that success. A key cools down on one model after recent failures there, with its own
+    probe back-off. Latest failures and successes count inside the last 24 hours.
 
     A run computes only the series that changed; `facts` are then the key's over all its
     series, and `others` the states of the ones not computed (by document id of the model).
     Without them, `series` is the whole key.
     """
     horizon = (end + 1) * 60 - HOUR_SPAN * 3600
+    hour_start = float((end - MINUTE_SPAN + 1) * 60)
     all_series = list(series)
     if facts is None:
         live = [s for s in all_series if s.has_data]
-        facts = key_facts([(s.last_failure.get("invalid_key"), s.last_success) for s in live], end)
+        facts = key_facts(
+            [(s.last_failure.get("invalid_key"), s.last_success) for s in live],
+            end,
+            [s.recent for s in live],
+        )
+    invalid_probe = facts.probe_at(t)
     out: list[tuple[Summary, Planned | None]] = []
     states: dict[str, str] = dict(others or {})
     fp = ""
@@ -451,9 +502,15 @@ def key_documents(
             facts.last_ok,
             t,
         )
+        probe: float | None = None
+        if state is KeyState.INVALID:
+            probe = invalid_probe
+        elif state is KeyState.COOLING_DOWN and latest is not None and latest[0] >= hour_start:
+            streak = consecutive - t.cooling_consecutive + 1
+            probe = latest[0] + backoff(t.cooling_backoff_s, t.cooling_backoff_max_s, streak)
         w5, w1, w24 = _key_window(ws[0]), _key_window(ws[1]), _key_window(ws[2])
         facts_of_doc = (
-            s.provider, s.source, s.model, latest, last_ok, consecutive, state.value,
+            s.provider, s.source, s.model, latest, last_ok, consecutive, state.value, probe,
             *((r.requests, r.failures, *sorted(r.failures_by_reason.items())) for r in ws),
         )  # fmt: skip
         doc = {
@@ -467,8 +524,11 @@ def key_documents(
             "last_error_at": datetime.fromtimestamp(latest[0], UTC) if latest else None,
             "last_reason": latest[1] if latest else None,
             "last_success_at": datetime.fromtimestamp(last_ok, UTC) if last_ok else None,
+            # Failed attempts after the last success on this model, in the last hour.
             "consecutive_failures": consecutive,
             "state": state.value,
+            # When a router may try the key again on this model (invalid: the key's probe).
+            "probe_at": datetime.fromtimestamp(probe, UTC) if probe else None,
         }
         out.append((s, (_digest(facts_of_doc), doc)))
         states[doc_id(s.model)] = state.value
@@ -479,8 +539,20 @@ def key_documents(
         KeyState.HEALTHY,
     )
     models = dict(sorted(states.items()))
-    summary = {"key_fingerprint": fp, "state": worst.value, "models": models}
-    return out, (_digest((fp, worst.value, tuple(models.items()))), summary)
+    li = facts.last_invalid if facts.invalid else None
+    summary = {
+        "key_fingerprint": fp,
+        # The key-wide verdict: invalid holds for every model until a success or a probe
+        # succeeds. Per-model states are primary: `models` and each models/ document.
+        "invalid": facts.invalid,
+        "last_invalid_at": datetime.fromtimestamp(li, UTC) if li else None,
+        "invalid_failures": facts.invalid_failures if facts.invalid else 0,
+        "probe_at": datetime.fromtimestamp(invalid_probe, UTC) if invalid_probe else None,
+        "models": models,
+        "worst_model_state": worst.value,
+    }
+    digest = _digest((fp, worst.value, tuple(models.items()), facts.invalid, li, invalid_probe))
+    return out, (digest, summary)
 
 
 def _key_state(

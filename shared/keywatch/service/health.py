@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from keywatch.core.counting import stale_fields
+from keywatch.core.counting import parse_recent, stale_fields
 from keywatch.core.health import (
     KeyThresholds,
     Planned,
@@ -100,7 +100,11 @@ def _keys(fps: list[str], end: int, deps: HealthDeps, result: RunResult) -> None
     for fp, read in deps.counts.read_keys(fps).items():
         result.keys += 1
         live = [st for st in read.series if st.state or st.version != st.computed]
-        facts = key_facts([(st.last_invalid, st.last_success) for st in live], end)
+        facts = key_facts(
+            [(st.last_invalid, st.last_success) for st in live],
+            end,
+            [parse_recent(st.recent) for st in live],
+        )
         flag = "1" if facts.invalid else "0"
         due = [st for st in read.series if flag != read.invalid or st.due(end)]
         due_sids = {st.sid for st in due}

@@ -11,6 +11,7 @@ local ttl, ttl_series, prefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local ksid, msid, fp, provider = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local minute, reason, at, against = ARGV[10], ARGV[11], ARGV[12], ARGV[13] == "1"
 local hour = tostring(math.floor(tonumber(minute) / 60))
+local RECENT = 16  -- keywatch.core.counting.RECENT_FAILURES
 
 -- What a later recovery of this failure applies: "<model sid> <minute> <provider>".
 local recovery = against and (msid .. " " .. minute .. " " .. provider) or ""
@@ -41,6 +42,23 @@ local last = redis.call("HGET", ks, kp .. "l:" .. reason)
 if not last or tonumber(last) < tonumber(at) then
   redis.call("HSET", ks, kp .. "l:" .. reason, at)
 end
+-- The latest failures, to the second: "<at> <reason>;..." (at most RECENT, oldest dropped),
+-- so failures right after a success are ordered against it (core.health._consecutive).
+local recent = redis.call("HGET", ks, kp .. "t")
+local entries = {}
+if recent then
+  for entry in string.gmatch(recent, "[^;]+") do
+    entries[#entries + 1] = entry
+  end
+end
+entries[#entries + 1] = at .. " " .. reason
+table.sort(entries, function(a, b)
+  return tonumber(string.match(a, "^%S+")) < tonumber(string.match(b, "^%S+"))
+end)
+while #entries > RECENT do
+  table.remove(entries, 1)
+end
+redis.call("HSET", ks, kp .. "t", table.concat(entries, ";"))
 redis.call("HINCRBY", ms, minute .. f, 1)
 redis.call("HINCRBY", ms, "h" .. hour .. f, 1)
 if against then
