@@ -332,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{requirements_file}  {len(pins)} pinned requirements")
         if args.wheelhouse:
             fill_wheelhouse(args.wheelhouse, requirements_file, pins)
+            # What building keywatch itself takes: a clean venv installs it offline too.
+            build_file = args.root / "constraints-build.txt"
+            fill_wheelhouse(args.wheelhouse, build_file, pinned(build_file.read_text()))
     except (BundleError, subprocess.CalledProcessError) as exc:
         print(f"bundle: {exc}", file=sys.stderr)
         return 1

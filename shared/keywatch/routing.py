@@ -1,28 +1,265 @@
-"""Read health for routing: cached documents with a freshness bound, and keys ranked per model.
+"""Read health for routing (`pip install 'keywatch[routing]'`): keys ranked per model, and the
+provider and model documents, from Firestore, cached.
 
-    health = keywatch.routing.HealthReader()          # Firestore, KEYWATCH_* settings
-    order = health.rank_keys("openai", "gpt-4o", [fp_a, fp_b, fp_c])
-    # healthy keys first (lowest error rate first), then keys with no data, then keys cooling
-    # down (fewest consecutive failures first); invalid keys never. An empty list means every
-    # key is invalid: do not call with these keys, tell their owner (notify already does).
+    from keywatch.routing import HealthReader
+    health = HealthReader()                                  # Firestore, KEYWATCH_* settings
+    ranking = health.rank_keys("openai", "gpt-4o", [fp_a, fp_b, fp_c])
+    for key in ranking.keys:                                 # best first
+        ...  # key.fingerprint, key.state, key.probe, key.why
 
-Reads are cached per document for `max_age_s` (30 s): the router pays one Firestore read per
-document and window, not one per request. If Firestore cannot be read, the last value is served
-while it is younger than `max_stale_s` (10 min), then the error is raised.
+`AsyncHealthReader` is the same over Firestore's AsyncClient: it never blocks the event loop.
+
+Ranking, for one model (README, "Key states"):
+1. healthy keys, lowest 1-hour error rate first;
+2. keys with no data (never seen, or nothing newer than `max_data_age_s`, 24 h);
+3. probes: invalid or cooling-down keys whose back-off has passed (`probe_at`), oldest first.
+A key invalid or cooling down whose probe is not due is left out, in `ranking.excluded` with
+its state and when it may be tried. An empty `ranking.keys` means no key should be called now.
+
+Reads: one batched read (`get_all`) for every document not in the cache, the key's model
+document and its summary. The cache is bounded (`max_entries`, LRU) and holds each document for
+`max_age_s` (30 s). If Firestore cannot be read, what is cached is served while younger than
+`max_stale_s` (10 min), then the error is raised.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from keywatch.core.health import KeyState, doc_id
+from keywatch.fingerprint import is_fingerprint
 from keywatch.settings import Settings, get_settings
 
+__all__ = ["AsyncHealthReader", "HealthReader", "RankedKey", "Ranking", "rank"]
 
-class HealthReader:
+NO_DATA = "no_data"
+
+
+@dataclass(frozen=True, slots=True)
+class RankedKey:
+    """One key's place in a ranking, and why: what a router logs with its choice."""
+
+    fingerprint: str
+    state: str  # healthy, no_data, cooling_down or invalid
+    probe: bool  # called as a probe: its back-off has passed, one call decides
+    error_rate: float | None  # over the last hour, on this model
+    consecutive_failures: int
+    probe_at: datetime | None  # when an invalid or cooling-down key may be tried
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """`keys`, best first, to call; `excluded`, not to call now. Iterates over fingerprints."""
+
+    keys: tuple[RankedKey, ...]
+    excluded: tuple[RankedKey, ...]
+
+    @property
+    def fingerprints(self) -> list[str]:
+        return [k.fingerprint for k in self.keys]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.fingerprints)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def _check(fingerprint: str) -> str:
+    if not isinstance(fingerprint, str) or not is_fingerprint(fingerprint):
+        # Never echo the value: it may be the key itself.
+        raise ValueError(
+            "rank_keys and key() take key fingerprints (kf_ and 16 hex digits), not keys: pass "
+            "keywatch.key_fingerprint(key), computed with the deployment's "
+            "KEYWATCH_FINGERPRINT_SECRET"
+        )
+    return fingerprint
+
+
+def _when(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return None
+
+
+def _fresh(doc: dict[str, Any] | None, now: datetime, max_age: timedelta) -> dict[str, Any] | None:
+    """None for a document whose latest failure and success are older than `max_age`: it says
+    nothing about now (the health run may have stopped), so it counts as no data."""
+    if doc is None:
+        return None
+    times = [
+        t
+        for f in ("last_error_at", "last_success_at", "last_invalid_at")
+        if (t := _when(doc.get(f))) is not None
+    ]
+    if not times or now - max(times) > max_age:
+        return None
+    return doc
+
+
+def rank(
+    fingerprints: Sequence[str],
+    models: dict[str, dict[str, Any] | None],
+    summaries: dict[str, dict[str, Any] | None],
+    now: datetime,
+    max_data_age: timedelta = timedelta(hours=24),
+) -> Ranking:
+    """The ranking of `fingerprints` from their model documents and key summaries (by
+    fingerprint): pure, the same for the sync and async readers."""
+    healthy: list[tuple[float, RankedKey]] = []
+    unknown: list[RankedKey] = []
+    probes: list[tuple[datetime, RankedKey]] = []
+    excluded: list[RankedKey] = []
+    for fp in fingerprints:
+        doc = _fresh(models.get(fp), now, max_data_age)
+        summary = _fresh(summaries.get(fp), now, max_data_age)
+        rate = ((doc or {}).get("1h") or {}).get("error_rate")
+        rate = rate if isinstance(rate, int | float) else None
+        consecutive = int((doc or {}).get("consecutive_failures") or 0)
+        if summary is not None and summary.get("invalid") is True:
+            state, probe_at = KeyState.INVALID.value, _when(summary.get("probe_at"))
+        elif doc is None:
+            unknown.append(RankedKey(fp, NO_DATA, False, None, 0, None, "no recent data"))
+            continue
+        else:
+            state, probe_at = str(doc.get("state")), _when(doc.get("probe_at"))
+        if state == KeyState.HEALTHY.value:
+            key = RankedKey(fp, state, False, rate, consecutive, None, "healthy")
+            healthy.append((rate or 0.0, key))
+        elif state in (KeyState.INVALID.value, KeyState.COOLING_DOWN.value):
+            due = probe_at is None or probe_at <= now
+            why = f"{state}: " + (
+                "back-off passed, probe" if due else f"back-off until {probe_at:%H:%M:%S}Z"
+            )
+            key = RankedKey(fp, state, due, rate, consecutive, probe_at, why)
+            if due:
+                probes.append((probe_at or now, key))
+            else:
+                excluded.append(key)
+        else:
+            unknown.append(RankedKey(fp, NO_DATA, False, None, 0, None, f"unknown state {state}"))
+    ordered = (
+        [k for _, k in sorted(healthy, key=lambda rk: rk[0])]
+        + unknown
+        + [k for _, k in sorted(probes, key=lambda pk: pk[0])]
+    )
+    return Ranking(tuple(ordered), tuple(excluded))
+
+
+class _Cache:
+    """Documents by path: fresh for `max_age`, served stale up to `max_stale` when reads
+    fail, at most `max_entries` (least recently used go first). Thread-safe."""
+
+    def __init__(
+        self, max_age: float, max_stale: float, max_entries: int, clock: Callable[[], float]
+    ) -> None:
+        self._max_age, self._max_stale, self._max = max_age, max_stale, max_entries
+        self._clock = clock
+        self._docs: OrderedDict[str, tuple[float, dict[str, Any] | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def fresh(self, paths: Iterable[str]) -> tuple[dict[str, dict[str, Any] | None], list[str]]:
+        """(cached and fresh, missing)."""
+        now = self._clock()
+        hits: dict[str, dict[str, Any] | None] = {}
+        missing = []
+        with self._lock:
+            for p in paths:
+                hit = self._docs.get(p)
+                if hit is not None and now - hit[0] < self._max_age:
+                    hits[p] = hit[1]
+                    self._docs.move_to_end(p)
+                else:
+                    missing.append(p)
+        return hits, missing
+
+    def stale(self, paths: Iterable[str]) -> dict[str, dict[str, Any] | None] | None:
+        """What is cached for every path and younger than max_stale, or None."""
+        now = self._clock()
+        out = {}
+        with self._lock:
+            for p in paths:
+                hit = self._docs.get(p)
+                if hit is None or now - hit[0] >= self._max_stale:
+                    return None
+                out[p] = hit[1]
+        return out
+
+    def put(self, docs: dict[str, dict[str, Any] | None]) -> None:
+        now = self._clock()
+        with self._lock:
+            for p, d in docs.items():
+                self._docs[p] = (now, d)
+                self._docs.move_to_end(p)
+            while len(self._docs) > self._max:
+                self._docs.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+
+class _Reader:
+    """What the sync and async readers share: paths, the cache, ranking."""
+
+    def __init__(
+        self,
+        client: Any,
+        settings: Settings | None,
+        max_age_s: float,
+        max_stale_s: float,
+        max_entries: int,
+        max_data_age_s: float,
+        clock: Callable[[], float],
+        now: Callable[[], datetime],
+    ) -> None:
+        self._settings = settings or get_settings()
+        self._client = client
+        self._cache = _Cache(max_age_s, max_stale_s, max_entries, clock)
+        self._max_data_age = timedelta(seconds=max_data_age_s)
+        self._now = now
+
+    def _provider_path(self, provider: str, model: str | None = None) -> str:
+        coll = self._settings.provider_health_collection
+        if model is None:
+            return f"{coll}/{doc_id(provider)}"
+        return f"{coll}/{doc_id(provider)}/models/{doc_id(model)}"
+
+    def _key_path(self, fingerprint: str, model: str | None = None) -> str:
+        coll = self._settings.key_health_collection
+        fp = _check(fingerprint)
+        return f"{coll}/{fp}" if model is None else f"{coll}/{fp}/models/{doc_id(model)}"
+
+    def _plan(self, model: str, fingerprints: Iterable[str]) -> tuple[list[str], list[str]]:
+        fps = list(dict.fromkeys(_check(fp) for fp in fingerprints))
+        paths = [p for fp in fps for p in (self._key_path(fp, model), self._key_path(fp))]
+        return fps, paths
+
+    def _ranking(self, model: str, fps: list[str], docs: dict[str, Any]) -> Ranking:
+        models = {fp: docs.get(self._key_path(fp, model)) for fp in fps}
+        summaries = {fp: docs.get(self._key_path(fp)) for fp in fps}
+        return rank(fps, models, summaries, self._now(), self._max_data_age)
+
+    def _served_stale(self, paths: list[str], exc: Exception) -> dict[str, Any]:
+        stale = self._cache.stale(paths)
+        if stale is None:
+            raise exc
+        return stale
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class HealthReader(_Reader):
+    """Sync reader (Firestore's Client)."""
+
     def __init__(
         self,
         client: Any = None,
@@ -30,15 +267,14 @@ class HealthReader:
         *,
         max_age_s: float = 30.0,
         max_stale_s: float = 600.0,
+        max_entries: int = 10_000,
+        max_data_age_s: float = 24 * 3600.0,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = _utcnow,
     ) -> None:
-        self._settings = settings or get_settings()
-        self._client = client
-        self._max_age = max_age_s
-        self._max_stale = max_stale_s
-        self._clock = clock
-        self._cache: dict[str, tuple[float, dict[str, Any] | None]] = {}
-        self._lock = threading.Lock()
+        super().__init__(
+            client, settings, max_age_s, max_stale_s, max_entries, max_data_age_s, clock, now
+        )
 
     def _db(self) -> Any:
         if self._client is None:
@@ -47,54 +283,94 @@ class HealthReader:
             self._client = firestore.Client(project=self._settings.project_id)
         return self._client
 
-    def _get(self, path: str) -> dict[str, Any] | None:
-        now = self._clock()
-        with self._lock:
-            hit = self._cache.get(path)
-        if hit and now - hit[0] < self._max_age:
-            return hit[1]
+    def _get(self, paths: list[str]) -> dict[str, dict[str, Any] | None]:
+        hits, missing = self._cache.fresh(paths)
+        if not missing:
+            return hits
         try:
-            snap = self._db().document(path).get()
-            value = snap.to_dict() if snap.exists else None
-        except Exception:
-            if hit and now - hit[0] < self._max_stale:
-                return hit[1]
-            raise
-        with self._lock:
-            self._cache[path] = (now, value)
-        return value
+            db = self._db()
+            read: dict[str, dict[str, Any] | None] = dict.fromkeys(missing)
+            for snap in db.get_all([db.document(p) for p in missing]):  # one batched read
+                read[snap.reference.path] = snap.to_dict() if snap.exists else None
+        except Exception as exc:
+            return self._served_stale(paths, exc)
+        self._cache.put(read)
+        return {**hits, **read}
+
+    def rank_keys(self, provider: str, model: str, fingerprints: Iterable[str]) -> Ranking:
+        """`fingerprints` ranked for (provider, model). Keys are scoped by fingerprint and
+        model; `provider` is kept for call-site clarity."""
+        del provider
+        fps, paths = self._plan(model, fingerprints)
+        return self._ranking(model, fps, self._get(paths) if paths else {})
+
+    def key(self, key_fingerprint: str, model: str) -> dict[str, Any] | None:
+        path = self._key_path(key_fingerprint, model)
+        return self._get([path])[path]
 
     def provider(self, provider: str) -> dict[str, Any] | None:
         """provider_health/{provider}: windows, uptime, status (None: no data yet)."""
-        return self._get(f"{self._settings.provider_health_collection}/{doc_id(provider)}")
+        path = self._provider_path(provider)
+        return self._get([path])[path]
 
     def model(self, provider: str, model: str) -> dict[str, Any] | None:
-        coll = self._settings.provider_health_collection
-        return self._get(f"{coll}/{doc_id(provider)}/models/{doc_id(model)}")
+        path = self._provider_path(provider, model)
+        return self._get([path])[path]
 
-    def key(self, key_fingerprint: str, model: str) -> dict[str, Any] | None:
-        coll = self._settings.key_health_collection
-        return self._get(f"{coll}/{key_fingerprint}/models/{doc_id(model)}")
 
-    def rank_keys(self, provider: str, model: str, fingerprints: Iterable[str]) -> list[str]:
-        """The usable keys for (provider, model), best first; invalid keys are left out."""
-        del provider  # keys are scoped by fingerprint and model; kept for call-site clarity
-        healthy: list[tuple[float, str]] = []
-        unknown: list[str] = []
-        cooling: list[tuple[int, str]] = []
-        for fp in dict.fromkeys(fingerprints):
-            doc = self.key(fp, model)
-            summary = self._get(f"{self._settings.key_health_collection}/{fp}")
-            if summary and summary.get("state") == KeyState.INVALID.value:
-                continue  # invalid for every model until it succeeds again
-            state = (doc or {}).get("state")
-            if doc is None:
-                unknown.append(fp)
-            elif state == KeyState.INVALID.value:
-                continue
-            elif state == KeyState.COOLING_DOWN.value:
-                cooling.append((int(doc.get("consecutive_failures") or 0), fp))
-            else:
-                rate = (doc.get("1h") or {}).get("error_rate")
-                healthy.append((rate if isinstance(rate, float) else 0.0, fp))
-        return [fp for _, fp in sorted(healthy)] + unknown + [fp for _, fp in sorted(cooling)]
+class AsyncHealthReader(_Reader):
+    """Async reader (Firestore's AsyncClient): never blocks the event loop."""
+
+    def __init__(
+        self,
+        client: Any = None,
+        settings: Settings | None = None,
+        *,
+        max_age_s: float = 30.0,
+        max_stale_s: float = 600.0,
+        max_entries: int = 10_000,
+        max_data_age_s: float = 24 * 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        super().__init__(
+            client, settings, max_age_s, max_stale_s, max_entries, max_data_age_s, clock, now
+        )
+
+    def _db(self) -> Any:
+        if self._client is None:
+            from google.cloud import firestore
+
+            self._client = firestore.AsyncClient(project=self._settings.project_id)
+        return self._client
+
+    async def _get(self, paths: list[str]) -> dict[str, dict[str, Any] | None]:
+        hits, missing = self._cache.fresh(paths)
+        if not missing:
+            return hits
+        try:
+            db = self._db()
+            read: dict[str, dict[str, Any] | None] = dict.fromkeys(missing)
+            async for snap in db.get_all([db.document(p) for p in missing]):
+                read[snap.reference.path] = snap.to_dict() if snap.exists else None
+        except Exception as exc:
+            return self._served_stale(paths, exc)
+        self._cache.put(read)
+        return {**hits, **read}
+
+    async def rank_keys(self, provider: str, model: str, fingerprints: Iterable[str]) -> Ranking:
+        del provider
+        fps, paths = self._plan(model, fingerprints)
+        return self._ranking(model, fps, await self._get(paths) if paths else {})
+
+    async def key(self, key_fingerprint: str, model: str) -> dict[str, Any] | None:
+        path = self._key_path(key_fingerprint, model)
+        return (await self._get([path]))[path]
+
+    async def provider(self, provider: str) -> dict[str, Any] | None:
+        path = self._provider_path(provider)
+        return (await self._get([path]))[path]
+
+    async def model(self, provider: str, model: str) -> dict[str, Any] | None:
+        path = self._provider_path(provider, model)
+        return (await self._get([path]))[path]

@@ -70,14 +70,23 @@ def test_keys_are_ranked_from_recorded_outcomes(
         key_collection=settings.key_health_collection,
     )
     assert run_health(now + timedelta(minutes=1), deps).written > 0
-    reader = HealthReader(firestore_client, settings)
-    order = reader.rank_keys(
+    reader = HealthReader(firestore_client, settings, now=lambda: now)
+    ranking = reader.rank_keys(
         "openai", "gpt-4o", [fp["revoked"], fp["flaky"], fp["new"], fp["good"]]
     )
-    assert order == [fp["good"], fp["new"], fp["flaky"]]
+    assert ranking.fingerprints == [fp["good"], fp["new"]]
+    assert {k.fingerprint: k.state for k in ranking.excluded} == {
+        fp["revoked"]: "invalid",
+        fp["flaky"]: "cooling_down",
+    }
     assert reader.key(fp["revoked"], "gpt-4o")["state"] == "invalid"  # type: ignore[index]
-    assert reader.rank_keys("openai", "gpt-4o", [fp["revoked"]]) == []  # all invalid: none
+    assert reader.rank_keys("openai", "gpt-4o", [fp["revoked"]]).fingerprints == []
     assert reader.provider("openai")["5m"]["requests"] == 64  # type: ignore[index]
+    # Their back-offs pass: the cooling key after 30 s, the invalid one after 5 min, as probes.
+    later = HealthReader(firestore_client, settings, now=lambda: now + timedelta(minutes=6))
+    ranking = later.rank_keys("openai", "gpt-4o", [fp["revoked"], fp["flaky"], fp["good"]])
+    assert ranking.fingerprints == [fp["good"], fp["flaky"], fp["revoked"]]
+    assert [k.probe for k in ranking.keys] == [False, True, True]
 
 
 def test_health_command_prints_the_table(

@@ -266,6 +266,9 @@ def test_a_5xx_or_a_400_about_some_token_never_invalidates_a_key(
     assert classify(status, error_message=message, body=body).reason is expected
 
 
+GEMINI_KEY_INVALID = {"reason": "API_KEY_INVALID"}
+
+
 @pytest.mark.parametrize(
     ("status", "message", "body"),
     [
@@ -283,7 +286,7 @@ def test_a_5xx_or_a_400_about_some_token_never_invalidates_a_key(
                     "details": [{"reason": "API_KEY_INVALID"}],
                 }
             },
-        ),  # fmt: skip
+        ),
         (None, "Incorrect API key provided", None),
     ],
 )

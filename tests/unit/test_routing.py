@@ -1,59 +1,157 @@
-"""HealthReader's cache: one read per document per freshness bound, stale served on error."""
+"""The router client: ranking and why, probes, freshness, one batched read, a bounded cache,
+stale served while Firestore is down, fingerprints validated; sync and async."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from keywatch.routing import HealthReader
+from keywatch.fingerprint import key_fingerprint
+from keywatch.routing import AsyncHealthReader, HealthReader, rank
 from keywatch.settings import Settings
+
+NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+FP = {n: key_fingerprint(f"routing-{n}") for n in "abcdefgh"}
 
 
 class Snap:
-    def __init__(self, data: dict[str, Any] | None) -> None:
+    def __init__(self, path: str, data: dict[str, Any] | None) -> None:
         self.exists = data is not None
         self._data = data
+        self.reference = type("Ref", (), {"path": path})()
 
     def to_dict(self) -> dict[str, Any] | None:
         return self._data
 
 
-class CountingClient:
+class FakeFirestore:
+    """Counts batched reads (get_all) and the documents they asked for."""
+
     def __init__(self, docs: dict[str, dict[str, Any]]) -> None:
-        self.docs, self.reads, self.down = docs, 0, False
+        self.docs, self.batches, self.read, self.down = docs, 0, 0, False
 
-    def document(self, path: str) -> Any:
-        client = self
+    def document(self, path: str) -> str:
+        return path
 
-        class Ref:
-            def get(self) -> Snap:
-                if client.down:
-                    raise ConnectionError("firestore unreachable")
-                client.reads += 1
-                return Snap(client.docs.get(path))
-
-        return Ref()
+    def get_all(self, refs: list[str]) -> Any:
+        if self.down:
+            raise ConnectionError("firestore unreachable")
+        self.batches += 1
+        self.read += len(refs)
+        return [Snap(p, self.docs.get(p)) for p in refs]
 
 
-def test_reads_are_cached_for_the_freshness_bound() -> None:
-    """Within max_age a document is read once; after it, read again."""
+class FakeAsyncFirestore(FakeFirestore):
+    async def _gen(self, snaps: list[Snap]) -> Any:
+        for s in snaps:
+            await asyncio.sleep(0)
+            yield s
+
+    def get_all(self, refs: list[str]) -> Any:  # an async generator, as AsyncClient's
+        return self._gen(super().get_all(refs))
+
+
+def model_doc(state: str, **kw: Any) -> dict[str, Any]:
+    return {"state": state, "last_error_at": NOW - timedelta(minutes=1), **kw}
+
+
+def docs_for(model: str = "gpt-4o") -> dict[str, dict[str, Any]]:
+    ok = {"last_success_at": NOW - timedelta(minutes=1)}
+    return {
+        f"key_health/{FP['a']}/models/{model}": {
+            **model_doc("healthy", **ok),
+            "1h": {"error_rate": 0.2},
+        },
+        f"key_health/{FP['b']}/models/{model}": {
+            **model_doc("healthy", **ok),
+            "1h": {"error_rate": 0.01},
+        },
+        f"key_health/{FP['c']}/models/{model}": model_doc(
+            "cooling_down", probe_at=NOW + timedelta(seconds=30), consecutive_failures=3
+        ),
+        f"key_health/{FP['d']}/models/{model}": model_doc(
+            "cooling_down", probe_at=NOW - timedelta(seconds=5), consecutive_failures=4
+        ),
+        f"key_health/{FP['e']}": {
+            "invalid": True,
+            "last_invalid_at": NOW - timedelta(minutes=2),
+            "probe_at": NOW + timedelta(minutes=3),
+        },
+        f"key_health/{FP['e']}/models/{model}": model_doc("invalid"),
+        f"key_health/{FP['f']}": {
+            "invalid": True,
+            "last_invalid_at": NOW - timedelta(minutes=6),
+            "probe_at": NOW - timedelta(minutes=1),
+        },
+        # Its latest news is two days old: it says nothing about now.
+        f"key_health/{FP['h']}/models/{model}": {
+            "state": "cooling_down",
+            "last_error_at": NOW - timedelta(days=2),
+            "probe_at": NOW + timedelta(days=1),
+        },
+    }
+
+
+def reader(client: Any, **kw: Any) -> HealthReader:
+    return HealthReader(client, Settings(), now=lambda: NOW, **kw)
+
+
+def test_ranking_healthy_then_no_data_then_probes_and_why() -> None:
+    r = reader(FakeFirestore(docs_for()))
+    ranking = r.rank_keys("openai", "gpt-4o", [FP[n] for n in "abcdefgh"])
+    assert ranking.fingerprints == [FP["b"], FP["a"], FP["g"], FP["h"], FP["f"], FP["d"]]
+    by_fp = {k.fingerprint: k for k in (*ranking.keys, *ranking.excluded)}
+    assert (by_fp[FP["f"]].state, by_fp[FP["f"]].probe) == ("invalid", True)
+    assert (by_fp[FP["d"]].state, by_fp[FP["d"]].probe) == ("cooling_down", True)
+    assert by_fp[FP["g"]].state == by_fp[FP["h"]].state == "no_data"  # stale counts as no data
+    assert {k.fingerprint for k in ranking.excluded} == {FP["c"], FP["e"]}
+    assert all(not k.probe and k.probe_at and k.probe_at > NOW for k in ranking.excluded)
+    assert "back-off until" in by_fp[FP["e"]].why
+    assert list(ranking) == ranking.fingerprints and len(ranking) == 6
+
+
+def test_n_keys_are_one_batched_read_then_the_cache() -> None:
+    client = FakeFirestore(docs_for())
+    r = reader(client)
+    r.rank_keys("openai", "gpt-4o", [FP[n] for n in "abcdefgh"])
+    assert (client.batches, client.read) == (1, 16)  # each key's model doc and summary
+    r.rank_keys("openai", "gpt-4o", [FP[n] for n in "abcdefgh"])
+    assert client.batches == 1
+
+
+def test_a_raw_key_raises_at_once_and_never_reaches_firestore() -> None:
+    client = FakeFirestore({})
+    r = reader(client)
+    raw = "sk-proj-" + "Zx9" * 16
+    with pytest.raises(ValueError, match="fingerprint") as info:
+        r.rank_keys("openai", "gpt-4o", [FP["a"], raw])
+    assert raw not in str(info.value)
+    with pytest.raises(ValueError):
+        r.key(raw, "gpt-4o")
+    assert client.batches == 0
+
+
+def test_the_cache_is_bounded_and_expires() -> None:
     now = [0.0]
-    client = CountingClient({"provider_health/openai": {"status": "healthy"}})
-    r = HealthReader(client, Settings(), max_age_s=30, clock=lambda: now[0])
+    client = FakeFirestore({"provider_health/openai": {"status": "healthy"}})
+    r = reader(client, max_age_s=30, max_entries=50, clock=lambda: now[0])
     for _ in range(100):
         assert r.provider("openai") == {"status": "healthy"}
-    assert client.reads == 1
+    assert client.batches == 1
     now[0] = 31
     r.provider("openai")
-    assert client.reads == 2
+    assert client.batches == 2
+    r.rank_keys("openai", "m", [key_fingerprint(f"k{i}") for i in range(100)])
+    assert len(r._cache) == 50
 
 
 def test_stale_value_served_while_firestore_is_down_then_error() -> None:
-    """Firestore down: the last value is served up to max_stale, then the error surfaces."""
     now = [0.0]
-    client = CountingClient({"provider_health/openai": {"status": "down"}})
-    r = HealthReader(client, Settings(), max_age_s=30, max_stale_s=600, clock=lambda: now[0])
+    client = FakeFirestore({"provider_health/openai": {"status": "down"}})
+    r = reader(client, max_age_s=30, max_stale_s=600, clock=lambda: now[0])
     r.provider("openai")
     client.down = True
     now[0] = 300
@@ -61,3 +159,48 @@ def test_stale_value_served_while_firestore_is_down_then_error() -> None:
     now[0] = 700
     with pytest.raises(ConnectionError):
         r.provider("openai")
+
+
+def test_the_async_reader_ranks_the_same_without_blocking() -> None:
+    client = FakeAsyncFirestore(docs_for())
+    r = AsyncHealthReader(client, Settings(), now=lambda: NOW)
+
+    async def main() -> tuple[Any, int]:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        t = asyncio.create_task(ticker())
+        ranking = await r.rank_keys("openai", "gpt-4o", [FP[n] for n in "abcdefgh"])
+        t.cancel()
+        return ranking, ticks
+
+    ranking, ticks = asyncio.run(main())
+    sync = reader(FakeFirestore(docs_for())).rank_keys(
+        "openai", "gpt-4o", [FP[n] for n in "abcdefgh"]
+    )
+    assert ranking == sync
+    assert ticks > 0  # the loop ran other tasks while the read was in flight
+    assert client.batches == 1
+
+
+def test_rank_is_pure_and_an_empty_list_means_call_nothing() -> None:
+    e = docs_for()
+    ranking = rank(
+        [FP["e"]],
+        {FP["e"]: e[f"key_health/{FP['e']}/models/gpt-4o"]},
+        {FP["e"]: e[f"key_health/{FP['e']}"]},
+        NOW,
+    )
+    assert ranking.fingerprints == [] and [k.state for k in ranking.excluded] == ["invalid"]
+    later = rank(
+        [FP["e"]],
+        {FP["e"]: e[f"key_health/{FP['e']}/models/gpt-4o"]},
+        {FP["e"]: e[f"key_health/{FP['e']}"]},
+        NOW + timedelta(minutes=4),
+    )
+    assert later.fingerprints == [FP["e"]] and later.keys[0].probe
