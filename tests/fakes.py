@@ -61,7 +61,8 @@ class FakeCountingStore:
         self.clock = now or time.time
         self.markers: set[str] = set()
         self.failures: dict[str, tuple[str, int] | None] = {}  # event id -> recovery target
-        self.recoveries: dict[str, str] = {}  # event id -> "p" (ahead) or "1"
+        self.recoveries: dict[str, str] = {}  # event id -> "p <provider>" (ahead), "1", "x"
+        self.failure_providers: dict[str, str] = {}
         self.keys: dict[str, dict[str, Series]] = {}  # fp -> model -> series
         self.key_fields: dict[str, dict[str, str]] = {}  # as the key's hash holds them
         self.versions: dict[str, dict[str, int]] = {}
@@ -128,7 +129,12 @@ class FakeCountingStore:
         ks.recent = sorted([*ks.recent, (at, reason)])[-RECENT_FAILURES:]
         eid = str(event.event_id)
         self.failures[eid] = (ms.sid, minute) if against else None
-        if self.recoveries.get(eid) == "p":
+        self.failure_providers[eid] = event.provider
+        held = self.recoveries.get(eid, "")
+        if held.startswith("p"):
+            if held != f"p {event.provider}":
+                self.recoveries[eid] = "x"  # a recovery from another provider: skipped
+                return True
             self.recoveries[eid] = "1"
             self._recover(eid)
         return True
@@ -150,7 +156,7 @@ class FakeCountingStore:
             return RecordResult(False)
         self.markers.add(marker)
         now = self.clock()
-        applied = ahead = 0
+        applied = ahead = mismatched = 0
         for t in groups:
             ks, ms = self._series(t.group)
             minutes = [(m, n) for m, n in t.successes if n > 0 and countable_minute(m * 60, now)]
@@ -162,6 +168,10 @@ class FakeCountingStore:
                 last = t.last_success or max(m for m, _ in minutes) * 60.0
                 ks.last_success = max(ks.last_success or 0.0, last)
             for eid in t.recovered:
+                fprovider = self.failure_providers.get(eid)
+                if fprovider is not None and fprovider != t.group.provider:
+                    mismatched += 1
+                    continue
                 if eid in self.recoveries:
                     continue
                 if eid in self.failures:
@@ -169,9 +179,9 @@ class FakeCountingStore:
                     self._recover(eid)
                     applied += 1
                 else:
-                    self.recoveries[eid] = "p"
+                    self.recoveries[eid] = f"p {t.group.provider}"
                     ahead += 1
-        return RecordResult(True, applied, ahead)
+        return RecordResult(True, applied, ahead, mismatched)
 
     # -- the health run's side
     def begin_run(self, end: int, lock_ttl_s: int) -> tuple[Any, str] | str:

@@ -55,6 +55,7 @@ def _log_tally(out: TallyOutcome, batch_id: str, message_id: str) -> None:
         "invalid_groups": len(out.invalid),
         "recoveries_applied": out.recoveries_applied,
         "recoveries_ahead": out.recoveries_ahead,
+        "recoveries_mismatched": out.recoveries_mismatched,
     }
     if out.invalid:
         _logger().error(

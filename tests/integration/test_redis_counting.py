@@ -92,6 +92,26 @@ def test_recoveries_apply_once_in_either_order(store: RedisCountingStore) -> Non
     assert (five["requests"], five["failures"], five["provider_failures"]) == (7, 2, 0)  # type: ignore[index]
 
 
+def test_a_recovery_naming_another_providers_failure_is_skipped(
+    store: RedisCountingStore,
+) -> None:
+    """Only a retry on the same provider recovers a failure: a mismatch is skipped and counted,
+    whichever arrives first."""
+    counted, ahead = platform_failure(), platform_failure()  # both openai
+    store.record_failure(counted, classify(503))
+    g = Group("anthropic", "claude", key_fingerprint("other"), "platform")
+    tally = TallyCount(g, ((unix_minute(NOW), 1),), None, (str(counted.event_id),))
+    out = store.record_tallies("m1", [tally])
+    assert (out.recoveries_applied, out.recoveries_mismatched) == (0, 1)
+    early = TallyCount(g, ((unix_minute(NOW), 1),), None, (str(ahead.event_id),))
+    assert store.record_tallies("m2", [early]).recoveries_ahead == 1
+    store.record_failure(ahead, classify(503))  # its held recovery is another provider's
+    docs = FakeHealthDocs()
+    run_health(NOW, HealthDeps(store, docs))
+    five = docs.docs["provider_health/openai"]["5m"]
+    assert (five["failures"], five["provider_failures"]) == (2, 2)  # type: ignore[index]
+
+
 def workload(seed: int) -> list[tuple[str, Any]]:
     """Failures and tally groups over a few keys, models and minutes, with recoveries."""
     rng = random.Random(seed)

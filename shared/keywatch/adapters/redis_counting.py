@@ -16,6 +16,7 @@ or not at all, so a redelivery, or a retry after a lost reply, counts nothing tw
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
@@ -38,6 +39,8 @@ from keywatch.core.counting import (
 from keywatch.core.health import Kind, Series
 from keywatch.events import FailureEvent
 from keywatch.ports import Commit, CountingStoreError
+
+log = logging.getLogger("keywatch")
 
 _LUA = resources.files("keywatch.adapters").joinpath("lua")
 _FAILURE = _LUA.joinpath("count_failure.lua").read_text()
@@ -109,9 +112,15 @@ class RedisCountingStore:
         if not keys:
             return False
         try:
-            counted, _ = self._failure(keys=keys, args=args)
+            counted, _, mismatched = self._failure(keys=keys, args=args)
         except redis.RedisError as exc:
             raise self._error(exc) from exc
+        if mismatched:
+            log.warning(
+                "a recovery of failure %s named another provider than %s: skipped",
+                event.event_id,
+                event.provider,
+            )
         return bool(counted)
 
     def record_tallies(self, batch_id: str, groups: Sequence[TallyCount]) -> RecordResult:
@@ -144,6 +153,7 @@ class RedisCountingStore:
             counted=any(int(r[0]) for r in results),
             recoveries_applied=sum(int(r[1]) for r in results),
             recoveries_ahead=sum(int(r[2]) for r in results),
+            recoveries_mismatched=sum(int(r[3]) for r in results),
         )
 
     # -- health's side ----------------------------------------------------------------------

@@ -151,6 +151,7 @@ class RecordResult:
     counted: bool
     recoveries_applied: int = 0
     recoveries_ahead: int = 0  # recorded before their failure arrived: applied when it does
+    recoveries_mismatched: int = 0  # their failure was on another provider: skipped
 
 
 def countable_minute(at: datetime | float, now: float) -> int | None:

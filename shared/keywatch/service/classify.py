@@ -64,6 +64,7 @@ class TallyOutcome:
     invalid: list[tuple[int, str]] = field(default_factory=list)  # (index in groups, why)
     recoveries_applied: int = 0
     recoveries_ahead: int = 0  # their failures not counted yet: applied when they are
+    recoveries_mismatched: int = 0  # named a failure on another provider: skipped
 
 
 def handle_tallies(batch: TallyBatch, deps: ClassifyDeps) -> TallyOutcome:
@@ -110,6 +111,7 @@ def _count(
         invalid=invalid,
         recoveries_applied=result.recoveries_applied if result else 0,
         recoveries_ahead=result.recoveries_ahead if result else 0,
+        recoveries_mismatched=result.recoveries_mismatched if result else 0,
     )
 
 

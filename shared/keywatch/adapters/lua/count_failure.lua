@@ -5,7 +5,7 @@
 -- ARGV     ttl_marker, ttl_series, prefix, key_sid (of the model, within its key's hash),
 --          model_sid, fingerprint, provider, key_meta, model_meta, minute, reason,
 --          at (epoch s), against (1 | 0)
--- Returns  {counted (1 | 0), recovery applied (1 | 0)}
+-- Returns  {counted (1 | 0), recovery applied (1 | 0), recovery skipped: another provider's}
 
 local ttl, ttl_series, prefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local ksid, msid, fp, provider = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
@@ -13,10 +13,11 @@ local minute, reason, at, against = ARGV[10], ARGV[11], ARGV[12], ARGV[13] == "1
 local hour = tostring(math.floor(tonumber(minute) / 60))
 local RECENT = 16  -- keywatch.core.counting.RECENT_FAILURES
 
--- What a later recovery of this failure applies: "<model sid> <minute> <provider>".
-local recovery = against and (msid .. " " .. minute .. " " .. provider) or ""
+-- What a later recovery of this failure applies: "<model sid> <minute> <provider>", or only
+-- "<provider>" when it does not count against the provider (the recovery checks the provider).
+local recovery = against and (msid .. " " .. minute .. " " .. provider) or provider
 if not redis.call("SET", KEYS[1], recovery, "NX", "EX", ttl) then
-  return { 0, 0 }
+  return { 0, 0, 0 }
 end
 
 -- A key's series live in its own hash, each field prefixed by the model's sid.
@@ -69,12 +70,18 @@ redis.call("SADD", prefix .. ":dirty:k", fp)
 redis.call("SADD", prefix .. ":dirty:r", provider)
 
 -- Its recovery arrived first (the tally outran it): apply it now.
-if redis.call("GET", KEYS[2]) == "p" then
+local held = redis.call("GET", KEYS[2])
+if held and string.sub(held, 1, 1) == "p" then
+  local rprovider = string.match(held, "^p (.*)$")
+  if rprovider and rprovider ~= provider then
+    redis.call("SET", KEYS[2], "x", "KEEPTTL")  -- a recovery from another provider: skipped
+    return { 1, 0, 1 }
+  end
   redis.call("SET", KEYS[2], "1", "KEEPTTL")
   if against then
     redis.call("HINCRBY", ms, minute .. ":r", 1)
     redis.call("HINCRBY", ms, "h" .. hour .. ":r", 1)
   end
-  return { 1, 1 }
+  return { 1, 1, 0 }
 end
-return { 1, 0 }
+return { 1, 0, 0 }

@@ -5,15 +5,16 @@
 --            key_sid (of the model, within its key's hash), model_sid, fingerprint, provider, key_meta, model_meta, last_success
 --            (epoch s, or ""), M, then M pairs (minute, successes), R, then R event ids of
 --            failures that a retry recovered
--- Returns  {counted (1 | 0), recoveries applied, recoveries recorded ahead of their failure}
+-- Returns  {counted (1 | 0), recoveries applied, recoveries recorded ahead of their failure,
+--           recoveries skipped because their failure was on another provider}
 
 local ttl, ttl_series, prefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 if not redis.call("SET", KEYS[1], "1", "NX", "EX", ttl) then
-  return { 0, 0, 0 }
+  return { 0, 0, 0, 0 }
 end
 
 
-local applied, ahead = 0, 0
+local applied, ahead, mismatched = 0, 0, 0
 local i = 5
 for _ = 1, tonumber(ARGV[4]) do
   local ksid, msid, fp, provider = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
@@ -55,7 +56,11 @@ for _ = 1, tonumber(ARGV[4]) do
     local eid = ARGV[i]
     i = i + 1
     local marker = redis.call("GET", prefix .. ":f:" .. eid)
-    if marker then
+    local fprovider = marker and string.match(marker, "(%S+)$")
+    if fprovider and fprovider ~= provider then
+      -- A retry recovers a failure on the same provider only: skipped, and counted.
+      mismatched = mismatched + 1
+    elseif marker then
       if redis.call("SET", prefix .. ":r:" .. eid, "1", "NX", "EX", ttl) then
         applied = applied + 1
         local fsid, minute, fprovider = string.match(marker, "^(%S+) (%d+) (.*)$")
@@ -66,10 +71,10 @@ for _ = 1, tonumber(ARGV[4]) do
           redis.call("SADD", prefix .. ":dirty:r", fprovider)
         end
       end
-    elseif redis.call("SET", prefix .. ":r:" .. eid, "p", "NX", "EX", ttl) then
+    elseif redis.call("SET", prefix .. ":r:" .. eid, "p " .. provider, "NX", "EX", ttl) then
       -- Its failure is not counted yet: the failure applies it when it arrives.
       ahead = ahead + 1
     end
   end
 end
-return { 1, applied, ahead }
+return { 1, applied, ahead, mismatched }
