@@ -20,13 +20,20 @@ def render(
 ) -> str:
     lines = [
         f"Providers ({window} window; status is the 5-minute one)",
-        f"  {'provider':<16}{'status':<10}{'requests':>9}{'failures':>9}{'uptime':>8}",
+        "  attempts: every call attempt, retries included; failed: every failed attempt, any",
+        "  cause; provider's: the failures that count against the provider (its errors, not",
+        "  rate limits, client errors, a user's own key, or what a retry recovered);",
+        "  uptime = 1 - provider's / attempts",
+        f"  {'provider':<16}{'status':<10}{'attempts':>9}{'failed':>8}{'provider':>10}"
+        f"{'uptime':>8}",
+        f"  {'':<16}{'':<10}{'':>9}{'':>8}{'failures':>10}{'':>8}",
     ]
     for d in sorted(providers, key=lambda d: str(d.get("provider"))):
         w = d.get(window) or {}
         lines.append(
             f"  {d.get('provider', '?'):<16}{d.get('status', '?'):<10}"
-            f"{w.get('requests', 0):>9}{w.get('failures', 0):>9}{_pct(w.get('uptime')):>8}"
+            f"{w.get('requests', 0):>9}{w.get('failures', 0):>8}"
+            f"{w.get('provider_failures', 0):>10}{_pct(w.get('uptime')):>8}"
         )
     lines += [
         "",
@@ -42,15 +49,19 @@ def render(
             )
     lines += [
         "",
-        "Keys not healthy (fingerprint, model)",
-        f"  {'key':<22}{'model':<34}{'state':<14}{'last reason':<18}{'consecutive':>11}",
+        "Keys not healthy (fingerprint, model; consecutive: failed attempts since the last",
+        "success, in the last hour; probe: when a router may try it again, UTC)",
+        f"  {'key':<22}{'model':<34}{'state':<14}{'last reason':<18}{'consecutive':>11}"
+        f"{'probe':>10}",
     ]
     for d in sorted(keys, key=lambda d: (str(d.get("key_fingerprint")), str(d.get("model")))):
         if d.get("state") != "healthy":
+            probe = d.get("probe_at")
             lines.append(
                 f"  {d.get('key_fingerprint', '?'):<22}{d.get('model', '?'):<34}"
                 f"{d.get('state', '?'):<14}{d.get('last_reason') or '-':<18}"
                 f"{d.get('consecutive_failures', 0):>11}"
+                f"{probe.strftime('%H:%M:%S') if hasattr(probe, 'strftime') else '-':>10}"
             )
     states = [d.get("state") for d in keys]
     lines += [

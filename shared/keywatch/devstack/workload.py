@@ -241,15 +241,18 @@ class Summary:
             f" capped {o['capped']}, no tokens {o['no_tokens']},"
             f" only dead tokens {o['no_live_tokens']}, dead tokens pruned {self.pruned}",
             "",
-            "Provider health (health -> Firestore, last 5 minutes / 1 hour)",
-            f"  {'provider':<12}{'requests':>9}{'failures':>9}{'uptime':>8}  status",
+            "Provider health (health -> Firestore, last 5 minutes / 1 hour; attempts and",
+            "failed count every attempt, provider counts the failures held against the",
+            "provider, and uptime is 1 - provider / attempts)",
+            f"  {'provider':<12}{'attempts':>9}{'failed':>8}{'provider':>9}{'uptime':>8}  status",
         ]
         for doc in self.health:
             w = doc.get("1h", {})
             uptime = w.get("uptime")
             up = f"{uptime:.1%}" if isinstance(uptime, float) else "-"
             lines.append(
-                f"  {doc['provider']:<12}{w.get('requests', 0):>9}{w.get('failures', 0):>9}"
-                f"{up:>8}  {doc.get('status')} / {w.get('status')}"
+                f"  {doc['provider']:<12}{w.get('requests', 0):>9}{w.get('failures', 0):>8}"
+                f"{w.get('provider_failures', 0):>9}{up:>8}  {doc.get('status')} / "
+                f"{w.get('status')}"
             )
         return "\n".join(lines)
