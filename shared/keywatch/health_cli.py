@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Any
 
 from keywatch.settings import get_settings
@@ -61,7 +62,7 @@ def render(
                 f"  {d.get('key_fingerprint', '?'):<22}{d.get('model', '?'):<34}"
                 f"{d.get('state', '?'):<14}{d.get('last_reason') or '-':<18}"
                 f"{d.get('consecutive_failures', 0):>11}"
-                f"{probe.strftime('%H:%M:%S') if hasattr(probe, 'strftime') else '-':>10}"
+                f"{probe.strftime('%H:%M:%S') if isinstance(probe, datetime) else '-':>10}"
             )
     states = [d.get("state") for d in keys]
     lines += [

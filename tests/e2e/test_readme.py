@@ -44,7 +44,7 @@ def openai_answers_401(request: Any) -> Any:
 
 def test_readme_snippet_reports_a_byok_failure(stack: Stack) -> None:
     """The integration snippet, driven by a real openai client, lands in classify's log."""
-    [block] = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    block = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)[0]  # integrating
     saved, reporting._default = reporting._default, None  # the snippet's init() builds one
     try:
         namespace: dict[str, Any] = {}

@@ -211,23 +211,51 @@ def test_same_input_same_digest() -> None:
     assert docs(busier, ab)[1][0] != docs(m1, ab)[1][0]  # type: ignore[index]
 
 
-def test_an_invalid_key_is_probed_after_a_back_off_doubled_by_each_failure() -> None:
-    """5 min after the first invalid_key failure, 10 after a second, ... at most 6 h; the key
+def at_seconds(s: Series, *times: tuple[float, str]) -> Series:
+    """The series with its latest failures at these times (epoch s, reason)."""
+    s.recent = sorted(times)
+    for at, r in times:
+        s.last_failure[r] = max(s.last_failure.get(r, 0.0), at)
+    return s
+
+
+def test_an_invalid_key_is_probed_after_a_back_off_doubled_by_each_failed_probe() -> None:
+    """5 min after the first invalid_key failure; failures inside that wait (a burst, requests
+    in flight) change nothing; one after it (a failed probe) doubles it, up to 6 h. The key
     summary carries it for every model."""
     t = KeyThresholds()
+    base = (END - 30) * 60.0
 
-    def probe_of(*ss: Series) -> tuple[float, float]:
-        _, summary = key_documents([summarize(s, END) for s in ss], END, t)
+    def probe_of(*times: float) -> float:
+        s = at_seconds(kseries("m1", (40, 5, {})), *((x, "invalid_key") for x in times))
+        _, summary = key_documents([summarize(s, END)], END, t)
         assert summary is not None and summary[1]["invalid"] is True
-        last = summary[1]["last_invalid_at"].timestamp()
-        return last, summary[1]["probe_at"].timestamp() - last
+        return float(summary[1]["probe_at"].timestamp())
 
-    once = kseries("m1", (10, 5, {}), (3, 0, {"invalid_key": 1}))
-    assert probe_of(once)[1] == 300
-    twice = kseries("m1", (10, 5, {}), (3, 0, {"invalid_key": 1}), (2, 0, {"invalid_key": 1}))
-    assert probe_of(twice, kseries("m2", (20, 3, {})))[1] == 600
-    many = kseries("m1", (10, 5, {}), (2, 0, {"invalid_key": 12}))
-    assert probe_of(many)[1] == 6 * 3600
+    assert probe_of(base) == base + 300
+    assert probe_of(base, base + 1, base + 2, base + 60) == base + 300  # one burst
+    assert probe_of(base, base + 301) == base + 301 + 600  # the probe failed: doubled
+    assert probe_of(base, base + 301, base + 902) == base + 902 + 1200
+    many = [base + 10]
+    for _ in range(10):
+        many.append(many[-1] + 6 * 3600)  # every probe fails
+    assert probe_of(*many[-8:]) - many[-1] <= 6 * 3600
+
+
+def test_a_cooling_key_is_probed_after_its_own_back_off() -> None:
+    """30 s after the failure that made it cool down; a failed probe doubles it, to 10 min."""
+    t = KeyThresholds()
+    base = (END - 3) * 60.0
+    burst = [(base + i * 0.1, "server_error") for i in range(10)]
+    s = at_seconds(kseries("m", (5, 1, {})), *burst)
+    s.minutes.setdefault(END - 3, Counts()).failures["server_error"] = 10
+    [(_, doc)], _ = key_documents([summarize(s, END)], END, t)
+    assert doc is not None and doc[1]["state"] == "cooling_down"
+    assert doc[1]["probe_at"].timestamp() == base + 0.2 + 30  # the third failure + 30 s
+    failed_probe = [*burst[:3], (base + 40, "server_error")]
+    s = at_seconds(kseries("m", (5, 1, {})), *failed_probe)
+    [(_, doc)], _ = key_documents([summarize(s, END)], END, t)
+    assert doc is not None and doc[1]["probe_at"].timestamp() == base + 40 + 60
 
 
 def test_a_success_restores_an_invalid_key_and_clears_its_probe() -> None:
@@ -237,17 +265,6 @@ def test_a_success_restores_an_invalid_key_and_clears_its_probe() -> None:
     assert summary[1]["probe_at"] is None
     [(_, doc)] = per_model
     assert doc is not None and doc[1]["state"] == "healthy" and doc[1]["probe_at"] is None
-
-
-def test_a_cooling_key_is_probed_after_its_own_back_off() -> None:
-    """3 failures: 30 s after the latest; each further failure doubles it, up to 10 min."""
-    t = KeyThresholds()
-    for n, wait in ((3, 30), (4, 60), (5, 120), (20, 600)):
-        s = kseries("m", (5, 1, {}), (1, 0, {"server_error": n}))
-        [(_, doc)], _ = key_documents([summarize(s, END)], END, t)
-        assert doc is not None and doc[1]["state"] == "cooling_down"
-        gap = doc[1]["probe_at"].timestamp() - doc[1]["last_error_at"].timestamp()
-        assert gap == wait, n
 
 
 def test_permission_denied_on_one_model_leaves_the_key_usable_on_others() -> None:

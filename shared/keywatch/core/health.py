@@ -74,9 +74,20 @@ class KeyThresholds:
     cooling_backoff_max_s: float = 600.0
 
 
-def backoff(first: float, cap: float, failures: int) -> float:
-    """`first` after one failure, doubled by each further failure, at most `cap`."""
-    return min(cap, first * 2.0 ** min(max(failures, 1) - 1, 32))
+def probe_time(failures: list[float], threshold: int, first: float, cap: float) -> float | None:
+    """When a key may be tried again, from its failures since its last success, oldest first:
+    `first` after the failure that reached `threshold`; a failure at or after a due probe time
+    (a failed probe) doubles the wait, up to `cap`, from that failure. Failures inside a wait
+    (requests already in flight, callers that do not ask the router) change nothing."""
+    if len(failures) < threshold or threshold < 1:
+        return None
+    wait = first
+    due = failures[threshold - 1] + wait
+    for at in failures[threshold:]:
+        if at >= due:
+            wait = min(cap, wait * 2)
+            due = at + wait
+    return due
 
 
 class Counts:
@@ -363,7 +374,9 @@ def provider_path(
 # -- key documents ----------------------------------------------------------------------------
 
 
-def _recent_after(s: Series, start: float, last_ok: float | None) -> tuple[list[float], bool]:
+def _recent_after(
+    s: Summary | Series, start: float, last_ok: float | None
+) -> tuple[list[float], bool]:
     """The failures at or after `start` and after the last success, to the second, and whether
     that list is complete (False: the series kept only its latest RECENT_FAILURES, all of them
     after both, so more may have come before)."""
@@ -407,25 +420,28 @@ def _key_window(r: Rollup) -> dict[str, Any]:
 @dataclass(frozen=True, slots=True)
 class KeyFacts:
     """What makes a key invalid on every model, inside the last 24 hours: its latest
-    invalid_key failure, its latest success, and how many invalid_key failures came after that
-    success (each doubles the back-off before the next probe)."""
+    invalid_key failure, its latest success, and the invalid_key failures since that success
+    that its series still hold to the second (for the probe's back-off)."""
 
     last_invalid: float | None
     last_ok: float | None
-    invalid_failures: int = 1
+    invalid_times: tuple[float, ...] = ()
 
     @property
     def invalid(self) -> bool:
         li, ok = self.last_invalid, self.last_ok
         return li is not None and (ok is None or li > ok)
 
+    @property
+    def invalid_failures(self) -> int:
+        return max(len(self.invalid_times), 1) if self.invalid else 0
+
     def probe_at(self, t: KeyThresholds) -> float | None:
-        """When an invalid key may be tried again: its latest invalid_key failure plus the
-        back-off (None when it is not invalid)."""
+        """When an invalid key may be tried again (None when it is not invalid)."""
         if not self.invalid or self.last_invalid is None:
             return None
-        wait = backoff(t.invalid_backoff_s, t.invalid_backoff_max_s, self.invalid_failures)
-        return self.last_invalid + wait
+        times = sorted({*self.invalid_times, self.last_invalid})
+        return probe_time(times, 1, t.invalid_backoff_s, t.invalid_backoff_max_s)
 
 
 def key_facts(
@@ -434,18 +450,18 @@ def key_facts(
     recent: Iterable[list[tuple[float, str]]] = (),
 ) -> KeyFacts:
     """From each live series' (latest invalid_key failure, latest success) and its latest
-    failures (`recent`, for the number of invalid_key failures since the success)."""
+    failures (`recent`: the invalid_key ones since the success time the back-off)."""
     horizon = (end + 1) * 60 - HOUR_SPAN * 3600
     invalid = [li for li, _ in pairs if li is not None and li >= horizon]
     oks = [ok for _, ok in pairs if ok is not None and ok >= horizon]
     last_ok = max(oks, default=None)
-    count = sum(
-        1
+    times = sorted(
+        at
         for entries in recent
         for at, reason in entries
         if reason == "invalid_key" and at >= horizon and (last_ok is None or at > last_ok)
     )
-    return KeyFacts(max(invalid, default=None), last_ok, max(count, 1))
+    return KeyFacts(max(invalid, default=None), last_ok, tuple(times))
 
 
 def key_documents(
@@ -506,8 +522,11 @@ def key_documents(
         if state is KeyState.INVALID:
             probe = invalid_probe
         elif state is KeyState.COOLING_DOWN and latest is not None and latest[0] >= hour_start:
-            streak = consecutive - t.cooling_consecutive + 1
-            probe = latest[0] + backoff(t.cooling_backoff_s, t.cooling_backoff_max_s, streak)
+            after, _ = _recent_after(s, hour_start, last_ok)
+            # By rate (fewer than the threshold since the success): from the latest failure.
+            threshold = min(t.cooling_consecutive, len(after)) or 1
+            times = after or [latest[0]]
+            probe = probe_time(times, threshold, t.cooling_backoff_s, t.cooling_backoff_max_s)
         w5, w1, w24 = _key_window(ws[0]), _key_window(ws[1]), _key_window(ws[2])
         facts_of_doc = (
             s.provider, s.source, s.model, latest, last_ok, consecutive, state.value, probe,
@@ -567,7 +586,8 @@ def _key_state(
         return KeyState.INVALID
     if consecutive >= t.cooling_consecutive:
         return KeyState.COOLING_DOWN
-    busy = requests >= t.cooling_min_requests
+    # By rate, only while the latest outcome is a failure: a success restores the key at once.
+    busy = requests >= t.cooling_min_requests and consecutive > 0
     failing = error_rate is not None and error_rate >= t.cooling_rate
     return KeyState.COOLING_DOWN if busy and failing else KeyState.HEALTHY
 
