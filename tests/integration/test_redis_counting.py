@@ -112,6 +112,35 @@ def test_a_recovery_naming_another_providers_failure_is_skipped(
     assert (five["failures"], five["provider_failures"]) == (2, 2)  # type: ignore[index]
 
 
+def test_failures_right_after_a_success_are_ordered_to_the_second(
+    store: RedisCountingStore, redis_client: redis.Redis
+) -> None:
+    """A success at :20 and three failures at :25, :30, :35 of the same minute (the tally
+    arriving last, as it does): the key cools down, with 3 consecutive failures, and its probe
+    is due 30 s after the third. The series keeps only its latest 16 failures."""
+    fp = key_fingerprint(f"ordered-{uuid.uuid4().hex}")
+    for s in (25, 30, 35):
+        store.record_failure(
+            platform_failure(occurred_at=NOW.replace(second=s), key_fingerprint=fp),
+            classify(500),
+        )
+    g = Group("openai", "gpt-4o", fp, "platform")
+    store.record_tallies(f"ok-{fp}", [TallyCount(g, ((unix_minute(NOW), 1),), NOW.timestamp())])
+    docs = FakeHealthDocs()
+    run_health(NOW + timedelta(minutes=1), HealthDeps(store, docs))
+    doc = docs.docs[f"key_health/{fp}/models/gpt-4o"]
+    assert (doc["state"], doc["consecutive_failures"]) == ("cooling_down", 3)
+    assert doc["probe_at"] == NOW.replace(second=35) + timedelta(seconds=30)
+    for i in range(30):
+        store.record_failure(
+            platform_failure(occurred_at=NOW.replace(second=40), key_fingerprint=fp),
+            classify(500),
+        )
+    ksid = g.sids()[0]
+    recent = redis_client.hget(store.layout.key(fp), f"{ksid}|t")
+    assert recent is not None and len(recent.split(b";")) == 16
+
+
 def workload(seed: int) -> list[tuple[str, Any]]:
     """Failures and tally groups over a few keys, models and minutes, with recoveries."""
     rng = random.Random(seed)
