@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from keywatch.core.classify import classify
@@ -110,6 +110,36 @@ def test_health_tick_writes_documents(client_for: Any, logs: io.StringIO) -> Non
     assert docs.docs["provider_health/openai/models/gpt-4o"]["5m"]["requests"] == 1  # type: ignore[index]
     [run] = [e for e in entries(logs) if e.get("event") == "health_run"]
     assert (run["outcome"], run["written"]) == ("ran", 4)
+
+
+def test_a_502_mentioning_401_through_classify_and_health_invalidates_no_key(
+    client_for: Any, logs: io.StringIO
+) -> None:
+    """The key state machine across the function boundary: a revoked key's 401 makes it
+    invalid with a probe time; a proxy's 502 that mentions a 401 does not."""
+    from keywatch.fingerprint import key_fingerprint
+
+    at = datetime(2026, 11, 22, 11, 59, 30, tzinfo=UTC)
+    counts = FakeCountingStore(now=lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), counts)
+    revoked, blip = key_fingerprint("functional-revoked"), key_fingerprint("functional-blip")
+    for fp, status, message in (
+        (revoked, 401, "Incorrect API key provided"),
+        (blip, 502, "Bad gateway: upstream answered 401 Unauthorized"),
+    ):
+        e = failure(
+            occurred_at=at, source=Source.PLATFORM, key_fingerprint=fp, status_code=status,
+            error_code=None, error_message=message,
+        )  # fmt: skip
+        resp = client_for("classify", deps).post("/", json=push_body(e.model_dump_json().encode()))
+        assert resp.status_code == 200
+    docs = FakeHealthDocs()
+    resp = client_for("health", HealthDeps(counts, docs)).post("/", json=push_body(b"{}"))
+    assert resp.status_code == 200
+    assert docs.docs[f"key_health/{revoked}"]["invalid"] is True
+    assert docs.docs[f"key_health/{revoked}"]["probe_at"] == at + timedelta(minutes=5)
+    assert docs.docs[f"key_health/{blip}"]["invalid"] is False
+    assert docs.docs[f"key_health/{blip}/models/gpt-4o"]["last_reason"] == "server_error"
 
 
 def test_classify_counts_a_tally_batch_and_logs_invalid_groups(

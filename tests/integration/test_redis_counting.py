@@ -131,7 +131,7 @@ def test_failures_right_after_a_success_are_ordered_to_the_second(
     doc = docs.docs[f"key_health/{fp}/models/gpt-4o"]
     assert (doc["state"], doc["consecutive_failures"]) == ("cooling_down", 3)
     assert doc["probe_at"] == NOW.replace(second=35) + timedelta(seconds=30)
-    for i in range(30):
+    for _ in range(30):
         store.record_failure(
             platform_failure(occurred_at=NOW.replace(second=40), key_fingerprint=fp),
             classify(500),
