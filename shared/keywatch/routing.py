@@ -210,20 +210,21 @@ class _Reader:
 
     def __init__(
         self,
-        client: Any,
-        settings: Settings | None,
-        max_age_s: float,
-        max_stale_s: float,
-        max_entries: int,
-        max_data_age_s: float,
-        clock: Callable[[], float],
-        now: Callable[[], datetime],
+        client: Any = None,
+        settings: Settings | None = None,
+        *,
+        max_age_s: float = 30.0,
+        max_stale_s: float = 600.0,
+        max_entries: int = 10_000,
+        max_data_age_s: float = 24 * 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._settings = settings or get_settings()
         self._client = client
         self._cache = _Cache(max_age_s, max_stale_s, max_entries, clock)
         self._max_data_age = timedelta(seconds=max_data_age_s)
-        self._now = now
+        self._now = now or (lambda: datetime.now(UTC))
 
     def _provider_path(self, provider: str, model: str | None = None) -> str:
         coll = self._settings.provider_health_collection
@@ -253,28 +254,8 @@ class _Reader:
         return stale
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class HealthReader(_Reader):
     """Sync reader (Firestore's Client)."""
-
-    def __init__(
-        self,
-        client: Any = None,
-        settings: Settings | None = None,
-        *,
-        max_age_s: float = 30.0,
-        max_stale_s: float = 600.0,
-        max_entries: int = 10_000,
-        max_data_age_s: float = 24 * 3600.0,
-        clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = _utcnow,
-    ) -> None:
-        super().__init__(
-            client, settings, max_age_s, max_stale_s, max_entries, max_data_age_s, clock, now
-        )
 
     def _db(self) -> Any:
         if self._client is None:
@@ -320,22 +301,6 @@ class HealthReader(_Reader):
 
 class AsyncHealthReader(_Reader):
     """Async reader (Firestore's AsyncClient): never blocks the event loop."""
-
-    def __init__(
-        self,
-        client: Any = None,
-        settings: Settings | None = None,
-        *,
-        max_age_s: float = 30.0,
-        max_stale_s: float = 600.0,
-        max_entries: int = 10_000,
-        max_data_age_s: float = 24 * 3600.0,
-        clock: Callable[[], float] = time.monotonic,
-        now: Callable[[], datetime] = _utcnow,
-    ) -> None:
-        super().__init__(
-            client, settings, max_age_s, max_stale_s, max_entries, max_data_age_s, clock, now
-        )
 
     def _db(self) -> Any:
         if self._client is None:
