@@ -3,6 +3,9 @@
 # tests/infra/test_names.py fails when anything here drifts from it.
 
 locals {
+  # notify's function timeout; its pending marker lives twice this (Settings.pending_ttl_s).
+  notify_timeout_s = 60
+
   routes = {
     classify = {
       topic                    = "keywatch-events"
@@ -80,7 +83,7 @@ locals {
       description = "Pushes a user-actionable BYOK failure to the user's devices, once."
       memory      = "512Mi"
       cpu         = "1"
-      timeout_s   = 60
+      timeout_s   = local.notify_timeout_s
       concurrency = 1
       env = {
         KEYWATCH_ALERTS_TOPIC         = local.routes.notify.topic
@@ -88,6 +91,8 @@ locals {
         KEYWATCH_TOKENS_SUBCOLLECTION = local.collections.tokens_sub
         KEYWATCH_REDIS_URL            = local.redis_url
         KEYWATCH_REDIS_CA_PEM         = local.redis_ca_pem
+        # The pending marker's TTL is derived from it (Settings.pending_ttl_s).
+        KEYWATCH_NOTIFY_TIMEOUT_S = local.notify_timeout_s
       }
     }
     health = {

@@ -299,7 +299,7 @@ class FakeHealthDocs:
 class FakeDedupLock:
     """Same semantics as RedisDedupLock, in a dict; counts operations like round trips."""
 
-    values: dict[str, int] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
     ops: int = 0
     down: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -314,37 +314,42 @@ class FakeDedupLock:
             self._op()
             return key in self.values
 
-    def acquire_pending(self, key: str, ttl_s: int) -> bool:
+    def acquire(self, key: str, token: str, pending_ttl_s: int, cap_key: str, cap: int) -> str:
         with self._lock:
             self._op()
+            if key in self.values:
+                return "done"
             if f"{key}:pending" in self.values:
+                return "busy"
+            if self.values.get(cap_key, 0) >= cap:
+                return "capped"
+            self.values[f"{key}:pending"] = token
+            self.values[cap_key] = self.values.get(cap_key, 0) + 1
+            return "ok"
+
+    def release(self, key: str, token: str, cap_key: str) -> bool:
+        with self._lock:
+            self._op()
+            if self.values.get(f"{key}:pending") != token:
                 return False
-            self.values[f"{key}:pending"] = 1
+            self.values.pop(f"{key}:pending")
+            if self.values.get(cap_key, 0) > 0:
+                self.values[cap_key] -= 1
             return True
 
-    def release_pending(self, key: str) -> None:
-        with self._lock:
-            self._op()
-            self.values.pop(f"{key}:pending", None)
-
-    def commit(self, key: str, ttl_s: int) -> bool:
+    def commit(self, key: str, token: str, ttl_s: int) -> bool:
         with self._lock:
             self._op()
             taken = key not in self.values
             self.values.setdefault(key, 1)
-            self.values.pop(f"{key}:pending", None)
+            if self.values.get(f"{key}:pending") == token:
+                self.values.pop(f"{key}:pending")
             return taken
 
     def user_count(self, key: str) -> int:
         with self._lock:
             self._op()
-            return self.values.get(key, 0)
-
-    def incr_user(self, key: str, ttl_s: int) -> int:
-        with self._lock:
-            self._op()
-            self.values[key] = self.values.get(key, 0) + 1
-            return self.values[key]
+            return int(self.values.get(key, 0))
 
 
 @dataclass

@@ -83,6 +83,7 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
         dedup_ttl_s=settings.dedup_ttl_s,
         pending_ttl_s=settings.pending_ttl_s,
         user_daily_cap=settings.user_daily_cap,
+        alert_max_age_s=settings.alert_max_age_s,
     )
 
 

@@ -46,8 +46,14 @@ class Settings(BaseSettings):
 
     # Notification dedup and storm control.
     dedup_ttl_s: int = 24 * 3600
-    pending_ttl_s: int = 60
     user_daily_cap: int = 5
+    # notify's function timeout (infra/topology.tf). Cloud Run stops waiting for a request then,
+    # but does not stop its thread: the pending marker outlives twice that, so a sender that
+    # overruns its request still holds it (see pending_ttl_s).
+    notify_timeout_s: int = 60
+    # An alert older than this is acknowledged as `stale`, not pushed (a dead letter replayed a
+    # day later is about a key the user may have replaced).
+    alert_max_age_s: int = 6 * 3600
 
     # The counting store (Memorystore, the same instance as notify's): every key classify and
     # health use starts with this prefix.
@@ -75,6 +81,11 @@ class Settings(BaseSettings):
     key_invalid_backoff_max_s: float = 6 * 3600.0
     key_cooling_backoff_s: float = 30.0
     key_cooling_backoff_max_s: float = 600.0
+
+    @property
+    def pending_ttl_s(self) -> int:
+        """The pending marker's TTL: twice notify's timeout (README, "Notifications")."""
+        return 2 * self.notify_timeout_s
 
     @property
     def emulated(self) -> bool:

@@ -73,7 +73,9 @@ def test_push_subscriptions_deliver_to_their_own_function(tf: Config) -> None:
 def test_ack_deadline_covers_each_function_timeout(tf: Config) -> None:
     """Pub/Sub never redelivers a message while its function may still be handling it."""
     for name, route in tf.locals["routes"].items():
-        assert route["ack_deadline_s"] >= tf.locals["functions"][name]["timeout_s"], name
+        assert route["ack_deadline_s"] >= tf.resolve(tf.locals["functions"][name]["timeout_s"]), (
+            name
+        )
 
 
 def test_environment_variables_are_settings(tf: Config) -> None:
@@ -86,7 +88,8 @@ def test_environment_variables_are_settings(tf: Config) -> None:
             field = var.removeprefix(ENV_PREFIX).lower()
             assert field in fields, f"{name}: {var} is not a setting of keywatch.settings.Settings"
             resolved = tf.resolve(value)
-            if not resolved.startswith("${") and "${" not in resolved:
+            literal = isinstance(resolved, int) or "${" not in resolved
+            if literal:
                 assert resolved == defaults[field], (name, var)
     fn = tf.resource("google_cloudfunctions2_function", "fn")
     text = str(fn)
@@ -240,3 +243,14 @@ def test_the_fingerprint_secret_is_read_by_who_fingerprints_and_by_no_function(
         assert ENV_VAR not in fn["env"], name
     ops = (ROOT / "docs" / "operations.md").read_text()
     assert "keywatch-fingerprint-secret" in ops and ENV_VAR in ops
+
+
+def test_notifys_pending_marker_outlives_its_function_timeout(tf: Config) -> None:
+    """The pending marker lives twice notify's timeout: Cloud Run stops waiting for a request
+    at its timeout but does not stop the thread, so a sender that overruns still holds it."""
+    fn = tf.locals["functions"]["notify"]
+    timeout = tf.resolve(fn["timeout_s"])
+    assert tf.resolve(fn["env"]["KEYWATCH_NOTIFY_TIMEOUT_S"]) == timeout
+    s = Settings(notify_timeout_s=int(timeout))
+    assert s.pending_ttl_s == 2 * int(timeout)
+    assert tf.locals["routes"]["notify"]["ack_deadline_s"] >= int(timeout)

@@ -20,34 +20,73 @@ def lock(request: pytest.FixtureRequest, redis_client: redis.Redis) -> Any:
 
 
 def test_lock_contract(lock: Any, unique: str) -> None:
-    """Pending is exclusive and released; commit takes the key once and clears pending."""
-    key = f"kw:test:{unique}"
+    """Pending is exclusive and released by its owner only; commit takes the key once and
+    clears a pending marker that is its own."""
+    key, cap = f"kw:test:{unique}", f"kw:cap:{unique}"
     assert not lock.is_done(key)
-    assert lock.acquire_pending(key, 30)
-    assert not lock.acquire_pending(key, 30)
-    lock.release_pending(key)
-    assert lock.acquire_pending(key, 30)
-    assert lock.commit(key, 60) is True
-    assert lock.is_done(key)
-    assert lock.acquire_pending(key, 30)  # commit cleared the pending marker
-    assert lock.commit(key, 60) is False
+    assert lock.acquire(key, "t1", 30, cap, 5) == "ok"
+    assert lock.acquire(key, "t2", 30, cap, 5) == "busy"
+    assert lock.release(key, "t2", cap) is False  # not its marker
+    assert lock.acquire(key, "t2", 30, cap, 5) == "busy"
+    assert lock.release(key, "t1", cap) is True
+    assert lock.user_count(cap) == 0  # the slot was given back
+    assert lock.acquire(key, "t3", 30, cap, 5) == "ok"
+    assert lock.commit(key, "t3", 60) is True
+    assert lock.is_done(key) and lock.user_count(cap) == 1
+    assert lock.acquire(key, "t4", 30, cap, 5) == "done"
+    assert lock.commit(key, "t4", 60) is False
 
 
-def test_user_counter(lock: Any, unique: str) -> None:
-    """The per-user daily counter starts at zero and counts up."""
-    key = f"kw:cap:{unique}"
-    assert lock.user_count(key) == 0
-    assert [lock.incr_user(key, 60) for _ in range(3)] == [1, 2, 3]
-    assert lock.user_count(key) == 3
+def test_the_cap_is_checked_and_taken_in_one_step(lock: Any, unique: str) -> None:
+    """20 threads racing for a cap of 5 on 20 different keys: exactly 5 get through."""
+    import threading
+
+    cap = f"kw:cap:{unique}"
+    results: list[str] = []
+    barrier = threading.Barrier(20)
+
+    def go(i: int) -> None:
+        barrier.wait()
+        results.append(lock.acquire(f"kw:test:{unique}:{i}", f"t{i}", 30, cap, 5))
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results).count("ok") == 5 and results.count("capped") == 15
+    assert lock.user_count(cap) == 5
+
+
+def test_a_holder_that_outlived_its_marker_cannot_release_the_next_one(
+    redis_client: redis.Redis, unique: str
+) -> None:
+    """With real TTLs: the first holder's marker expires, a second delivery takes it, the
+    first (still running) releases: the second's marker stands, and a third delivery waits."""
+    import time
+
+    lock = RedisDedupLock(redis_client)
+    key, cap = f"kw:own:{unique}", f"kw:cap:{unique}"
+    assert lock.acquire(key, "first", 1, cap, 5) == "ok"
+    time.sleep(1.2)  # the marker's TTL passes while the first sender is still at work
+    assert redis_client.get(f"{key}:pending") is None
+    assert lock.acquire(key, "second", 30, cap, 5) == "ok"
+    assert lock.release(key, "first", cap) is False
+    assert redis_client.get(f"{key}:pending") == b"second"
+    assert lock.acquire(key, "third", 30, cap, 5) == "busy"
+    assert lock.commit(key, "first", 60) is True  # the first did push: told, once
+    assert redis_client.get(f"{key}:pending") == b"second"  # still the second's
+    assert lock.commit(key, "second", 60) is False
 
 
 def test_keys_expire(redis_client: redis.Redis, unique: str) -> None:
-    """The dedup key and the pending marker carry their TTLs in Redis."""
+    """The told key, the pending marker and the cap counter carry their TTLs in Redis."""
     lock = RedisDedupLock(redis_client)
-    key = f"kw:ttl:{unique}"
-    lock.acquire_pending(key, 30)
+    key, cap = f"kw:ttl:{unique}", f"kw:cap:{unique}"
+    lock.acquire(key, "t", 30, cap, 5)
     assert 0 < redis_client.ttl(f"{key}:pending") <= 30
-    lock.commit(key, 86400)
+    assert 47 * 3600 < redis_client.ttl(cap) <= 48 * 3600
+    lock.commit(key, "t", 86400)
     assert 86000 < redis_client.ttl(key) <= 86400
 
 

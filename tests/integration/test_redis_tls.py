@@ -190,10 +190,10 @@ def test_settings_build_a_working_tls_lock(
     lock = build_notify_deps(tls_redis.settings()).lock
     key = f"kw:tls:{unique}"
     assert not lock.is_done(key)
-    assert lock.acquire_pending(key, 30)
-    assert lock.commit(key, 60) is True
+    assert lock.acquire(key, "t", 30, f"{key}:cap", 5) == "ok"
+    assert lock.commit(key, "t", 60) is True
     assert lock.is_done(key)
-    assert lock.commit(key, 60) is False
+    assert lock.commit(key, "t", 60) is False
     assert PASSWORD not in repr(lock)
 
 

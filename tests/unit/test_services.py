@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from keywatch.core.notify import dedup_key
+from keywatch.core.notify import dedup_key, user_cap_key
 from keywatch.events import Source
 from keywatch.ports import DedupLockError, PushSenderError
 from keywatch.service.classify import ClassifyDeps, handle_failure
@@ -109,11 +109,20 @@ def test_a_crashed_sender_does_not_lose_the_alert() -> None:
     d = notify_deps()
     a = alert()
 
-    d.lock.acquire_pending(dedup_key(a), 60)  # a holder that then dies mid-send
+    cap = user_cap_key(a.uid, datetime.now(UTC))
+    d.lock.acquire(dedup_key(a), "crashed", 60, cap, 5)  # a holder that then dies mid-send
     with pytest.raises(AlertInFlightError):
         handle_alert(a, d)
-    d.lock.release_pending(dedup_key(a))  # what the marker's TTL does
+    d.lock.release(dedup_key(a), "crashed", cap)  # what the marker's TTL does
     assert handle_alert(a, d).outcome is Outcome.SENT
+
+
+def test_an_alert_older_than_its_max_age_is_stale_not_pushed() -> None:
+    d = notify_deps()
+    old = alert(occurred_at=datetime.now(UTC) - timedelta(hours=7))
+    assert handle_alert(old, d).outcome is Outcome.STALE
+    assert d.sender.calls == 0  # type: ignore[attr-defined]
+    assert handle_alert(alert(), d).outcome is Outcome.SENT
 
 
 def test_redis_down_does_not_send() -> None:

@@ -108,12 +108,42 @@ def redis_client(
     return redis.Redis.from_url(url, **options)
 
 
+# The day's cap counter lives two days (a user's day is the UTC date in its name).
+_CAP_TTL_S = 2 * 24 * 3600
+_ACQUIRE = """
+if redis.call("EXISTS", KEYS[1]) == 1 then return "done" end
+if not redis.call("SET", KEYS[2], ARGV[1], "NX", "EX", ARGV[2]) then return "busy" end
+if tonumber(redis.call("GET", KEYS[3]) or "0") >= tonumber(ARGV[3]) then
+  redis.call("DEL", KEYS[2])
+  return "capped"
+end
+redis.call("INCR", KEYS[3])
+redis.call("EXPIRE", KEYS[3], ARGV[4])
+return "ok"
+"""
+_RELEASE = """
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call("DEL", KEYS[1])
+if tonumber(redis.call("GET", KEYS[2]) or "0") > 0 then redis.call("DECR", KEYS[2]) end
+return 1
+"""
+_COMMIT = """
+local taken = redis.call("SET", KEYS[1], "1", "NX", "EX", ARGV[2])
+if redis.call("GET", KEYS[2]) == ARGV[1] then redis.call("DEL", KEYS[2]) end
+return taken and 1 or 0
+"""
+
+
 class RedisDedupLock:
-    """`key` is the 24-hour "told" marker; `key:pending` guards a send in progress."""
+    """`key` is the "told" marker (24 h); `key:pending`, holding its owner's random token,
+    guards a send in progress; the user's daily cap is a counter taken with the marker."""
 
     def __init__(self, client: redis.Redis, *, secret: str | None = None) -> None:
         self._r = client
         self._secret = secret  # scrubbed from every error message, should redis ever echo it
+        self._acquire = client.register_script(_ACQUIRE)
+        self._release = client.register_script(_RELEASE)
+        self._commit = client.register_script(_COMMIT)
 
     @classmethod
     def from_url(
@@ -142,26 +172,31 @@ class RedisDedupLock:
         except redis.RedisError as exc:
             raise self._error(exc) from exc
 
-    def acquire_pending(self, key: str, ttl_s: int) -> bool:
+    def acquire(self, key: str, token: str, pending_ttl_s: int, cap_key: str, cap: int) -> str:
+        """One atomic step: `done` if the user was told, `busy` if another delivery holds the
+        pending marker, `capped` if the user's daily cap is reached; else `ok`, holding the
+        marker (value `token`) and one slot of the cap."""
         try:
-            return bool(self._r.set(f"{key}:pending", 1, nx=True, ex=ttl_s))
+            result = self._acquire(
+                keys=[key, f"{key}:pending", cap_key],
+                args=[token, pending_ttl_s, cap, _CAP_TTL_S],
+            )
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        return result.decode() if isinstance(result, bytes) else str(result)
+
+    def release(self, key: str, token: str, cap_key: str) -> bool:
+        """Drop the marker and give back the cap's slot, only if the marker is still ours
+        (a holder that outlived its marker must not release the next holder's)."""
+        try:
+            return bool(self._release(keys=[f"{key}:pending", cap_key], args=[token]))
         except redis.RedisError as exc:
             raise self._error(exc) from exc
 
-    def release_pending(self, key: str) -> None:
+    def commit(self, key: str, token: str, ttl_s: int) -> bool:
+        """Take the told marker (SET NX) and drop the pending marker if it is ours, at once."""
         try:
-            self._r.delete(f"{key}:pending")
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
-
-    def commit(self, key: str, ttl_s: int) -> bool:
-        """Take the dedup key (SET NX) and drop the pending marker, in one round trip."""
-        try:
-            pipe = self._r.pipeline(transaction=True)
-            pipe.set(key, 1, nx=True, ex=ttl_s)
-            pipe.delete(f"{key}:pending")
-            taken, _ = pipe.execute()
-            return bool(taken)
+            return bool(self._commit(keys=[key, f"{key}:pending"], args=[token, ttl_s]))
         except redis.RedisError as exc:
             raise self._error(exc) from exc
 
@@ -171,13 +206,3 @@ class RedisDedupLock:
         except redis.RedisError as exc:
             raise self._error(exc) from exc
         return int(value) if value is not None else 0
-
-    def incr_user(self, key: str, ttl_s: int) -> int:
-        try:
-            pipe = self._r.pipeline(transaction=True)
-            pipe.incr(key)
-            pipe.expire(key, ttl_s)
-            count, _ = pipe.execute()
-            return int(count)
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -22,6 +23,7 @@ class Outcome(StrEnum):
     CAPPED = "capped"  # the user's daily cap is reached
     NO_TOKENS = "no_tokens"
     NO_LIVE_TOKENS = "no_live_tokens"
+    STALE = "stale"  # older than alert_max_age_s: acknowledged, not pushed
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +32,9 @@ class NotifyDeps:
     tokens: TokenStore
     sender: PushSender
     dedup_ttl_s: int = 24 * 3600
-    pending_ttl_s: int = 60
+    pending_ttl_s: int = 120  # Settings.pending_ttl_s: twice the function's timeout
     user_daily_cap: int = 5
+    alert_max_age_s: int = 6 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,44 +46,49 @@ class NotifyResult:
 
 
 def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) -> NotifyResult:
-    """Check the dedup key first: the common already-told case is one Redis round trip.
+    """Check the told marker first: the common already-told case is one Redis round trip.
 
-    The 24-hour key is taken only after a device accepted the push, so an FCM outage or a crash
-    mid-send never mutes the user; a short pending marker keeps concurrent deliveries to one send.
+    Then one atomic step takes the pending marker (with a random token: only its owner
+    releases it) and a slot of the user's daily cap. The told marker is taken only after a
+    device accepted the push, so an FCM outage or a crash mid-send never mutes the user.
     """
     if not should_notify(alert):
         return NotifyResult(Outcome.SKIPPED)
+    now = now or datetime.now(UTC)
+    if (now - alert.occurred_at).total_seconds() > deps.alert_max_age_s:
+        return NotifyResult(Outcome.STALE)
     key = dedup_key(alert)
     if deps.lock.is_done(key):
         return NotifyResult(Outcome.DUPLICATE)
-    cap_key = user_cap_key(alert.uid, now or datetime.now(UTC))
-    if deps.lock.user_count(cap_key) >= deps.user_daily_cap:
+    cap_key = user_cap_key(alert.uid, now)
+    token = secrets.token_hex(16)
+    taken = deps.lock.acquire(key, token, deps.pending_ttl_s, cap_key, deps.user_daily_cap)
+    if taken == "done":
+        return NotifyResult(Outcome.DUPLICATE)
+    if taken == "capped":
         return NotifyResult(Outcome.CAPPED)
-    if not deps.lock.acquire_pending(key, deps.pending_ttl_s):
+    if taken == "busy":
         # Not acknowledged: if the holder's send fails, or its instance dies mid-send (the
         # marker then expires), this copy is redelivered and sends; if it succeeds, the
-        # redelivery finds the dedup key and stops there.
+        # redelivery finds the told marker and stops there.
         raise AlertInFlightError(f"another delivery is sending {key}")
     committed = False
     try:
-        # Checked again under the marker: a delivery that saw no dedup key above may have
-        # lost the race to one that committed since (commit sets the key and drops the
-        # marker in one transaction, so this check cannot miss it).
-        if deps.lock.is_done(key):
-            return NotifyResult(Outcome.DUPLICATE)
         tokens = deps.tokens.tokens(alert.uid)
         if not tokens:
             return NotifyResult(Outcome.NO_TOKENS)
         results = deps.sender.send(tokens, compose(alert))
         dead = [r.token for r in results if r.dead]
+        delivered = sum(r.ok for r in results)
+        if delivered:
+            # First, so that the window in which FCM accepted but the marker is not taken
+            # (a redelivery would push again) is one Redis round trip.
+            deps.lock.commit(key, token, deps.dedup_ttl_s)
+            committed = True
         if dead:
             deps.tokens.delete(dead)
-        delivered = sum(r.ok for r in results)
         failed = len(results) - delivered - len(dead)
         if delivered:
-            deps.lock.commit(key, deps.dedup_ttl_s)
-            committed = True
-            deps.lock.incr_user(cap_key, 2 * 24 * 3600)
             return NotifyResult(Outcome.SENT, delivered, len(dead), failed)
         if failed:
             codes = sorted({r.error_code or "?" for r in results if not r.ok and not r.dead})
@@ -88,4 +96,4 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
         return NotifyResult(Outcome.NO_LIVE_TOKENS, 0, len(dead), 0)
     finally:
         if not committed:
-            deps.lock.release_pending(key)
+            deps.lock.release(key, token, cap_key)
