@@ -480,3 +480,18 @@ class ControlledPublisherClient(FakePublisherClient):
             self.messages += [(d, a) for _, d, a in held]
         for fut, _, _ in held:
             fut.set_result("ok")
+
+
+@dataclass
+class FakeAlertGate:
+    """RedisAlertGate's semantics in a dict (TTLs not modelled)."""
+
+    claims: dict[str, str] = field(default_factory=dict)
+
+    def claim(self, key: str, event_id: str, ttl_s: int) -> bool:
+        holder = self.claims.setdefault(key, event_id)
+        return holder == event_id
+
+    def release(self, key: str, event_id: str) -> None:
+        if self.claims.get(key) == event_id:
+            del self.claims[key]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from keywatch.core.health import KeyThresholds, Thresholds
 from keywatch.service.classify import ClassifyDeps
@@ -31,12 +31,21 @@ def _redis(settings: Settings):  # type: ignore[no-untyped-def]
     )
 
 
-def _counting(settings: Settings):  # type: ignore[no-untyped-def]
+def _counting(settings: Settings, client: Any = None):  # type: ignore[no-untyped-def]
     from keywatch.adapters.redis_counting import RedisCountingStore
     from keywatch.core.counting import Layout
 
     secret = settings.redis_password.get_secret_value() if settings.redis_password else None
-    return RedisCountingStore(_redis(settings), Layout(settings.counting_prefix), secret=secret)
+    return RedisCountingStore(
+        client or _redis(settings), Layout(settings.counting_prefix), secret=secret
+    )
+
+
+def _alert_gate(settings: Settings, client: Any):  # type: ignore[no-untyped-def]
+    from keywatch.adapters.redis_lock import RedisAlertGate
+
+    secret = settings.redis_password.get_secret_value() if settings.redis_password else None
+    return RedisAlertGate(client, secret=secret)
 
 
 def build_classify_deps(settings: Settings) -> ClassifyDeps:
@@ -49,12 +58,15 @@ def build_classify_deps(settings: Settings) -> ClassifyDeps:
     # classify confirms each alert before it acknowledges its event (nothing lost), so the
     # client's default 10 ms batching window would be 10 ms added to every alerting event.
     publisher = PublisherClient(batch_settings=BatchSettings(max_latency=0.001))
+    client = _redis(settings)  # one pool for counting and the alert gate
     return ClassifyDeps(
         log=StructuredLogSink(),
         alerts=PubsubAlertPublisher(
             publisher, publisher.topic_path(settings.project_id, settings.alerts_topic)
         ),
-        counter=_counting(settings),
+        counter=_counting(settings, client),
+        gate=_alert_gate(settings, client),
+        alert_window_s=settings.alert_window_s,
     )
 
 

@@ -66,6 +66,20 @@ class Counter(Protocol):
     def record_tallies(self, batch_id: str, groups: Sequence[TallyCount]) -> RecordResult: ...
 
 
+class AlertGate(Protocol):
+    """One alert per problem: classify claims (uid, provider, reason, key) for a short window
+    before it publishes, so notify's invocations follow problems, not failures."""
+
+    def claim(self, key: str, event_id: str, ttl_s: int) -> bool:
+        """True if this event may alert: the key was free, or this event holds it already (a
+        redelivery after a crash)."""
+        ...
+
+    def release(self, key: str, event_id: str) -> None:
+        """Give the claim back (the publish failed): the retry alerts."""
+        ...
+
+
 class DedupLock(Protocol):
     def is_done(self, key: str) -> bool: ...
 

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # Notification dedup and storm control.
     dedup_ttl_s: int = 24 * 3600
     user_daily_cap: int = 5
+    # classify publishes one alert per (uid, provider, reason, key) per this window.
+    alert_window_s: int = 600
     # notify's function timeout (infra/topology.tf). Cloud Run stops waiting for a request then,
     # but does not stop its thread: the pending marker outlives twice that, so a sender that
     # overruns its request still holds it (see pending_ttl_s).

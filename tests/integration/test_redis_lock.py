@@ -90,6 +90,41 @@ def test_keys_expire(redis_client: redis.Redis, unique: str) -> None:
     assert 86000 < redis_client.ttl(key) <= 86400
 
 
+@pytest.fixture(params=["redis", "fake"])
+def gate(request: pytest.FixtureRequest, redis_client: redis.Redis) -> Any:
+    from keywatch.adapters.redis_lock import RedisAlertGate
+    from tests.fakes import FakeAlertGate
+
+    return RedisAlertGate(redis_client) if request.param == "redis" else FakeAlertGate()
+
+
+def test_alert_gate_contract(gate: Any, unique: str) -> None:
+    """The first event claims; another is refused; the holder may claim again; a release by
+    its holder frees it, by another does not."""
+    key = f"kw:alerted:{unique}"
+    assert gate.claim(key, "e1", 60)
+    assert not gate.claim(key, "e2", 60)
+    assert gate.claim(key, "e1", 60)  # a redelivery of the claiming event
+    gate.release(key, "e2")
+    assert not gate.claim(key, "e2", 60)
+    gate.release(key, "e1")
+    assert gate.claim(key, "e2", 60)
+
+
+def test_the_alert_window_expires(redis_client: redis.Redis, unique: str) -> None:
+    """With a real TTL: after the window, the same problem alerts again."""
+    import time
+
+    from keywatch.adapters.redis_lock import RedisAlertGate
+
+    gate = RedisAlertGate(redis_client)
+    key = f"kw:alerted:{unique}"
+    assert gate.claim(key, "e1", 1)
+    assert not gate.claim(key, "e2", 1)
+    time.sleep(1.2)
+    assert gate.claim(key, "e2", 1)
+
+
 def test_redis_down_raises_dedup_lock_error() -> None:
     """A refused connection surfaces as DedupLockError, a transient error."""
     from keywatch.devstack.stack import free_port

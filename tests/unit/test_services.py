@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -54,6 +55,44 @@ def test_byok_failure_without_uid_or_not_actionable_does_not_alert() -> None:
         d,
     )
     assert d.alerts.alerts == []  # type: ignore[attr-defined]
+
+
+def test_one_alert_per_problem_not_per_failure() -> None:
+    """A user's broken key called 1,000 times: one alert within the window; another key, or
+    another reason, is another problem."""
+    from tests.fakes import FakeAlertGate
+
+    d = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore(), FakeAlertGate())
+    for _ in range(1_000):
+        handle_failure(failure(), d)
+    handle_failure(failure(key_fingerprint="kf_" + "9" * 16), d)
+    assert len(d.alerts.alerts) == 2  # type: ignore[attr-defined]
+    assert len(d.log.entries) == 1_001  # every failure is still logged and counted
+
+
+def test_a_failed_alert_publish_gives_the_claim_back() -> None:
+    """Publishing fails: the claim is released, so the event's retry alerts; a redelivery of
+    the event that holds the claim alerts again (notify deduplicates it)."""
+    from tests.fakes import FakeAlertGate
+
+    class Failing(FakeAlertPublisher):
+        fail = True
+
+        def publish(self, alert: Any) -> None:
+            if self.fail:
+                raise RuntimeError("pubsub down")
+            super().publish(alert)
+
+    publisher = Failing()
+    d = ClassifyDeps(FakeLogSink(), publisher, FakeCountingStore(), FakeAlertGate())
+    e = failure()
+    with pytest.raises(RuntimeError):
+        handle_failure(e, d)
+    publisher.fail = False
+    handle_failure(e, d)  # Pub/Sub's retry
+    handle_failure(e, d)  # a redelivery after a crash
+    handle_failure(failure(), d)  # another failure of the same problem
+    assert len(publisher.alerts) == 2 and {a.event_id for a in publisher.alerts} == {e.event_id}
 
 
 def notify_deps(tokens: dict[str, list[str]] | None = None, cap: int = 5) -> NotifyDeps:

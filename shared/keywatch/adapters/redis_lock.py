@@ -206,3 +206,42 @@ class RedisDedupLock:
         except redis.RedisError as exc:
             raise self._error(exc) from exc
         return int(value) if value is not None else 0
+
+
+_CLAIM = """
+if redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2]) then return 1 end
+if redis.call("GET", KEYS[1]) == ARGV[1] then return 1 end
+return 0
+"""
+_UNCLAIM = """
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
+return 0
+"""
+
+
+class RedisAlertGate:
+    """classify's one-alert-per-problem window: `key` holds the event id that alerted."""
+
+    def __init__(self, client: redis.Redis, *, secret: str | None = None) -> None:
+        self._r = client
+        self._secret = secret
+        self._claim = client.register_script(_CLAIM)
+        self._unclaim = client.register_script(_UNCLAIM)
+
+    def _error(self, exc: redis.RedisError) -> DedupLockError:
+        message = f"redis: {exc}"
+        if self._secret:
+            message = message.replace(self._secret, "***")
+        return DedupLockError(message)
+
+    def claim(self, key: str, event_id: str, ttl_s: int) -> bool:
+        try:
+            return bool(self._claim(keys=[key], args=[event_id, ttl_s]))
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+
+    def release(self, key: str, event_id: str) -> None:
+        try:
+            self._unclaim(keys=[key], args=[event_id])
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc

@@ -51,6 +51,11 @@ def dedup_key(alert: Alert) -> str:
     return f"kw:notified:{alert.uid}:{alert.provider}:{alert.reason}:{alert.key_fingerprint}"
 
 
+def alert_gate_key(uid: str, provider: str, reason: str, fingerprint: str) -> str:
+    """classify's one-alert-per-problem window for (user, provider, reason, key)."""
+    return f"kw:alerted:{uid}:{provider}:{reason}:{fingerprint}"
+
+
 def user_cap_key(uid: str, day: datetime) -> str:
     """Counts the pushes a user got today, across providers and reasons, to stop storms."""
     return f"kw:usercap:{uid}:{day:%Y%m%d}"

@@ -10,8 +10,9 @@ from keywatch.core.classify import Classification, classify
 from keywatch.core.counting import Group, TallyCount
 from keywatch.core.health import unix_minute
 from keywatch.core.logentry import failure_entry
+from keywatch.core.notify import alert_gate_key
 from keywatch.events import Alert, FailureEvent, Source, SuccessTally, TallyBatch, TallyGroup
-from keywatch.ports import AlertPublisher, Counter, LogSink
+from keywatch.ports import AlertGate, AlertPublisher, Counter, LogSink
 
 _GROUP: TypeAdapter[TallyGroup] = TypeAdapter(TallyGroup)
 
@@ -21,6 +22,10 @@ class ClassifyDeps:
     log: LogSink
     alerts: AlertPublisher
     counter: Counter
+    # One alert per (uid, provider, reason, key) per `alert_window_s`: a broken key called
+    # 1,000 times is one notify invocation, not 1,000. None: every failure alerts.
+    gate: AlertGate | None = None
+    alert_window_s: int = 600
 
 
 def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
@@ -40,19 +45,28 @@ def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
     deps.counter.record_failure(event, c)
     # A platform failure never notifies a user.
     if event.source is Source.BYOK and c.user_actionable and event.uid:
-        deps.alerts.publish(
-            Alert(
-                event_id=event.event_id,
-                occurred_at=event.occurred_at,
-                uid=event.uid,
-                source=event.source,
-                provider=event.provider,
-                model=event.model,
-                feature=event.feature,
-                key_fingerprint=event.key_fingerprint,
-                reason=c.reason.value,
+        gate_key = alert_gate_key(event.uid, event.provider, c.reason.value, event.key_fingerprint)
+        eid = str(event.event_id)
+        if deps.gate is not None and not deps.gate.claim(gate_key, eid, deps.alert_window_s):
+            return c  # this problem was alerted within the window: notify has it
+        try:
+            deps.alerts.publish(
+                Alert(
+                    event_id=event.event_id,
+                    occurred_at=event.occurred_at,
+                    uid=event.uid,
+                    source=event.source,
+                    provider=event.provider,
+                    model=event.model,
+                    feature=event.feature,
+                    key_fingerprint=event.key_fingerprint,
+                    reason=c.reason.value,
+                )
             )
-        )
+        except Exception:
+            if deps.gate is not None:
+                deps.gate.release(gate_key, eid)  # the retry of this event alerts
+            raise
     return c
 
 
