@@ -300,6 +300,7 @@ class FakeDedupLock:
     """Same semantics as RedisDedupLock, in a dict; counts operations like round trips."""
 
     values: dict[str, Any] = field(default_factory=dict)
+    told: dict[str, set[tuple[str, float]]] = field(default_factory=dict)  # the told index
     ops: int = 0
     down: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -337,11 +338,14 @@ class FakeDedupLock:
                 self.values[cap_key] -= 1
             return True
 
-    def commit(self, key: str, token: str, ttl_s: int) -> bool:
+    def commit(
+        self, key: str, token: str, ttl_s: int, fingerprint: str = "", failed_at: float = 0.0
+    ) -> bool:
         with self._lock:
             self._op()
             taken = key not in self.values
             self.values.setdefault(key, 1)
+            self.told.setdefault(fingerprint, set()).add((key, failed_at))
             if self.values.get(f"{key}:pending") == token:
                 self.values.pop(f"{key}:pending")
             return taken
@@ -484,14 +488,36 @@ class ControlledPublisherClient(FakePublisherClient):
 
 @dataclass
 class FakeAlertGate:
-    """RedisAlertGate's semantics in a dict (TTLs not modelled)."""
+    """RedisAlertGate's semantics in dicts (TTLs not modelled). `lock` shares notify's told
+    index, as the two share one Redis."""
 
     claims: dict[str, str] = field(default_factory=dict)
+    lock: FakeDedupLock | None = None
+    told: dict[str, set[tuple[str, float]]] = field(default_factory=dict)
 
-    def claim(self, key: str, event_id: str, ttl_s: int) -> bool:
-        holder = self.claims.setdefault(key, event_id)
-        return holder == event_id
+    def claim(
+        self, key: str, event_id: str, ttl_s: int, fingerprint: str = "", failed_at: float = 0.0
+    ) -> bool:
+        if key not in self.claims:
+            self.claims[key] = event_id
+            self.told.setdefault(fingerprint, set()).add((key, failed_at))
+            return True
+        return self.claims[key] == event_id
 
     def release(self, key: str, event_id: str) -> None:
         if self.claims.get(key) == event_id:
             del self.claims[key]
+
+    def restored(self, successes: dict[str, float]) -> int:
+        cleared = 0
+        for fp, ok in successes.items():
+            for index, store in ((self.told, self.claims), *self._notify()):
+                for entry in sorted(index.get(fp, set())):
+                    key, at = entry
+                    if at < ok:
+                        cleared += store.pop(key, None) is not None
+                        index[fp].discard(entry)
+        return cleared
+
+    def _notify(self) -> list[tuple[dict[str, set[tuple[str, float]]], dict[str, Any]]]:
+        return [(self.lock.told, self.lock.values)] if self.lock is not None else []

@@ -56,6 +56,7 @@ def _log_tally(out: TallyOutcome, batch_id: str, message_id: str) -> None:
         "recoveries_applied": out.recoveries_applied,
         "recoveries_ahead": out.recoveries_ahead,
         "recoveries_mismatched": out.recoveries_mismatched,
+        "keys_restored": out.keys_restored,
     }
     if out.invalid:
         _logger().error(

@@ -70,9 +70,15 @@ class AlertGate(Protocol):
     """One alert per problem: classify claims (uid, provider, reason, key) for a short window
     before it publishes, so notify's invocations follow problems, not failures."""
 
-    def claim(self, key: str, event_id: str, ttl_s: int) -> bool:
+    def claim(
+        self, key: str, event_id: str, ttl_s: int, fingerprint: str, failed_at: float
+    ) -> bool:
         """True if this event may alert: the key was free, or this event holds it already (a
         redelivery after a crash)."""
+        ...
+
+    def restored(self, successes: dict[str, float]) -> int:
+        """Clear the told markers and claims of keys that succeeded after those failures."""
         ...
 
     def release(self, key: str, event_id: str) -> None:
@@ -89,7 +95,9 @@ class DedupLock(Protocol):
 
     def release(self, key: str, token: str, cap_key: str) -> bool: ...
 
-    def commit(self, key: str, token: str, ttl_s: int) -> bool: ...
+    def commit(
+        self, key: str, token: str, ttl_s: int, fingerprint: str, failed_at: float
+    ) -> bool: ...
 
     def user_count(self, key: str) -> int: ...
 

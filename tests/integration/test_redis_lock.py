@@ -12,6 +12,7 @@ from keywatch.ports import DedupLockError
 from tests.fakes import FakeDedupLock
 
 pytestmark = pytest.mark.integration
+FP = "kf_" + "7" * 16
 
 
 @pytest.fixture(params=["redis", "fake"])
@@ -31,10 +32,10 @@ def test_lock_contract(lock: Any, unique: str) -> None:
     assert lock.release(key, "t1", cap) is True
     assert lock.user_count(cap) == 0  # the slot was given back
     assert lock.acquire(key, "t3", 30, cap, 5) == "ok"
-    assert lock.commit(key, "t3", 60) is True
+    assert lock.commit(key, "t3", 60, FP, 1.0) is True
     assert lock.is_done(key) and lock.user_count(cap) == 1
     assert lock.acquire(key, "t4", 30, cap, 5) == "done"
-    assert lock.commit(key, "t4", 60) is False
+    assert lock.commit(key, "t4", 60, FP, 1.0) is False
 
 
 def test_the_cap_is_checked_and_taken_in_one_step(lock: Any, unique: str) -> None:
@@ -74,9 +75,9 @@ def test_a_holder_that_outlived_its_marker_cannot_release_the_next_one(
     assert lock.release(key, "first", cap) is False
     assert redis_client.get(f"{key}:pending") == b"second"
     assert lock.acquire(key, "third", 30, cap, 5) == "busy"
-    assert lock.commit(key, "first", 60) is True  # the first did push: told, once
+    assert lock.commit(key, "first", 60, FP, 1.0) is True  # the first did push: told, once
     assert redis_client.get(f"{key}:pending") == b"second"  # still the second's
-    assert lock.commit(key, "second", 60) is False
+    assert lock.commit(key, "second", 60, FP, 1.0) is False
 
 
 def test_keys_expire(redis_client: redis.Redis, unique: str) -> None:
@@ -86,7 +87,7 @@ def test_keys_expire(redis_client: redis.Redis, unique: str) -> None:
     lock.acquire(key, "t", 30, cap, 5)
     assert 0 < redis_client.ttl(f"{key}:pending") <= 30
     assert 47 * 3600 < redis_client.ttl(cap) <= 48 * 3600
-    lock.commit(key, "t", 86400)
+    lock.commit(key, "t", 86400, FP, 1.0)
     assert 86000 < redis_client.ttl(key) <= 86400
 
 
@@ -102,13 +103,13 @@ def test_alert_gate_contract(gate: Any, unique: str) -> None:
     """The first event claims; another is refused; the holder may claim again; a release by
     its holder frees it, by another does not."""
     key = f"kw:alerted:{unique}"
-    assert gate.claim(key, "e1", 60)
-    assert not gate.claim(key, "e2", 60)
-    assert gate.claim(key, "e1", 60)  # a redelivery of the claiming event
+    assert gate.claim(key, "e1", 60, FP, 1.0)
+    assert not gate.claim(key, "e2", 60, FP, 1.0)
+    assert gate.claim(key, "e1", 60, FP, 1.0)  # a redelivery of the claiming event
     gate.release(key, "e2")
-    assert not gate.claim(key, "e2", 60)
+    assert not gate.claim(key, "e2", 60, FP, 1.0)
     gate.release(key, "e1")
-    assert gate.claim(key, "e2", 60)
+    assert gate.claim(key, "e2", 60, FP, 1.0)
 
 
 def test_the_alert_window_expires(redis_client: redis.Redis, unique: str) -> None:
@@ -119,10 +120,10 @@ def test_the_alert_window_expires(redis_client: redis.Redis, unique: str) -> Non
 
     gate = RedisAlertGate(redis_client)
     key = f"kw:alerted:{unique}"
-    assert gate.claim(key, "e1", 1)
-    assert not gate.claim(key, "e2", 1)
+    assert gate.claim(key, "e1", 1, FP, 1.0)
+    assert not gate.claim(key, "e2", 1, FP, 1.0)
     time.sleep(1.2)
-    assert gate.claim(key, "e2", 1)
+    assert gate.claim(key, "e2", 1, FP, 1.0)
 
 
 def test_redis_down_raises_dedup_lock_error() -> None:
@@ -132,3 +133,24 @@ def test_redis_down_raises_dedup_lock_error() -> None:
     lock = RedisDedupLock.from_url(f"redis://127.0.0.1:{free_port()}/0", timeout_s=0.5)
     with pytest.raises(DedupLockError):
         lock.is_done("kw:any")
+
+
+def test_a_success_after_the_failure_clears_the_told_marker_and_the_claim(
+    redis_client: redis.Redis, unique: str
+) -> None:
+    """notify's told marker and classify's claim, both from a failure at T: a success before
+    T clears nothing, one after T clears both, so the key breaking again is told again."""
+    from keywatch.adapters.redis_lock import RedisAlertGate
+
+    lock, gate = RedisDedupLock(redis_client), RedisAlertGate(redis_client)
+    fp = "kf_" + unique.ljust(16, "0")[:16].replace("-", "0")
+    told, claim, cap = f"kw:notified:{unique}", f"kw:alerted:{unique}", f"kw:cap:{unique}"
+    t = 1_800_000_000.0
+    assert gate.claim(claim, "e1", 600, fp, t)
+    assert lock.acquire(told, "tok", 30, cap, 5) == "ok"
+    assert lock.commit(told, "tok", 86400, fp, t)
+    assert gate.restored({fp: t - 10}) == 0  # a success from before the failure
+    assert lock.is_done(told) and not gate.claim(claim, "e2", 600, fp, t + 1)
+    assert gate.restored({fp: t + 10}) == 2
+    assert not lock.is_done(told) and gate.claim(claim, "e3", 600, fp, t + 20)
+    assert gate.restored({}) == 0

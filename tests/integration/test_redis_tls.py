@@ -24,6 +24,7 @@ from keywatch.ports import DedupLockError
 from keywatch.settings import Settings
 
 pytestmark = pytest.mark.integration
+FP = "kf_" + "7" * 16
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
 PASSWORD = "kw-test-Auth-5tring-9f3c1e"  # distinctive, to search error messages for
@@ -191,9 +192,9 @@ def test_settings_build_a_working_tls_lock(
     key = f"kw:tls:{unique}"
     assert not lock.is_done(key)
     assert lock.acquire(key, "t", 30, f"{key}:cap", 5) == "ok"
-    assert lock.commit(key, "t", 60) is True
+    assert lock.commit(key, "t", 60, FP, 1.0) is True
     assert lock.is_done(key)
-    assert lock.commit(key, "t", 60) is False
+    assert lock.commit(key, "t", 60, FP, 1.0) is False
     assert PASSWORD not in repr(lock)
 
 

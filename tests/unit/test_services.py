@@ -95,6 +95,36 @@ def test_a_failed_alert_publish_gives_the_claim_back() -> None:
     assert len(publisher.alerts) == 2 and {a.event_id for a in publisher.alerts} == {e.event_id}
 
 
+def test_a_key_fixed_then_broken_again_is_told_again() -> None:
+    """Told about quota_exhausted; the user tops up (the tallies carry a success after the
+    failure); three hours later the key runs out again: told again, not muted for 24 h."""
+    from datetime import timedelta
+
+    from keywatch.events import TallyBatch
+    from keywatch.service.classify import handle_tallies
+    from tests.fakes import FakeAlertGate
+
+    n = notify_deps()
+    gate = FakeAlertGate(lock=n.lock)  # type: ignore[arg-type]
+    c = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore(), gate)
+    first = failure(occurred_at=datetime.now(UTC) - timedelta(hours=3))
+    handle_failure(first, c)
+    assert handle_alert(c.alerts.alerts[-1], n).outcome is Outcome.SENT  # type: ignore[attr-defined]
+    ok_at = first.occurred_at + timedelta(minutes=5)
+    group = {
+        "source": "byok", "provider": first.provider, "model": first.model,
+        "key_fingerprint": first.key_fingerprint,
+        "successes_by_minute": {str(int(ok_at.timestamp() // 60)): 3},
+        "last_success_at": ok_at.isoformat(),
+    }  # fmt: skip
+    out = handle_tallies(TallyBatch(window_start=ok_at, window_end=ok_at, groups=[group]), c)
+    assert out.keys_restored == 2  # the told marker and the alert claim
+    again = failure()
+    handle_failure(again, c)
+    assert len(c.alerts.alerts) == 2  # type: ignore[attr-defined]
+    assert handle_alert(c.alerts.alerts[-1], n).outcome is Outcome.SENT  # type: ignore[attr-defined]
+
+
 def notify_deps(tokens: dict[str, list[str]] | None = None, cap: int = 5) -> NotifyDeps:
     return NotifyDeps(
         lock=FakeDedupLock(),

@@ -130,8 +130,16 @@ return 1
 _COMMIT = """
 local taken = redis.call("SET", KEYS[1], "1", "NX", "EX", ARGV[2])
 if redis.call("GET", KEYS[2]) == ARGV[1] then redis.call("DEL", KEYS[2]) end
+redis.call("SADD", KEYS[3], KEYS[1] .. "|" .. ARGV[3])
+redis.call("EXPIRE", KEYS[3], ARGV[2])
 return taken and 1 or 0
 """
+
+
+def told_index(fingerprint: str) -> str:
+    """A key's told markers and alert claims, each `<redis key>|<epoch s of its failure>`: a
+    later success of the key clears them (RedisAlertGate.restored)."""
+    return f"kw:told:{fingerprint}"
 
 
 class RedisDedupLock:
@@ -193,10 +201,16 @@ class RedisDedupLock:
         except redis.RedisError as exc:
             raise self._error(exc) from exc
 
-    def commit(self, key: str, token: str, ttl_s: int) -> bool:
-        """Take the told marker (SET NX) and drop the pending marker if it is ours, at once."""
+    def commit(self, key: str, token: str, ttl_s: int, fingerprint: str, failed_at: float) -> bool:
+        """Take the told marker (SET NX) and drop the pending marker if it is ours, at once;
+        the marker joins its key's told index, to be cleared by a later success."""
         try:
-            return bool(self._commit(keys=[key, f"{key}:pending"], args=[token, ttl_s]))
+            return bool(
+                self._commit(
+                    keys=[key, f"{key}:pending", told_index(fingerprint)],
+                    args=[token, ttl_s, round(failed_at, 3)],
+                )
+            )
         except redis.RedisError as exc:
             raise self._error(exc) from exc
 
@@ -209,9 +223,29 @@ class RedisDedupLock:
 
 
 _CLAIM = """
-if redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2]) then return 1 end
+if redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2]) then
+  redis.call("SADD", KEYS[2], KEYS[1] .. "|" .. ARGV[3])
+  redis.call("EXPIRE", KEYS[2], 86400)
+  return 1
+end
 if redis.call("GET", KEYS[1]) == ARGV[1] then return 1 end
 return 0
+"""
+# KEYS: told indexes; ARGV: each one's latest success (epoch s). Clears what an earlier
+# failure set; returns how many markers and claims were cleared.
+_RESTORE = """
+local cleared = 0
+for i, index in ipairs(KEYS) do
+  local ok = tonumber(ARGV[i])
+  for _, member in ipairs(redis.call("SMEMBERS", index)) do
+    local key, at = string.match(member, "^(.*)|([^|]+)$")
+    if key and tonumber(at) < ok then
+      cleared = cleared + redis.call("DEL", key)
+      redis.call("SREM", index, member)
+    end
+  end
+end
+return cleared
 """
 _UNCLAIM = """
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
@@ -227,6 +261,7 @@ class RedisAlertGate:
         self._secret = secret
         self._claim = client.register_script(_CLAIM)
         self._unclaim = client.register_script(_UNCLAIM)
+        self._restore = client.register_script(_RESTORE)
 
     def _error(self, exc: redis.RedisError) -> DedupLockError:
         message = f"redis: {exc}"
@@ -234,11 +269,36 @@ class RedisAlertGate:
             message = message.replace(self._secret, "***")
         return DedupLockError(message)
 
-    def claim(self, key: str, event_id: str, ttl_s: int) -> bool:
+    def claim(
+        self, key: str, event_id: str, ttl_s: int, fingerprint: str, failed_at: float
+    ) -> bool:
         try:
-            return bool(self._claim(keys=[key], args=[event_id, ttl_s]))
+            return bool(
+                self._claim(
+                    keys=[key, told_index(fingerprint)],
+                    args=[event_id, ttl_s, round(failed_at, 3)],
+                )
+            )
         except redis.RedisError as exc:
             raise self._error(exc) from exc
+
+    def restored(self, successes: dict[str, float]) -> int:
+        """Keys that succeeded (fingerprint -> latest success): their told markers and alert
+        claims from failures before that success are cleared, so a key that breaks again is
+        told again. Returns how many were cleared."""
+        cleared = 0
+        items = sorted(successes.items())
+        try:
+            for start in range(0, len(items), 500):
+                chunk = items[start : start + 500]
+                cleared += int(
+                    self._restore(
+                        keys=[told_index(fp) for fp, _ in chunk], args=[at for _, at in chunk]
+                    )
+                )
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        return cleared
 
     def release(self, key: str, event_id: str) -> None:
         try:

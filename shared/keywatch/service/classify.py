@@ -47,7 +47,10 @@ def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
     if event.source is Source.BYOK and c.user_actionable and event.uid:
         gate_key = alert_gate_key(event.uid, event.provider, c.reason.value, event.key_fingerprint)
         eid = str(event.event_id)
-        if deps.gate is not None and not deps.gate.claim(gate_key, eid, deps.alert_window_s):
+        claimed = deps.gate is None or deps.gate.claim(
+            gate_key, eid, deps.alert_window_s, event.key_fingerprint, event.occurred_at.timestamp()
+        )
+        if not claimed:
             return c  # this problem was alerted within the window: notify has it
         try:
             deps.alerts.publish(
@@ -79,6 +82,7 @@ class TallyOutcome:
     recoveries_applied: int = 0
     recoveries_ahead: int = 0  # their failures not counted yet: applied when they are
     recoveries_mismatched: int = 0  # named a failure on another provider: skipped
+    keys_restored: int = 0  # told markers and alert claims cleared by these successes
 
 
 def handle_tallies(batch: TallyBatch, deps: ClassifyDeps) -> TallyOutcome:
@@ -118,6 +122,16 @@ def _count(
     batch_id: str, valid: list[TallyCount], invalid: list[tuple[int, str]], deps: ClassifyDeps
 ) -> TallyOutcome:
     result = deps.counter.record_tallies(batch_id, valid) if valid else None
+    restored = 0
+    if deps.gate is not None:
+        # A user's key that works again: what told them it was broken is cleared, so that it
+        # breaking again is told again.
+        latest: dict[str, float] = {}
+        for t in valid:
+            if t.group.source == Source.BYOK.value and any(n > 0 for _, n in t.successes):
+                at = t.last_success or max(m for m, _ in t.successes) * 60.0
+                latest[t.group.key_fingerprint] = max(latest.get(t.group.key_fingerprint, 0), at)
+        restored = deps.gate.restored(latest) if latest else 0
     return TallyOutcome(
         counted=bool(result and result.counted),
         groups=len(valid),
@@ -126,6 +140,7 @@ def _count(
         recoveries_applied=result.recoveries_applied if result else 0,
         recoveries_ahead=result.recoveries_ahead if result else 0,
         recoveries_mismatched=result.recoveries_mismatched if result else 0,
+        keys_restored=restored,
     )
 
 

@@ -83,7 +83,9 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
         if delivered:
             # First, so that the window in which FCM accepted but the marker is not taken
             # (a redelivery would push again) is one Redis round trip.
-            deps.lock.commit(key, token, deps.dedup_ttl_s)
+            deps.lock.commit(
+                key, token, deps.dedup_ttl_s, alert.key_fingerprint, alert.occurred_at.timestamp()
+            )
             committed = True
         if dead:
             deps.tokens.delete(dead)
