@@ -234,3 +234,26 @@ def test_concurrent_deliveries_send_once() -> None:
     retried = [handle_alert(a, d).outcome for o in outcomes if isinstance(o, str)]
     assert set(retried) <= {Outcome.DUPLICATE}
     assert len(d.sender.sent) == 2  # one push, two devices  # type: ignore[attr-defined]
+
+
+def test_one_device_stored_twice_gets_one_push_and_is_pruned_everywhere() -> None:
+    from keywatch.ports import DeviceToken
+
+    class TwiceStored(FakeTokenStore):
+        def tokens(self, uid: str) -> list[DeviceToken]:
+            return [
+                DeviceToken("users/u1/fcm_tokens/a", "tok-phone"),
+                DeviceToken("users/u1/fcm_tokens/b", "tok-phone"),
+                DeviceToken("users/u1/fcm_tokens/c", "dead-tablet"),
+                DeviceToken("users/u1/fcm_tokens/d", "dead-tablet"),
+            ]
+
+        def delete(self, tokens: Any) -> None:
+            self.deleted += [t.ref for t in tokens]
+
+    store = TwiceStored()
+    d = NotifyDeps(lock=FakeDedupLock(), tokens=store, sender=FakePushSender())
+    result = handle_alert(alert(), d)
+    assert (result.outcome, result.delivered, result.pruned) == (Outcome.SENT, 1, 2)
+    assert [t for t, _ in d.sender.sent] == ["tok-phone"]  # type: ignore[attr-defined]
+    assert sorted(store.deleted) == ["users/u1/fcm_tokens/c", "users/u1/fcm_tokens/d"]

@@ -9,7 +9,14 @@ from enum import StrEnum
 
 from keywatch.core.notify import compose, dedup_key, should_notify, user_cap_key
 from keywatch.events import Alert
-from keywatch.ports import DedupLock, PushSender, PushSenderError, TokenStore, TransientError
+from keywatch.ports import (
+    DedupLock,
+    DeviceToken,
+    PushSender,
+    PushSenderError,
+    TokenStore,
+    TransientError,
+)
 
 
 class AlertInFlightError(TransientError):
@@ -74,11 +81,16 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
         raise AlertInFlightError(f"another delivery is sending {key}")
     committed = False
     try:
-        tokens = deps.tokens.tokens(alert.uid)
-        if not tokens:
+        stored = deps.tokens.tokens(alert.uid)
+        if not stored:
             return NotifyResult(Outcome.NO_TOKENS)
-        results = deps.sender.send(tokens, compose(alert))
-        dead = [r.token for r in results if r.dead]
+        # One device, one push: the same token stored twice is sent once, and pruned in
+        # every document that holds it.
+        by_token: dict[str, list[DeviceToken]] = {}
+        for t in stored:
+            by_token.setdefault(t.token, []).append(t)
+        results = deps.sender.send([refs[0] for refs in by_token.values()], compose(alert))
+        dead = [ref for r in results if r.dead for ref in by_token[r.token.token]]
         delivered = sum(r.ok for r in results)
         if delivered:
             # First, so that the window in which FCM accepted but the marker is not taken
@@ -89,7 +101,7 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
             committed = True
         if dead:
             deps.tokens.delete(dead)
-        failed = len(results) - delivered - len(dead)
+        failed = len(results) - delivered - sum(r.dead for r in results)
         if delivered:
             return NotifyResult(Outcome.SENT, delivered, len(dead), failed)
         if failed:
