@@ -274,7 +274,9 @@ def _demo(workdir: Path | None) -> int:
             stack.publish_tick()
             health = _wait_health(stack)
             print(f"pipeline drained in {time.monotonic() - t0:.1f}s")
-            print(_summary(stack, health).render())
+            summary = _summary(stack, health)
+            summary.actionable, summary.alerts = wl.actionable_failures(w), n_alerts
+            print(summary.render())
     finally:
         stack.stop()
     return 0

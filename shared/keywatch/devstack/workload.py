@@ -206,8 +206,9 @@ def publish(publisher: Any, topic: str, workload: Workload) -> float:
     return time.monotonic() - t0
 
 
-def expected_alerts(workload: Workload) -> int:
-    """How many alerts classify should send on (user-actionable BYOK failures with a uid)."""
+def actionable_failures(workload: Workload) -> int:
+    """The user-actionable BYOK failures with a uid: what notify would hear of, one by one,
+    without classify's one-alert-per-problem window."""
     from keywatch.core.classify import classify
 
     n = 0
@@ -215,6 +216,18 @@ def expected_alerts(workload: Workload) -> int:
         c = classify(f.status_code, f.error_type, f.error_code, f.error_message)
         n += f.source is Source.BYOK and c.user_actionable and bool(f.uid)
     return n
+
+
+def expected_alerts(workload: Workload) -> int:
+    """How many alerts classify sends on: one per problem (uid, provider, reason, key)."""
+    from keywatch.core.classify import classify
+
+    problems = set()
+    for f in workload.failures:
+        c = classify(f.status_code, f.error_type, f.error_code, f.error_message)
+        if f.source is Source.BYOK and c.user_actionable and f.uid:
+            problems.add((f.uid, f.provider, c.reason.value, f.key_fingerprint))
+    return len(problems)
 
 
 @dataclass
@@ -225,6 +238,8 @@ class Summary:
     pruned: int
     poison: int
     health: list[dict[str, Any]]
+    actionable: int = 0
+    alerts: int = 0
 
     def render(self) -> str:
         lines = ["", "Log entries by source and reason (classify -> Cloud Logging)"]
@@ -235,7 +250,9 @@ class Summary:
         o = self.notify_outcomes
         lines += [
             "",
-            "Notifications (notify -> FCM)",
+            "Notifications (classify -> notify -> FCM)",
+            f"  {self.actionable} user-actionable BYOK failures, {self.alerts} alerts to notify"
+            " (one per problem per 10 minutes)",
             f"  pushes sent {o['sent']} (to {self.devices_reached} devices),"
             f" deduplicated {o['duplicate']},"
             f" capped {o['capped']}, no tokens {o['no_tokens']},"
