@@ -500,7 +500,9 @@ class FakeAlertGate:
     ) -> bool:
         if key not in self.claims:
             self.claims[key] = event_id
-            self.told.setdefault(fingerprint, set()).add((key, failed_at))
+            index = self.told.setdefault(fingerprint, set())
+            index.add((key, failed_at))
+            index -= {e for e in index if e[1] < failed_at - 86400}  # as the Lua trims it
             return True
         return self.claims[key] == event_id
 

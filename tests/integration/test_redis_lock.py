@@ -154,3 +154,18 @@ def test_a_success_after_the_failure_clears_the_told_marker_and_the_claim(
     assert gate.restored({fp: t + 10}) == 2
     assert not lock.is_done(told) and gate.claim(claim, "e3", 600, fp, t + 20)
     assert gate.restored({}) == 0
+
+
+def test_the_told_index_of_a_key_broken_for_weeks_stays_a_days_worth(
+    redis_client: redis.Redis, unique: str
+) -> None:
+    """One claim every 10 minutes for 30 days of failures: the index keeps the last 24 h."""
+    from keywatch.adapters.redis_lock import RedisAlertGate, told_index
+
+    gate = RedisAlertGate(redis_client)
+    fp = "kf_" + "5" * 16
+    t0 = 1_800_000_000.0
+    for i in range(30 * 144):
+        assert gate.claim(f"kw:alerted:{unique}:{i}", "e", 60, fp, t0 + i * 600)
+    assert redis_client.zcard(told_index(fp)) <= 145
+    redis_client.delete(told_index(fp))

@@ -130,15 +130,19 @@ return 1
 _COMMIT = """
 local taken = redis.call("SET", KEYS[1], "1", "NX", "EX", ARGV[2])
 if redis.call("GET", KEYS[2]) == ARGV[1] then redis.call("DEL", KEYS[2]) end
-redis.call("SADD", KEYS[3], KEYS[1] .. "|" .. ARGV[3])
+-- Indexed by the failure's time; entries older than the told marker's TTL are gone anyway.
+redis.call("ZADD", KEYS[3], ARGV[3], KEYS[1])
+redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", "(" .. (tonumber(ARGV[3]) - tonumber(ARGV[2])))
 redis.call("EXPIRE", KEYS[3], ARGV[2])
 return taken and 1 or 0
 """
 
 
 def told_index(fingerprint: str) -> str:
-    """A key's told markers and alert claims, each `<redis key>|<epoch s of its failure>`: a
-    later success of the key clears them (RedisAlertGate.restored)."""
+    """A key's told markers and alert claims: a sorted set of their Redis keys, scored by the
+    time of the failure each came from. A later success of the key clears them
+    (RedisAlertGate.restored); entries older than 24 h are trimmed as new ones come, so a key
+    broken for weeks holds at most a day's worth."""
     return f"kw:told:{fingerprint}"
 
 
@@ -224,7 +228,8 @@ class RedisDedupLock:
 
 _CLAIM = """
 if redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2]) then
-  redis.call("SADD", KEYS[2], KEYS[1] .. "|" .. ARGV[3])
+  redis.call("ZADD", KEYS[2], ARGV[3], KEYS[1])
+  redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", "(" .. (tonumber(ARGV[3]) - 86400))
   redis.call("EXPIRE", KEYS[2], 86400)
   return 1
 end
@@ -236,13 +241,13 @@ return 0
 _RESTORE = """
 local cleared = 0
 for i, index in ipairs(KEYS) do
-  local ok = tonumber(ARGV[i])
-  for _, member in ipairs(redis.call("SMEMBERS", index)) do
-    local key, at = string.match(member, "^(.*)|([^|]+)$")
-    if key and tonumber(at) < ok then
-      cleared = cleared + redis.call("DEL", key)
-      redis.call("SREM", index, member)
-    end
+  local before = "(" .. ARGV[i]
+  local keys = redis.call("ZRANGEBYSCORE", index, "-inf", before)
+  for _, key in ipairs(keys) do
+    cleared = cleared + redis.call("DEL", key)
+  end
+  if #keys > 0 then
+    redis.call("ZREMRANGEBYSCORE", index, "-inf", before)
   end
 end
 return cleared
