@@ -20,7 +20,12 @@ from keywatch.core.counting import (
 )
 from keywatch.core.health import Counts, Kind, Series, series_id
 from keywatch.core.logentry import LogEntry
-from keywatch.core.notify import Push
+from keywatch.core.notify import (
+    INCIDENT_BASELINE_MINUTES,
+    Push,
+    incident_base,
+    incident_threshold,
+)
 from keywatch.events import Alert, FailureEvent
 from keywatch.ports import (
     Commit,
@@ -28,6 +33,7 @@ from keywatch.ports import (
     DedupLockError,
     DeviceToken,
     HealthStoreError,
+    IncidentCheck,
     SendResult,
 )
 
@@ -494,10 +500,20 @@ class FakeAlertGate:
     claims: dict[str, str] = field(default_factory=dict)
     lock: FakeDedupLock | None = None
     told: dict[str, set[tuple[str, float]]] = field(default_factory=dict)
+    # The incident guard's minute buckets, shared with a FakeIncidentGuard as Redis shares them.
+    buckets: dict[str, set[str]] = field(default_factory=dict)
 
     def claim(
-        self, key: str, event_id: str, ttl_s: int, fingerprint: str = "", failed_at: float = 0.0
+        self,
+        key: str,
+        event_id: str,
+        ttl_s: int,
+        fingerprint: str = "",
+        failed_at: float = 0.0,
+        incident_bucket: str = "",
     ) -> bool:
+        if incident_bucket:
+            self.buckets.setdefault(incident_bucket, set()).add(fingerprint)
         if key not in self.claims:
             self.claims[key] = event_id
             index = self.told.setdefault(fingerprint, set())
@@ -523,3 +539,47 @@ class FakeAlertGate:
 
     def _notify(self) -> list[tuple[dict[str, set[tuple[str, float]]], dict[str, Any]]]:
         return [(self.lock.told, self.lock.values)] if self.lock is not None else []
+
+
+@dataclass
+class FakeIncidentGuard:
+    """RedisIncidentGuard's rules with exact sets instead of HyperLogLogs (TTLs not modelled)."""
+
+    min_keys: int = 20
+    factor: float = 10.0
+    buckets: dict[str, set[str]] = field(default_factory=dict)
+    open: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(
+        self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str
+    ) -> IncidentCheck:
+        base = incident_base(provider, reason)
+
+        def bucket(m: int) -> set[str]:
+            return self.buckets.setdefault(f"{base}:m:{m}", set())
+
+        with self._lock:
+            self.calls += 1
+            if fingerprint:
+                bucket(minute).add(fingerprint)
+            distinct = len(bucket(minute - 1) | bucket(minute) | bucket(minute + 1))
+            state = self.open.get(base)
+            if state is not None:
+                baseline = state["baseline"]
+            else:
+                first = minute - 1 - INCIDENT_BASELINE_MINUTES
+                counts = sorted(len(bucket(k)) for k in range(first, minute - 1))
+                half = INCIDENT_BASELINE_MINUTES // 2
+                baseline = (counts[half - 1] + counts[half]) / 2
+            threshold = incident_threshold(baseline, self.min_keys, self.factor)
+            if state is not None:
+                if distinct * 2 >= threshold:
+                    verdict = "opened" if state["opener"] == event_id else "held"
+                    return IncidentCheck(verdict, distinct, baseline, threshold, state["opened"])
+                return IncidentCheck("quiet", distinct, baseline, threshold, state["opened"])
+            if distinct >= threshold:
+                self.open[base] = {"opened": minute, "baseline": baseline, "opener": event_id}
+                return IncidentCheck("opened", distinct, baseline, threshold, minute)
+            return IncidentCheck("quiet", distinct, baseline, threshold, 0)

@@ -73,29 +73,37 @@ def build_classify_deps(settings: Settings) -> ClassifyDeps:
 def build_notify_deps(settings: Settings) -> NotifyDeps:
     from keywatch.adapters.fcm import FcmPushSender
     from keywatch.adapters.firestore import FirestoreTokenStore
-    from keywatch.adapters.redis_lock import RedisDedupLock
+    from keywatch.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
 
+    secret = settings.redis_password.get_secret_value() if settings.redis_password else None
+    client = _redis(settings)  # one pool for the lock and the guard
+    guard = (
+        RedisIncidentGuard(
+            client,
+            min_keys=settings.incident_min_keys,
+            factor=settings.incident_factor,
+            open_ttl_s=settings.incident_open_s,
+            secret=secret,
+        )
+        if settings.incident_guard
+        else None
+    )
     return NotifyDeps(
-        lock=RedisDedupLock.from_url(
-            settings.redis_url,
-            settings.redis_timeout_s,
-            password=(
-                settings.redis_password.get_secret_value() if settings.redis_password else None
-            ),
-            ca_pem=settings.redis_ca_pem,
-        ),
+        lock=RedisDedupLock(client, secret=secret),
         tokens=FirestoreTokenStore(
             _firestore(settings),
             settings.tokens_collection,
             settings.tokens_subcollection,
             settings.token_field,
-            settings.firestore_timeout_s,
+            settings.tokens_timeout_s,
         ),
         sender=FcmPushSender(settings.project_id, settings.fcm_endpoint, settings.fcm_timeout_s),
         dedup_ttl_s=settings.dedup_ttl_s,
         pending_ttl_s=settings.pending_ttl_s,
         user_daily_cap=settings.user_daily_cap,
         alert_max_age_s=settings.alert_max_age_s,
+        guard=guard,
+        settle_s=settings.incident_settle_s,
     )
 
 

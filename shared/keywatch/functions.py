@@ -12,6 +12,7 @@ from typing import Any
 from keywatch import bootstrap
 from keywatch.entry import PubsubMessage, decode_alert, decode_ingest, run_pubsub
 from keywatch.events import FailureEvent, SuccessTally
+from keywatch.ports import IncidentCheck
 from keywatch.service.classify import (
     ClassifyDeps,
     TallyOutcome,
@@ -83,6 +84,8 @@ def notify(cloud_event: Any, deps: NotifyDeps | None = None) -> None:
     def handle(msg: PubsubMessage) -> None:
         alert = decode_alert(msg.data)
         result = handle_alert(alert, deps or bootstrap.notify_deps())
+        if result.incident is not None and result.incident.state == "opened":
+            _log_incident(alert.provider, alert.reason, result.incident)
         _logger().info(
             "notify %s: %s %s for %s (delivered %d, pruned %d)",
             result.outcome.value,
@@ -110,6 +113,37 @@ def notify(cloud_event: Any, deps: NotifyDeps | None = None) -> None:
         )
 
     run_pubsub(cloud_event, handle, _logger(), "notify")
+
+
+def _log_incident(provider: str, reason: str, inc: IncidentCheck) -> None:
+    """One entry per incident, for the operator (docs/operations.md, "Provider incident").
+    Its insertId and timestamp are the incident's, so a redelivery of the alert that opened
+    it writes the same entry again, which Cloud Logging keeps once."""
+    opened_at = datetime.fromtimestamp(inc.opened_minute * 60, UTC)
+    _logger().warning(
+        "suspected provider incident: %d distinct %s keys failing with %s in 3 minutes"
+        " (baseline %.1f a minute, threshold %d); pushes for them are held",
+        inc.distinct,
+        provider,
+        reason,
+        inc.baseline,
+        inc.threshold,
+        extra={
+            "json_fields": {
+                "event": "suspected_provider_incident",
+                "provider": provider,
+                "reason": reason,
+                "distinct_keys": inc.distinct,
+                "baseline_per_minute": inc.baseline,
+                "threshold": inc.threshold,
+                "window_minutes": 3,
+                "opened_at": opened_at.isoformat(),
+            },
+            "labels": {"function": "notify", "provider": provider, "reason": reason},
+            "insert_id": f"kw-incident-{provider}-{reason}-{inc.opened_minute}",
+            "timestamp": opened_at,
+        },
+    )
 
 
 def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:

@@ -71,10 +71,17 @@ class AlertGate(Protocol):
     before it publishes, so notify's invocations follow problems, not failures."""
 
     def claim(
-        self, key: str, event_id: str, ttl_s: int, fingerprint: str, failed_at: float
+        self,
+        key: str,
+        event_id: str,
+        ttl_s: int,
+        fingerprint: str,
+        failed_at: float,
+        incident_bucket: str = "",
     ) -> bool:
         """True if this event may alert: the key was free, or this event holds it already (a
-        redelivery after a crash)."""
+        redelivery after a crash). Every call, claimed or not, adds the fingerprint to
+        `incident_bucket` (the minute's distinct failing keys) when one is given."""
         ...
 
     def restored(self, successes: dict[str, float]) -> int:
@@ -83,6 +90,31 @@ class AlertGate(Protocol):
 
     def release(self, key: str, event_id: str) -> None:
         """Give the claim back (the publish failed): the retry alerts."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentCheck:
+    """What the provider-incident guard says about one alert's (provider, reason)."""
+
+    state: str  # "quiet": push; "opened": this alert opened an incident (log it); "held"
+    distinct: int  # distinct keys failing in the 3-minute window around the failure
+    baseline: float  # median distinct keys per minute over the hour before
+    threshold: int  # the count that opens an incident
+    opened_minute: int = 0  # the epoch minute the open incident started in
+
+    @property
+    def holds(self) -> bool:
+        return self.state != "quiet"
+
+
+class IncidentGuard(Protocol):
+    def check(
+        self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str
+    ) -> IncidentCheck:
+        """Count `fingerprint` as failing in `minute` ("" to only read) and say whether
+        (provider, reason) is in a suspected incident. A redelivery of the alert that opened
+        it is told `opened` again (its log entry has a fixed insertId)."""
         ...
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     tokens_collection: str = "users"
     tokens_subcollection: str = "fcm_tokens"
     token_field: str = "token"
+    tokens_timeout_s: float = 10.0  # notify's token read, retries included
 
     # Notification dedup and storm control.
     dedup_ttl_s: int = 24 * 3600
@@ -56,6 +57,16 @@ class Settings(BaseSettings):
     # An alert older than this is acknowledged as `stale`, not pushed (a dead letter replayed a
     # day later is about a key the user may have replaced).
     alert_max_age_s: int = 6 * 3600
+    # The provider-incident guard (README, "Provider incidents"): pushes for a (provider,
+    # reason) are held when the distinct keys failing with it in 3 minutes reach
+    # max(incident_min_keys, incident_factor x the hour's median for 3 minutes). A young alert
+    # waits until it is incident_settle_s old, so that an incident's first keys are counted
+    # before any is pushed. An open incident lasts incident_open_s past its last held alert.
+    incident_guard: bool = True
+    incident_min_keys: int = Field(default=20, ge=2)
+    incident_factor: float = Field(default=10.0, ge=2.0)
+    incident_settle_s: float = Field(default=15.0, ge=0)
+    incident_open_s: int = Field(default=15 * 60, ge=60)
 
     # The counting store (Memorystore, the same instance as notify's): every key classify and
     # health use starts with this prefix.
@@ -83,6 +94,30 @@ class Settings(BaseSettings):
     key_invalid_backoff_max_s: float = 6 * 3600.0
     key_cooling_backoff_s: float = 30.0
     key_cooling_backoff_max_s: float = 600.0
+
+    @model_validator(mode="after")
+    def _notify_fits_its_timeout(self) -> Settings:
+        """notify's attempt, settle wait included, ends within its function timeout; the
+        pending marker (twice the timeout) then outlives any send (README, "Notifications")."""
+        budget = self.notify_attempt_budget_s
+        if budget >= self.notify_timeout_s:
+            raise ValueError(
+                f"notify's attempt can take {budget:g} s (KEYWATCH_INCIDENT_SETTLE_S"
+                f" {self.incident_settle_s:g} + KEYWATCH_TOKENS_TIMEOUT_S"
+                f" {self.tokens_timeout_s:g} + KEYWATCH_FCM_TIMEOUT_S {self.fcm_timeout_s:g}"
+                f" + 5 Redis calls of 2 x KEYWATCH_REDIS_TIMEOUT_S {self.redis_timeout_s:g}),"
+                f" which must stay under KEYWATCH_NOTIFY_TIMEOUT_S {self.notify_timeout_s}"
+            )
+        return self
+
+    @property
+    def notify_attempt_budget_s(self) -> float:
+        """The longest notify attempt up to its commit: the settle wait, the token read (its
+        retries bounded), one FCM request (no SDK retries) and five Redis calls (is_done, two
+        guard checks, acquire, commit; each with one quick retry)."""
+        settle = self.incident_settle_s if self.incident_guard else 0.0
+        redis = 5 * 2 * self.redis_timeout_s
+        return settle + self.tokens_timeout_s + self.fcm_timeout_s + redis
 
     @property
     def pending_ttl_s(self) -> int:

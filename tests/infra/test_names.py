@@ -254,3 +254,14 @@ def test_notifys_pending_marker_outlives_its_function_timeout(tf: Config) -> Non
     s = Settings(notify_timeout_s=int(timeout))
     assert s.pending_ttl_s == 2 * int(timeout)
     assert tf.locals["routes"]["notify"]["ack_deadline_s"] >= int(timeout)
+    # One attempt, settle wait and FCM included, ends inside the timeout (Settings refuses
+    # settings that do not), so a send never outlives the marker.
+    assert s.notify_attempt_budget_s < int(timeout) < s.pending_ttl_s
+
+
+def test_settings_refuse_a_notify_attempt_longer_than_its_timeout() -> None:
+    import pydantic
+
+    with pytest.raises(pydantic.ValidationError, match="KEYWATCH_NOTIFY_TIMEOUT_S 60"):
+        Settings(incident_settle_s=40)
+    assert Settings(incident_settle_s=40, incident_guard=False).notify_attempt_budget_s == 40

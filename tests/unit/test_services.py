@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -257,3 +258,96 @@ def test_one_device_stored_twice_gets_one_push_and_is_pruned_everywhere() -> Non
     assert (result.outcome, result.delivered, result.pruned) == (Outcome.SENT, 1, 2)
     assert [t for t, _ in d.sender.sent] == ["tok-phone"]  # type: ignore[attr-defined]
     assert sorted(store.deleted) == ["users/u1/fcm_tokens/c", "users/u1/fcm_tokens/d"]
+
+
+# -- the provider-incident guard ---------------------------------------------------------------
+
+
+def guarded(
+    tokens: dict[str, list[str]], sleep: Any = None, gate: Any = None
+) -> tuple[NotifyDeps, Any]:
+    from tests.fakes import FakeAlertGate, FakeIncidentGuard
+
+    gate = gate or FakeAlertGate()
+    guard = FakeIncidentGuard(buckets=gate.buckets)
+    deps = NotifyDeps(
+        lock=FakeDedupLock(),
+        tokens=FakeTokenStore(tokens),
+        sender=FakePushSender(),
+        guard=guard,
+        settle_s=15,
+        sleep=sleep or (lambda s: None),
+    )
+    return deps, gate
+
+
+def test_a_quiet_day_alert_waits_out_the_settle_time_then_is_pushed() -> None:
+    waits: list[float] = []
+    d, _ = guarded({"u1": ["t1"]}, sleep=waits.append)
+    a = alert()
+    r = handle_alert(a, d, now=a.occurred_at + timedelta(seconds=2))
+    assert r.outcome is Outcome.SENT and r.incident is None
+    assert waits == [13.0]  # until the alert is 15 s old
+    old = alert(uid="u1", key_fingerprint="kf_" + "1" * 16)
+    waits.clear()
+    assert handle_alert(old, d, now=old.occurred_at + timedelta(seconds=40)).outcome is Outcome.SENT
+    assert waits == []  # old enough already: no wait
+
+
+def test_an_incident_that_rises_during_the_settle_wait_holds_the_push() -> None:
+    from keywatch.core.notify import incident_bucket
+
+    a = alert()
+    minute = int(a.occurred_at.timestamp() // 60)
+
+    def others_fail(_: float) -> None:  # what classify counts while this alert waits
+        gate.buckets.setdefault(incident_bucket("openai", "invalid_key", minute), set()).update(
+            f"kf_{i:016x}" for i in range(40)
+        )
+
+    d, gate = guarded({"u1": ["t1"]}, sleep=others_fail)
+    r = handle_alert(a, d, now=a.occurred_at)
+    assert r.outcome is Outcome.HELD_INCIDENT and r.incident is not None
+    assert r.incident.state == "opened" and r.incident.distinct == 41
+    assert d.sender.sent == []  # type: ignore[attr-defined]
+    assert d.lock.values == {}  # type: ignore[attr-defined]  # no marker, no cap slot taken
+
+
+def test_500_users_keys_failing_in_a_minute_get_no_push_and_one_incident() -> None:
+    """Through classify and notify: 500 distinct users' keys fail invalid_key within a minute;
+    no push goes out, one alert reports the incident, and provider B's user is told."""
+    from tests.fakes import FakeAlertGate
+
+    gate = FakeAlertGate()
+    c = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore(), gate)
+    users = {f"u{i}": [f"t{i}"] for i in range(500)}
+    for i in range(500):
+        handle_failure(failure(uid=f"u{i}", key_fingerprint=f"kf_{i:016x}"), c)
+    handle_failure(failure(uid="b1", provider="anthropic", key_fingerprint="kf_" + "b" * 16), c)
+    d, _ = guarded({**users, "b1": ["tb"]}, gate=gate)
+    results = [handle_alert(a, d) for a in c.alerts.alerts]  # type: ignore[attr-defined]
+    outcomes = [r.outcome for r in results]
+    assert outcomes.count(Outcome.HELD_INCIDENT) == 500
+    assert outcomes[-1] is Outcome.SENT
+    assert [t for t, _ in d.sender.sent] == ["tb"]  # type: ignore[attr-defined]
+    assert len(d.sender.sent) == 1  # type: ignore[attr-defined]
+    assert sum(r.incident is not None and r.incident.state == "opened" for r in results) == 1
+
+
+def test_a_key_held_in_an_incident_is_told_when_it_fails_after_it() -> None:
+    """A held alert takes no told marker: when the key fails again once the incident is
+    over (classify alerts again after its window), the user is told."""
+    from tests.fakes import FakeAlertGate
+
+    gate = FakeAlertGate()
+    d, _ = guarded({"u1": ["t1"]}, gate=gate)
+    a = alert()
+    minute = int(a.occurred_at.timestamp() // 60)
+    from keywatch.core.notify import incident_bucket
+
+    gate.buckets[incident_bucket("openai", "invalid_key", minute)] = {
+        f"kf_{i:016x}" for i in range(100)
+    }
+    assert handle_alert(a, d).outcome is Outcome.HELD_INCIDENT
+    later = alert(event_id=uuid.uuid4(), occurred_at=a.occurred_at + timedelta(minutes=30))
+    assert handle_alert(later, d, now=later.occurred_at).outcome is Outcome.SENT

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import firebase_admin
 import google.auth.credentials
+import requests.adapters
 from firebase_admin import credentials, exceptions, messaging
 
 from keywatch.core.notify import Push
@@ -70,6 +71,7 @@ class FcmPushSender:
             )
         if endpoint:
             _retarget(self._app, endpoint, project_id)
+        _no_sdk_retries(self._app, endpoint)
 
     def send(self, tokens: Sequence[DeviceToken], push: Push) -> list[SendResult]:
         results: list[SendResult] = []
@@ -102,6 +104,26 @@ def _message(token: str, push: Push) -> Any:
             data=push.data,
             android=messaging.AndroidConfig(priority="high"),
         )
+
+
+def _no_sdk_retries(app: firebase_admin.App, endpoint: str) -> None:
+    """One layer retries: Pub/Sub, with its backoff and dead-letter topic. firebase-admin
+    retries a 500 or 503 up to 4 times inside each send (its DEFAULT_RETRY_CONFIG), which
+    under Pub/Sub's 5 attempts made up to 25 calls per device, and an attempt against a
+    hanging FCM could outlast the pending marker. Here each device costs one request per
+    attempt, bounded by `httpTimeout` (README, "Notifications": the retry budget)."""
+    service = messaging._get_messaging_service(app)
+    session = getattr(getattr(service, "_client", None), "session", None)
+    if session is None:
+        raise RuntimeError("this firebase-admin version hides its HTTP session: retries unknown")
+    adapter = requests.adapters.HTTPAdapter(pool_connections=100, pool_maxsize=100, max_retries=0)
+    # The SDK mounts its retrying adapter on FCM's origin (and the default one on https://);
+    # the longest matching prefix wins.
+    for prefix in ("https://fcm.googleapis.com", "https://", "http://"):
+        session.mount(prefix, adapter)
+    if endpoint:
+        parts = urlsplit(endpoint)
+        session.mount(f"{parts.scheme}://{parts.netloc}", adapter)
 
 
 def _retarget(app: firebase_admin.App, endpoint: str, project_id: str) -> None:

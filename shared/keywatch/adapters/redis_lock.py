@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,7 +11,8 @@ import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from keywatch.ports import DedupLockError
+from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_base
+from keywatch.ports import DedupLockError, IncidentCheck
 
 _PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
 
@@ -226,7 +228,12 @@ class RedisDedupLock:
         return int(value) if value is not None else 0
 
 
+# KEYS: the claim, the key's told index, and optionally the minute's incident HyperLogLog
+# (every failure's fingerprint joins it, claimed or not: the guard counts failing keys).
 _CLAIM = """
+if KEYS[3] and redis.call("PFADD", KEYS[3], ARGV[4]) == 1 then
+  redis.call("EXPIRE", KEYS[3], ARGV[5])
+end
 if redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2]) then
   redis.call("ZADD", KEYS[2], ARGV[3], KEYS[1])
   redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", "(" .. (tonumber(ARGV[3]) - 86400))
@@ -275,13 +282,22 @@ class RedisAlertGate:
         return DedupLockError(message)
 
     def claim(
-        self, key: str, event_id: str, ttl_s: int, fingerprint: str, failed_at: float
+        self,
+        key: str,
+        event_id: str,
+        ttl_s: int,
+        fingerprint: str,
+        failed_at: float,
+        incident_bucket: str = "",
     ) -> bool:
+        keys = [key, told_index(fingerprint)]
+        if incident_bucket:
+            keys.append(incident_bucket)
         try:
             return bool(
                 self._claim(
-                    keys=[key, told_index(fingerprint)],
-                    args=[event_id, ttl_s, round(failed_at, 3)],
+                    keys=keys,
+                    args=[event_id, ttl_s, round(failed_at, 3), fingerprint, INCIDENT_BUCKET_TTL_S],
                 )
             )
         except redis.RedisError as exc:
@@ -310,3 +326,56 @@ class RedisAlertGate:
             self._unclaim(keys=[key], args=[event_id])
         except redis.RedisError as exc:
             raise self._error(exc) from exc
+
+
+_GUARD = resources.files("keywatch.adapters").joinpath("lua", "incident_guard.lua").read_text()
+
+
+class RedisIncidentGuard:
+    """notify's provider-incident guard: one script call per alert (lua/incident_guard.lua)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        min_keys: int,
+        factor: float,
+        open_ttl_s: int,
+        secret: str | None = None,
+    ) -> None:
+        self._r = client
+        self._secret = secret
+        self._min_keys = min_keys
+        self._factor = factor
+        self._open_ttl_s = open_ttl_s
+        self._script = client.register_script(_GUARD)
+
+    def check(
+        self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str
+    ) -> IncidentCheck:
+        try:
+            state, distinct, baseline, threshold, opened = self._script(
+                keys=[],
+                args=[
+                    incident_base(provider, reason),
+                    fingerprint,
+                    minute,
+                    event_id,
+                    self._min_keys,
+                    self._factor,
+                    self._open_ttl_s,
+                    INCIDENT_BUCKET_TTL_S,
+                ],
+            )
+        except redis.RedisError as exc:
+            message = f"redis: {exc}"
+            if self._secret:
+                message = message.replace(self._secret, "***")
+            raise DedupLockError(message) from exc
+        return IncidentCheck(
+            state=state.decode() if isinstance(state, bytes) else str(state),
+            distinct=int(distinct),
+            baseline=float(baseline),
+            threshold=int(threshold),
+            opened_minute=int(opened),
+        )

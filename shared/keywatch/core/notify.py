@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,6 +55,34 @@ def dedup_key(alert: Alert) -> str:
 def alert_gate_key(uid: str, provider: str, reason: str, fingerprint: str) -> str:
     """classify's one-alert-per-problem window for (user, provider, reason, key)."""
     return f"kw:alerted:{uid}:{provider}:{reason}:{fingerprint}"
+
+
+# The provider-incident guard (README, "Provider incidents"). A failure counts in its minute's
+# HyperLogLog of distinct failing keys per (provider, reason); the count that decides is over
+# the failure's minute and one either side, against the median per-minute count of the hour
+# before (lua/incident_guard.lua holds the same arithmetic).
+INCIDENT_WINDOW_MINUTES = 3
+INCIDENT_BASELINE_MINUTES = 60
+# A minute's HyperLogLog must outlive the hour it is a baseline for.
+INCIDENT_BUCKET_TTL_S = (INCIDENT_BASELINE_MINUTES + 2 * INCIDENT_WINDOW_MINUTES) * 60 + 600
+
+
+def incident_base(provider: str, reason: str) -> str:
+    """The prefix of one (provider, reason)'s incident keys; its hash tag keeps them in one
+    cluster slot."""
+    return f"kw:{{inc:{provider}:{reason}}}"
+
+
+def incident_bucket(provider: str, reason: str, minute: int) -> str:
+    """The HyperLogLog of the key fingerprints failing with (provider, reason) in `minute`."""
+    return f"{incident_base(provider, reason)}:m:{minute}"
+
+
+def incident_threshold(baseline_per_minute: float, min_keys: int, factor: float) -> int:
+    """Distinct failing keys in the 3-minute window that open an incident: `factor` times what
+    the baseline gives for the window, and never fewer than `min_keys`. Once open, the incident
+    holds pushes until the count falls below half of it."""
+    return max(min_keys, math.ceil(factor * INCIDENT_WINDOW_MINUTES * baseline_per_minute))
 
 
 def user_cap_key(uid: str, day: datetime) -> str:

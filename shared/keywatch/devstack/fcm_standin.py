@@ -16,6 +16,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import urllib.request
 import uuid
 from collections import deque
@@ -93,6 +94,8 @@ class FcmStandIn:
         self._lock = threading.Lock()
         self._dead: dict[str, str] = {}
         self._failures: deque[str] = deque()
+        self._delays: deque[float] = deque()  # seconds to wait before answering the next sends
+        self._latency = 0.0  # seconds to wait before answering every other send
         self._delivered: list[dict[str, Any]] = []
         self._attempts: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
@@ -165,6 +168,22 @@ class FcmStandIn:
         with self._lock:
             self._failures.extend([error] * n)
 
+    def delay(self, seconds: float, n: int | None = None) -> None:
+        """Answer the next ``n`` sends (every send when ``n`` is None) after ``seconds``: slow
+        FCM, or a hanging one when ``seconds`` is past the client's timeout. The send is
+        still carried out, as a real server would after the client gave up."""
+        if seconds < 0 or (n is not None and n < 0):
+            raise ValueError("seconds and n must be >= 0")
+        with self._lock:
+            if n is None:
+                self._latency = seconds
+            else:
+                self._delays.extend([seconds] * n)
+
+    def _take_delay(self) -> float:
+        with self._lock:
+            return self._delays.popleft() if self._delays else self._latency
+
     def delivered(self) -> list[dict[str, Any]]:
         """Accepted messages, as received plus their ``name``."""
         with self._lock:
@@ -184,6 +203,8 @@ class FcmStandIn:
         with self._lock:
             self._dead.clear()
             self._failures.clear()
+            self._delays.clear()
+            self._latency = 0.0
             self._delivered.clear()
             self._attempts.clear()
 
@@ -250,6 +271,13 @@ class FcmStandIn:
                 if not isinstance(count, int) or isinstance(count, bool):
                     raise ValueError("'count' must be an integer")
                 self.fail_next(count, str(args.get("error", "UNAVAILABLE")))
+            elif action == "delay":
+                seconds, count = args.get("seconds"), args.get("count")
+                if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+                    raise ValueError("'seconds' must be a number")
+                if count is not None and (not isinstance(count, int) or isinstance(count, bool)):
+                    raise ValueError("'count' must be an integer or null")
+                self.delay(float(seconds), count)
             elif action == "reset":
                 self.reset()
             else:
@@ -273,6 +301,9 @@ class FcmStandIn:
         match = _SEND_PATH.match(path)
         if match is None or method != "POST":
             return _not_found()
+        wait = self._take_delay()
+        if wait:
+            time.sleep(wait)
         return self._send(match["project"], body)
 
 
@@ -304,11 +335,14 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         status, body = cast(_Server, self.server).standin.handle(method, path, raw)
         payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except OSError:
+            pass  # the client gave up waiting (a delayed answer): nothing to tell it
 
     def do_GET(self) -> None:
         self._dispatch("GET")
@@ -349,6 +383,10 @@ class FcmStandInClient:
     def fail_next(self, n: int, error: str = "UNAVAILABLE") -> None:
         """Fail the next ``n`` sends with ``error``."""
         self._call("POST", "fail", {"count": n, "error": error})
+
+    def delay(self, seconds: float, n: int | None = None) -> None:
+        """Answer the next ``n`` sends (every send when None) after ``seconds``."""
+        self._call("POST", "delay", {"seconds": seconds, "count": n})
 
     def messages(self) -> dict[str, list[dict[str, Any]]]:
         """Both records: ``{"delivered": [...], "attempts": [...]}``."""

@@ -10,7 +10,7 @@ from keywatch.core.classify import Classification, classify
 from keywatch.core.counting import Group, TallyCount
 from keywatch.core.health import unix_minute
 from keywatch.core.logentry import failure_entry
-from keywatch.core.notify import alert_gate_key
+from keywatch.core.notify import alert_gate_key, incident_bucket
 from keywatch.events import Alert, FailureEvent, Source, SuccessTally, TallyBatch, TallyGroup
 from keywatch.ports import AlertGate, AlertPublisher, Counter, LogSink
 
@@ -47,8 +47,14 @@ def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
     if event.source is Source.BYOK and c.user_actionable and event.uid:
         gate_key = alert_gate_key(event.uid, event.provider, c.reason.value, event.key_fingerprint)
         eid = str(event.event_id)
+        # The claim also counts the key as failing for notify's provider-incident guard.
         claimed = deps.gate is None or deps.gate.claim(
-            gate_key, eid, deps.alert_window_s, event.key_fingerprint, event.occurred_at.timestamp()
+            gate_key,
+            eid,
+            deps.alert_window_s,
+            event.key_fingerprint,
+            event.occurred_at.timestamp(),
+            incident_bucket(event.provider, c.reason.value, unix_minute(event.occurred_at)),
         )
         if not claimed:
             return c  # this problem was alerted within the window: notify has it

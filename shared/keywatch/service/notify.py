@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from keywatch.core.health import unix_minute
 from keywatch.core.notify import compose, dedup_key, should_notify, user_cap_key
 from keywatch.events import Alert
 from keywatch.ports import (
     DedupLock,
     DeviceToken,
+    IncidentCheck,
+    IncidentGuard,
     PushSender,
     PushSenderError,
     TokenStore,
@@ -31,6 +36,7 @@ class Outcome(StrEnum):
     NO_TOKENS = "no_tokens"
     NO_LIVE_TOKENS = "no_live_tokens"
     STALE = "stale"  # older than alert_max_age_s: acknowledged, not pushed
+    HELD_INCIDENT = "held_incident"  # its provider and reason are in a suspected incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,12 @@ class NotifyDeps:
     pending_ttl_s: int = 120  # Settings.pending_ttl_s: twice the function's timeout
     user_daily_cap: int = 5
     alert_max_age_s: int = 6 * 3600
+    # The provider-incident guard; None: no guard. An alert younger than `settle_s` waits
+    # until it is that old before it is pushed, so that the first keys of an incident are
+    # counted with the rest instead of being pushed before the count rises.
+    guard: IncidentGuard | None = None
+    settle_s: float = 15.0
+    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,7 @@ class NotifyResult:
     delivered: int = 0
     pruned: int = 0
     failed: int = 0
+    incident: IncidentCheck | None = None  # what the guard said, when it held the push
 
 
 def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) -> NotifyResult:
@@ -67,6 +80,10 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
     key = dedup_key(alert)
     if deps.lock.is_done(key):
         return NotifyResult(Outcome.DUPLICATE)
+    if deps.guard is not None:
+        held = _incident(alert, deps, now)
+        if held is not None:
+            return NotifyResult(Outcome.HELD_INCIDENT, incident=held)
     cap_key = user_cap_key(alert.uid, now)
     token = secrets.token_hex(16)
     taken = deps.lock.acquire(key, token, deps.pending_ttl_s, cap_key, deps.user_daily_cap)
@@ -111,3 +128,22 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
     finally:
         if not committed:
             deps.lock.release(key, token, cap_key)
+
+
+def _incident(alert: Alert, deps: NotifyDeps, now: datetime) -> IncidentCheck | None:
+    """The guard's verdict when it holds the push, else None (push). A young alert is
+    counted, waits out the settle time (holding nothing), and is checked again: a held alert
+    is acknowledged, and the key is told when it fails again after the incident, because
+    classify alerts again once its window has passed."""
+    assert deps.guard is not None
+    minute = unix_minute(alert.occurred_at)
+    eid = str(alert.event_id)
+    check = deps.guard.check(alert.provider, alert.reason, alert.key_fingerprint, minute, eid)
+    if check.holds:
+        return check
+    wait = deps.settle_s - (now - alert.occurred_at).total_seconds()
+    if wait <= 0:
+        return None
+    deps.sleep(wait)
+    check = deps.guard.check(alert.provider, alert.reason, "", minute, eid)
+    return check if check.holds else None
