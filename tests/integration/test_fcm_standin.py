@@ -293,12 +293,13 @@ def test_malformed_send_is_invalid_argument(
     assert err["code"] == 400
     assert err["status"] == "INVALID_ARGUMENT"
     assert err["message"].startswith(message)
-    assert err["details"] == [
-        {
-            "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
-            "errorCode": "INVALID_ARGUMENT",
-        }
-    ]
+    assert err["details"][0] == {
+        "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
+        "errorCode": "INVALID_ARGUMENT",
+    }
+    # The BadRequest detail blames the message, not a token ("message.token"): no token is dead.
+    [violation] = err["details"][1]["fieldViolations"]
+    assert violation["field"] == "message"
     assert standin.delivered() == []
 
 
@@ -349,6 +350,31 @@ def test_http_control_client_drives_the_standin(fcm: Fcm) -> None:
     client.reset()
     assert client.attempts() == []
     assert fcm.send_one("t1").success
+
+
+def test_http_control_delays_and_scripts_answers(standin: FcmStandIn) -> None:
+    """Another process (the e2e tier) can make FCM slow or hang, and answer a send with any
+    documented body."""
+    import time
+
+    client = FcmStandInClient(standin.url)
+    url = f"{standin.url}/v1/projects/{PROJECT}/messages:send"
+    client.delay(0.4, 1)
+    t0 = time.monotonic()
+    assert httpx.post(url, json={"message": {"token": "a"}}).status_code == 200
+    assert time.monotonic() - t0 >= 0.4
+    client.answer_next(502, "<html>bad gateway</html>")
+    r = httpx.post(url, json={"message": {"token": "a"}})
+    assert (r.status_code, r.text) == (502, "<html>bad gateway</html>")
+    client.delay(2)  # every send now: past a 0.5 s client timeout, the client gives up
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(url, json={"message": {"token": "late"}}, timeout=0.5)
+    client.reset()  # also ends the delay
+    assert httpx.post(url, json={"message": {"token": "b"}}, timeout=1).status_code == 200
+    # reset forgot the rest (the late send may still land when its delay ends)
+    assert [a for a in client.attempts() if a["token"] != "late"] == [
+        {"token": "b", "outcome": "delivered"}
+    ]
 
 
 def test_http_control_rejects_unknown_error_code(standin: FcmStandIn) -> None:

@@ -47,7 +47,25 @@ def _error_code(exc: BaseException | None) -> str:
 def _is_dead(code: str, exc: BaseException | None) -> bool:
     if code in _DEAD:
         return True
-    return code == "INVALID_ARGUMENT" and "registration token" in str(exc).lower()
+    return code == "INVALID_ARGUMENT" and _blames_the_token(exc)
+
+
+def _blames_the_token(exc: BaseException | None) -> bool:
+    """INVALID_ARGUMENT is also a malformed message or a payload over 4 KB: the token is dead
+    only when FCM's google.rpc.BadRequest detail names the field `message.token`, or its
+    message says the registration token is not valid. Real FCM answers a bad token with the
+    generic "Request contains an invalid argument." and the field in the detail."""
+    response = getattr(exc, "http_response", None)
+    try:
+        details = response.json()["error"]["details"] if response is not None else []
+    except (ValueError, KeyError, TypeError, AttributeError):
+        details = []
+    for detail in details if isinstance(details, list) else []:
+        if isinstance(detail, dict) and str(detail.get("@type", "")).endswith(".BadRequest"):
+            for violation in detail.get("fieldViolations") or []:
+                if isinstance(violation, dict) and violation.get("field") == "message.token":
+                    return True
+    return "registration token" in str(exc).lower()
 
 
 class FcmPushSender:

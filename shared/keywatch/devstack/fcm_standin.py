@@ -29,6 +29,7 @@ __all__ = ["ERRORS", "FcmError", "FcmStandIn", "FcmStandInClient", "main"]
 LOOPBACK: Final = "127.0.0.1"
 DEAD_PREFIX: Final = "dead-"
 _FCM_ERROR_TYPE: Final = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
+_BAD_REQUEST_TYPE: Final = "type.googleapis.com/google.rpc.BadRequest"
 _SEND_PATH: Final = re.compile(r"^/v1/projects/(?P<project>[^/]+)/messages:send$")
 # firebase-admin 7.x also addresses devices by Firebase installation ID ("fid").
 _TARGETS: Final = ("token", "fid", "topic", "condition")
@@ -71,12 +72,27 @@ def _check_error(error: str) -> str:
 # 429s too and sleep for it, so the SDK's attempt count would stop matching.
 def _error_body(error: str, message: str | None = None) -> tuple[int, dict[str, Any]]:
     spec = ERRORS[error]
+    details: list[dict[str, Any]] = [{"@type": _FCM_ERROR_TYPE, "errorCode": error}]
+    if error == "INVALID_ARGUMENT":
+        # As FCM does: a google.rpc.BadRequest names the field it rejects, `message.token` when
+        # it is the registration token (the only case in which the token is dead).
+        details.append(
+            {
+                "@type": _BAD_REQUEST_TYPE,
+                "fieldViolations": [
+                    {
+                        "field": "message" if message else "message.token",
+                        "description": message or spec.message,
+                    }
+                ],
+            }
+        )
     body = {
         "error": {
             "code": spec.http_status,
             "message": message or spec.message,
             "status": spec.status,
-            "details": [{"@type": _FCM_ERROR_TYPE, "errorCode": error}],
+            "details": details,
         }
     }
     return spec.http_status, body
@@ -96,6 +112,7 @@ class FcmStandIn:
         self._failures: deque[str] = deque()
         self._delays: deque[float] = deque()  # seconds to wait before answering the next sends
         self._latency = 0.0  # seconds to wait before answering every other send
+        self._answers: deque[tuple[int, Any]] = deque()  # scripted (status, body) answers
         self._delivered: list[dict[str, Any]] = []
         self._attempts: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
@@ -180,6 +197,14 @@ class FcmStandIn:
             else:
                 self._delays.extend([seconds] * n)
 
+    def answer_next(self, status: int, body: Any, n: int = 1) -> None:
+        """Answer the next ``n`` sends with exactly this status and body (JSON, or a str sent
+        as text/html), e.g. an error response copied from FCM's documentation."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        with self._lock:
+            self._answers.extend([(status, body)] * n)
+
     def _take_delay(self) -> float:
         with self._lock:
             return self._delays.popleft() if self._delays else self._latency
@@ -204,6 +229,7 @@ class FcmStandIn:
             self._dead.clear()
             self._failures.clear()
             self._delays.clear()
+            self._answers.clear()
             self._latency = 0.0
             self._delivered.clear()
             self._attempts.clear()
@@ -230,6 +256,10 @@ class FcmStandIn:
                     "INVALID_ARGUMENT",
                     "Exactly one of token, fid, topic or condition must be specified.",
                 )
+            if self._answers:
+                status, answer = self._answers.popleft()
+                self._attempts.append({"token": token, "outcome": f"answered {status}"})
+                return status, answer
             if self._failures:
                 return self._reject(token, self._failures.popleft())
             if token is not None:
@@ -278,6 +308,11 @@ class FcmStandIn:
                 if count is not None and (not isinstance(count, int) or isinstance(count, bool)):
                     raise ValueError("'count' must be an integer or null")
                 self.delay(float(seconds), count)
+            elif action == "answer":
+                status = args.get("status")
+                if not isinstance(status, int) or isinstance(status, bool):
+                    raise ValueError("'status' must be an integer")
+                self.answer_next(status, args.get("body"), int(args.get("count", 1)))
             elif action == "reset":
                 self.reset()
             else:
@@ -286,7 +321,7 @@ class FcmStandIn:
             return 400, {"error": str(exc)}
         return 200, {}
 
-    def handle(self, method: str, path: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+    def handle(self, method: str, path: str, raw: bytes) -> tuple[int, Any]:
         """Answer one HTTP request; returns status and JSON body."""
         body: Any = None
         if raw:
@@ -334,10 +369,12 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length > 0 else b""
         path = self.path.split("?", 1)[0]
         status, body = cast(_Server, self.server).standin.handle(method, path, raw)
-        payload = json.dumps(body).encode()
+        text = isinstance(body, str)
+        payload = body.encode() if text else json.dumps(body).encode()
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            kind = "text/html" if text else "application/json"
+            self.send_header("Content-Type", f"{kind}; charset=UTF-8")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
@@ -387,6 +424,10 @@ class FcmStandInClient:
     def delay(self, seconds: float, n: int | None = None) -> None:
         """Answer the next ``n`` sends (every send when None) after ``seconds``."""
         self._call("POST", "delay", {"seconds": seconds, "count": n})
+
+    def answer_next(self, status: int, body: Any, n: int = 1) -> None:
+        """Answer the next ``n`` sends with exactly this status and body."""
+        self._call("POST", "answer", {"status": status, "body": body, "count": n})
 
     def messages(self) -> dict[str, list[dict[str, Any]]]:
         """Both records: ``{"delivered": [...], "attempts": [...]}``."""
