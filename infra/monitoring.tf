@@ -71,6 +71,33 @@ resource "google_logging_metric" "notify_outcomes" {
   }
 }
 
+# notify's provider-incident guard: one entry per suspected incident (README, "Provider
+# incidents"); the pushes it holds are notify_outcomes with outcome held_incident.
+resource "google_logging_metric" "provider_incidents" {
+  name        = "keywatch/suspected_provider_incidents"
+  description = "Suspected provider incidents: many users' keys failing with one reason at once; their pushes are held."
+  filter      = "${local.function_logs} AND jsonPayload.event=\"suspected_provider_incident\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+    labels {
+      key        = "provider"
+      value_type = "STRING"
+    }
+    labels {
+      key        = "reason"
+      value_type = "STRING"
+    }
+  }
+
+  label_extractors = {
+    provider = "EXTRACT(jsonPayload.provider)"
+    reason   = "EXTRACT(jsonPayload.reason)"
+  }
+}
+
 resource "google_logging_metric" "health_runs" {
   name        = "keywatch/health_runs"
   description = "Completed health runs."
@@ -233,5 +260,34 @@ resource "google_monitoring_alert_policy" "health_stale" {
   documentation {
     mime_type = "text/markdown"
     content   = "The health function has not completed a run in 10 minutes, so routers read stale health (HealthReader serves cached values for at most 10 minutes). Runbook: ${local.runbook}#health-stale"
+  }
+}
+
+resource "google_monitoring_alert_policy" "provider_incident" {
+  display_name          = "keywatch: suspected provider incident, user pushes held"
+  combiner              = "OR"
+  severity              = "WARNING"
+  notification_channels = var.notification_channels
+
+  conditions {
+    display_name = "a suspected provider incident opened in the last 5 minutes"
+    condition_threshold {
+      filter          = "resource.type = \"cloud_run_revision\" AND metric.type = \"logging.googleapis.com/user/${google_logging_metric.provider_incidents.name}\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "300s"
+        per_series_aligner   = "ALIGN_DELTA"
+        cross_series_reducer = "REDUCE_SUM"
+        group_by_fields      = ["metric.label.provider", "metric.label.reason"]
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "Many users' own $${metric.label.provider} keys started failing with $${metric.label.reason} at once, far above the hour before: keywatch suspects the provider, not the keys, and holds the \"your key is not working\" pushes for it. Check the provider's status page, then the entry: `jsonPayload.event=\"suspected_provider_incident\"`. Runbook: ${local.runbook}#provider-incident"
   }
 }

@@ -84,7 +84,9 @@ locals {
       memory      = "512Mi"
       cpu         = "1"
       timeout_s   = local.notify_timeout_s
-      concurrency = 1
+      # A young alert waits out the incident guard's settle time (15 s, idle); 8 at once
+      # keep that from costing an instance each. Its clients are thread-safe.
+      concurrency = 8
       env = {
         KEYWATCH_ALERTS_TOPIC         = local.routes.notify.topic
         KEYWATCH_TOKENS_COLLECTION    = local.collections.tokens

@@ -175,3 +175,57 @@ def test_fcm_outage_then_recovery_sends_one_push(stack: Stack) -> None:
     time.sleep(3)
     assert len([m for m in fcm.delivered() if m["token"] == f"tok-{uid}"]) == 1
     assert len([a for a in fcm.attempts() if a["token"] == f"tok-{uid}"]) == 3
+
+
+def test_fcm_5xx_is_retried_by_pubsub_only(stack: Stack) -> None:
+    """FCM answers 503 twice: each notify attempt sends once (the SDK's own retries are off),
+    Pub/Sub redelivers, the third attempt pushes. 3 requests, not up to 15 in the first
+    attempt alone."""
+    import time
+
+    uid = f"e2e-{uuid.uuid4().hex[:8]}"
+    seed_token(stack, uid, f"tok-{uid}")
+    assert stack.fcm is not None
+    fcm = stack.fcm
+    fcm.fail_next(2, "UNAVAILABLE")
+    publish_event(stack, byok_failure(uid, f"prov{uuid.uuid4().hex[:6]}"))
+    eventually(lambda: [m for m in fcm.delivered() if m["token"] == f"tok-{uid}"], what="push")
+    time.sleep(3)
+    assert [a["outcome"] for a in fcm.attempts() if a["token"] == f"tok-{uid}"] == [
+        "UNAVAILABLE",
+        "UNAVAILABLE",
+        "delivered",
+    ]
+
+
+def test_a_hanging_fcm_costs_one_bounded_attempt(stack: Stack) -> None:
+    """FCM hangs past notify's FCM timeout (10 s) once: that attempt fails inside the function
+    timeout (one request, no SDK retries), Pub/Sub redelivers, and the next attempt pushes.
+    The hung request, which FCM carries out late, is the one at-least-once case left: at most
+    two pushes, never a storm."""
+    uid = f"e2e-{uuid.uuid4().hex[:8]}"
+    seed_token(stack, uid, f"tok-{uid}")
+    assert stack.fcm is not None
+    fcm = stack.fcm
+    timeout = stack.settings.fcm_timeout_s
+    fcm.delay(timeout + 3, n=1)
+    e = byok_failure(uid, f"prov{uuid.uuid4().hex[:6]}")
+    publish_event(stack, e)
+
+    def outcomes() -> list[dict[str, Any]] | None:
+        got = log_entries(stack, "notify", event="notify", event_id=str(e.event_id))
+        return got or None
+
+    [sent] = eventually(outcomes, timeout_s=90, what="a push after the hang")
+    assert sent["outcome"] == "sent"
+    [failed] = log_entries(
+        stack, "notify", event="transient_failure", message_id=sent["message_id"]
+    )
+    assert "no device accepted the push" in failed["why"]
+    tries = [a for a in fcm.attempts() if a["token"] == f"tok-{uid}"]
+    assert len(tries) <= 2
+    eventually(
+        lambda: len([m for m in fcm.delivered() if m["token"] == f"tok-{uid}"]) == 2,
+        timeout_s=20,
+        what="the hung request carried out late",
+    )

@@ -23,6 +23,7 @@ from tests.fakes import (
     FakeCountingStore,
     FakeDedupLock,
     FakeHealthDocs,
+    FakeIncidentGuard,
     FakeLogSink,
     FakePushSender,
     FakeTokenStore,
@@ -48,6 +49,15 @@ def written(client_for: Any, logs: io.StringIO) -> list[dict[str, Any]]:
     notify = NotifyDeps(FakeDedupLock(), FakeTokenStore({"u1": ["t1"]}), FakePushSender())
     body = push_body(alert().model_dump_json().encode())
     assert client_for("notify", notify).post("/", json=body).status_code == 200
+    # An alert that opens a suspected provider incident (the guard's threshold is 2 here).
+    guard = FakeIncidentGuard(min_keys=2)
+    guard.check(
+        "openai", "invalid_key", "kf_" + "0" * 16, int(alert().occurred_at.timestamp() // 60), "x"
+    )
+    held = NotifyDeps(
+        FakeDedupLock(), FakeTokenStore({"u1": ["t1"]}), FakePushSender(), guard=guard
+    )
+    assert client_for("notify", held).post("/", json=body).status_code == 200
     health = HealthDeps(FakeCountingStore(), FakeHealthDocs())
     assert client_for("health", health).post("/", json=push_body(b"{}")).status_code == 200
     return entries(logs)
@@ -71,13 +81,22 @@ def test_every_metric_counts_an_event_the_functions_write(written: list[dict[str
     """Each metric's jsonPayload.event is written by a function, with the fields it extracts."""
     tf = load()
     by_event = _by_event(written)
-    assert _metric_events() == {"llm_failure", "poison_message", "notify", "health_run"}
+    assert _metric_events() == {
+        "llm_failure",
+        "poison_message",
+        "notify",
+        "health_run",
+        "suspected_provider_incident",
+    }
     for event in _metric_events():
         assert event in by_event, f"a metric counts {event!r}, which no function wrote"
     for field in tf.locals["metric_labels"]:
         assert by_event[tf.locals["failure_event"]][field], field
     assert by_event["poison_message"]["function"] == "classify"
-    assert by_event["notify"]["outcome"] == "sent"
+    notified = [e["outcome"] for e in written if e.get("event") == "notify"]
+    assert notified == ["sent", "held_incident"]
+    incident = by_event["suspected_provider_incident"]
+    assert (incident["provider"], incident["reason"]) == ("openai", "invalid_key")
 
 
 @pytest.mark.parametrize("kind", ["jsonPayload", "labels"])

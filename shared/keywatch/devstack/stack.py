@@ -254,6 +254,9 @@ class Stack:
             "KEYWATCH_FINGERPRINT_SECRET": os.environ.get(
                 "KEYWATCH_FINGERPRINT_SECRET", "keywatch local stack, not a secret"
             ),
+            # notify's incident guard waits 2 s here, not 15: the demo's pushes stay quick, and
+            # the local stack's counts rise within that (README, "Provider incidents").
+            "KEYWATCH_INCIDENT_SETTLE_S": "2",
         }
         if "redis" in self.services:
             env["KEYWATCH_REDIS_URL"] = f"redis://{LOOPBACK}:{self.services['redis'].port}/0"
