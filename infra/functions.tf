@@ -79,6 +79,10 @@ resource "google_cloudfunctions2_function" "fn" {
     environment_variables = merge(
       {
         KEYWATCH_PROJECT_ID = var.project_id
+        # functions-framework serves THREADS requests at once, 4 per core by default
+        # (functions-framework-python#259): with one vCPU that is 4, whatever Cloud Run's
+        # concurrency. It is set to the concurrency, so both say the same.
+        THREADS = tostring(each.value.concurrency)
       },
       each.value.env,
     )

@@ -84,9 +84,10 @@ locals {
       memory      = "512Mi"
       cpu         = "1"
       timeout_s   = local.notify_timeout_s
-      # A young alert waits out the incident guard's settle time (15 s, idle); 8 at once
-      # keep that from costing an instance each. Its clients are thread-safe.
-      concurrency = 8
+      # A young alert waits out the incident guard's settle time (15 s, idle, no CPU): 80 at
+      # once (Cloud Run's default) keep that from costing an instance each. Its clients are
+      # thread-safe; a send's FCM requests run in firebase-admin's own thread pool.
+      concurrency = 80
       env = {
         KEYWATCH_ALERTS_TOPIC         = local.routes.notify.topic
         KEYWATCH_TOKENS_COLLECTION    = local.collections.tokens

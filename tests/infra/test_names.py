@@ -126,6 +126,9 @@ def test_classify_serves_requests_concurrently(tf: Config) -> None:
     assert fn["service_config"][0]["max_instance_request_concurrency"] == (
         "${each.value.concurrency}"
     )
+    # functions-framework's own thread count follows it (its default is 4 per core).
+    env = fn["service_config"][0]["environment_variables"]
+    assert "THREADS = tostring(each.value.concurrency)" in env
 
 
 def test_firestore_collections_match_settings(tf: Config) -> None:

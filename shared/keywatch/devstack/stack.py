@@ -341,6 +341,10 @@ class Stack:
     def _start_function(self, name: str) -> None:
         port = free_port()
         env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+        if name == "notify":
+            # Its alerts wait out the incident guard's settle time idle; infra serves 80 at
+            # once per instance, functions-framework's default here would be 8.
+            env.setdefault("THREADS", "32")
         cmd = [
             sys.executable, "-m", "functions_framework",
             "--target", name,
