@@ -19,6 +19,7 @@ or a gateway embeds the upstream error as a JSON string.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from keywatch.core.textrules import Hits, TextRules, any_of
 from keywatch.events import Source
 
 
@@ -63,10 +65,6 @@ class Classification:
     user_actionable: bool
     retryable: bool
     fingerprint: str | None = None  # set for unknown errors, to find and count new shapes
-
-
-def _rx(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 R = Reason
@@ -168,19 +166,23 @@ _SPECIFIC_CODES: dict[str, Reason | str] = {
     "modelstreamerrorexception": R.SERVER_ERROR,
 }
 
-# --- 2. wording, in order: the first group that matches wins ---------------------------------
+# --- 2. wording ------------------------------------------------------------------------------
+# Every group below is searched in the same lower-cased text, in one pass (core/textrules.py).
+# The patterns keep to the syntax RE2 and `re` share.
 
-# Credit and spend: nothing but money fixes these, whatever the status or code around them.
-_QUOTA_TEXT = _rx(
+_MONEY = any_of(
+    # Nothing but money fixes these, whatever the status or code around them.
     r"credit balance is too low",
-    r"insufficient[_ ](?:credits?|balance|funds|quota)",
-    r"balance is (?:insufficient|not enough|too low)",
-    r"(?:run|ran|are|is) out of (?:credits?|balance|funds|quota)",
-    r"requires more credits",
+    r"insufficient[_ ](?:credits?|balance|funds|account balance)",
+    r"balance is (?:insufficient|not enough|too low|negative)",
+    r"(?:run|ran|are|is) out of (?:credits?|balance|funds)",
+    r"requires more credits|purchase (?:more )?credits|add (?:more )?credits|buy (?:more )?credits",
     r"can only afford",
     r"(?:doesn't|does not|don't|do not) have (?:any |enough )?credits",
-    r"used all (?:of )?(?:your |its )?(?:available )?credits",
-    r"credits? (?:are |have been )?(?:depleted|exhausted|used up)",
+    r"used all (?:of )?(?:your |its )?(?:available |included )?credits",
+    r"credits? (?:are |have been |has been )?(?:depleted|exhausted|used up|run out)",
+    r"exceeded your (?:monthly )?(?:included )?credits",
+    r"(?:monthly|included|free|prepaid) credits",
     r"prepayment credits",
     r"credit limit",
     r"spend(?:ing)? (?:limit|cap)",
@@ -190,18 +192,33 @@ _QUOTA_TEXT = _rx(
     r"payment[_ ]required",
     r"add or update (?:a |your )?payment method",
     r"invalid_payment_instrument|valid payment instrument",
-    r"billing (?:is )?(?:not active|disabled|not enabled)",
+    r"billing (?:is )?(?:not active|disabled|not enabled)|billing account",
     r"requires billing to be enabled|billing to be enabled",
     r"reached your specified api usage limits",
     r"usage limits? (?:has been |have been )?reached",
-    r"top up your|recharge your",
+    r"top up your|recharge your|please recharge",
+    r"\barrear|overdue|in good standing|outstanding (?:balance|invoice)|unpaid",
+    r"past due",
+)
+# An account, organisation or project that is barred: a new key on it would not help.
+_BARRED = any_of(
+    r"\b(?:account|organi[sz]ation|org|workspace|tenant|team|consumer|subscription)\b"
+    r"[^.\n]{0,80}?(?:has been |have been |is |was |are )?(?:temporarily )?"
+    r"(?:deactivated|disabled|suspended|restricted|banned|terminated|frozen|blocked|closed)\b",
+    r"(?:deactivated|disabled|suspended|banned|terminated|frozen) (?:account|organi[sz]ation)",
+    r"account_deactivated|account_suspended|organization_deactivated|organization_suspended",
+)
+# A barring whose stated cause is money.
+_BILLING_CAUSE = any_of(
+    r"billing|payment|unpaid|arrear|overdue|invoice|balance|credits?\b|past due",
 )
 
-_KEY_TEXT = _rx(
+_KEY = any_of(
     r"invalid_api_key",
     r"incorrect api key",
     r"invalid (?:x-)?api[ _-]?(?:key|token)",
-    r"api[ _-]?key (?:is )?(?:not valid|invalid|expired|revoked|disabled|not found|deleted)",
+    r"api[ _-]?key (?:is )?(?:not valid|invalid|expired|revoked|disabled|not found|deleted"
+    r"|incorrect)",
     r"api_key_invalid",
     r"api key (?:was )?reported as leaked",
     r"(?:provided|supplied) (?:api )?key is (?:invalid|not valid)",
@@ -214,41 +231,84 @@ _KEY_TEXT = _rx(
     r"no auth credentials",
     r"(?:didn't|did not) provide an api key",
     r"(?:no|missing) api[ _-]?key",
-    r"api[ _-]?key (?:header )?(?:is )?(?:missing|required)",
+    r"api[ _-]?key (?:header )?(?:is )?(?:missing|required|must be)",
     r"x-api-key header is required",
     r"unregistered callers",
     r"unrecognizedclient",
     r"security token included in the request is (?:invalid|expired)",
     r"signature we calculated does not match",
     r"unable to locate credentials",
-    r"invalid subscription key",
+    r"invalid subscription key|access denied due to invalid subscription key",
     r"unauthenticated",
     r"user not found",  # OpenRouter's answer to a deleted key
     r"authorization required",
     r"\bunauthorized\b",
+    # raised by an SDK before any request: no key was configured
+    r"api_key client option must be set",
+    r"could not resolve authentication method",
+    r"missing key inputs argument",
+    r"(?:must|need to) (?:provide|pass|set) (?:an |your )?api[ _-]?key",
+    r"default credentials were not found|defaultcredentialserror",
+    r"(?:env(?:ironment)? var(?:iable)?|environment) [^.\n]{0,40}api_key[^.\n]{0,40}"
+    r"(?:not set|missing)",
+)
+# Wording that names the key itself (not any token): what a 400 needs to invalidate a key.
+_NAMES_THE_KEY = any_of(
+    r"api[ _-]?key",
+    r"x-api-key",
+    r"security token included in the request",
+    r"signature we calculated does not match",
+    r"unregistered callers",
+    r"authentication method",
 )
 
-# Model existence comes before permissions: "does not exist or you do not have access to it"
-# is a model problem, "Project X does not have access to model Y" a permission one.
+# A model that exists but cannot do what was asked: the request must change, not the model.
+_UNSUPPORTED = any_of(
+    r"(?:does not|doesn't|do not|don't) support (?:tools?|tool (?:use|calling|choice)|function"
+    r"|image|vision|audio|video|pdf|streaming|system|json|response_format|logprobs|thinking"
+    r"|reasoning|structured|parallel|the (?:requested|specified)|this (?:feature|parameter))",
+    r"(?:tools?|function calling|vision|images?|streaming|json mode|response_format|logprobs"
+    r"|thinking|reasoning) (?:is |are )?not supported",
+    r"not supported (?:for|by|with) (?:this|the) model",
+    r"(?:unsupported|not supported) (?:parameter|value|feature|operation|modality|content type)",
+    r"on-demand throughput isn.t supported|with on-demand throughput",
+    r"operation does not work with the specified model",
+)
+# A 404 for the path, not the model.
+_WRONG_URL = any_of(
+    r"invalid url|unknown url|unrecognized request url",
+    r"page not found|route not found|path not found|no route (?:matches|found|for)",
+    r"cannot (?:post|get) /",
+    r"(?:not found|no handler)[: ]+(?:for )?(?:post |get )?/\w",
+    r"resource not found",
+    r"api version|api-version",
+)
+
 _MODEL_WORDING = (
     r"\bmodels?\b[^\n]{0,160}?(?:does not exist|doesn't exist|not exists?\b|not found"
     r"|has been decommissioned|has been deprecated|was deprecated|was removed|has been removed"
-    r"|is no longer (?:supported|available)|reached the end of its life|as legacy)",
-    r"(?:invalid|unknown|unsupported|no such) model",
+    r"|has been retired|was retired|is retired|is no longer (?:supported|available|served)"
+    r"|reached the end of its life|as legacy|is not (?:deployed|running|available))",
+    r"(?:invalid|unknown|unsupported|no such|nonexistent|non-existent) model",
     r"model identifier is invalid",
     r"no endpoints found for",
-    r"deployment for this resource does not exist",
+    r"deployment for this resource does not exist|deployment[^.\n]{0,80}?(?:does not exist"
+    r"|not found|is not (?:ready|running)|was not found)",
+    r"endpoint[^.\n]{0,80}?(?:does not exist|doesn't exist|not found|is (?:paused|not running"
+    r"|scaled to zero|in a failed state|not ready))",
+    r"try pulling it first",
     r"end[ -]of[ -]life",
 )
-_MODEL_EXISTS_TEXT = _rx(*_MODEL_WORDING)
-_MODEL_TEXT = _rx(r"model_not_found|model_decommissioned|deploymentnotfound", *_MODEL_WORDING)
+_MODEL_EXISTS = any_of(*_MODEL_WORDING)
+_MODEL = any_of(r"model_not_found|model_decommissioned|deploymentnotfound", *_MODEL_WORDING)
 
-_PERMISSION_TEXT = _rx(
+_PERMISSION = any_of(
     r"permission[_ ]denied",
     r"(?:does not|doesn't|don't|do not) have (?:the )?(?:required )?permission",
-    r"not authorized to",
+    r"not authori[sz]ed to",
     r"\bnot allowed to\b",
-    r"accessdenied|access denied|access is denied",
+    r"accessdenied|access denied|access is denied"
+    r"|access to (?:this )?model is (?:denied|restricted)",
     r"(?:does not|doesn't|don't|do not) have access",
     r"country, region, or territory not supported",
     r"unsupported_country",
@@ -256,8 +316,6 @@ _PERMISSION_TEXT = _rx(
     r"not (?:available|supported) in your (?:country|region|location)",
     r"(?:region|country) (?:is )?not supported",
     r"organization must be verified|verify organization",
-    r"organization (?:has been |is )?(?:disabled|restricted|suspended|deactivated)",
-    r"account (?:has been |is )?(?:disabled|deactivated|restricted|banned)",
     r"public access is disabled",
     r"key based authentication is disabled",
     r"has not been used in project|it is disabled\. enable it",
@@ -267,28 +325,31 @@ _PERMISSION_TEXT = _rx(
     r"request not allowed",
     r"data policy",
     r"you must be a member of an organization",
+    r"gated (?:repo|model)"
+    r"|(?:must|need to) (?:accept|agree to) (?:the )?(?:terms|conditions|license)",
 )
 
-# Whether a limit is a rate limit: said by any of these.
-_LIMIT_TEXT = _rx(
+# A limit (rate, quota, capacity), and how long it lasts.
+_LIMIT_WORDS = any_of(
     r"rate[_ -]?limit",
-    r"too many (?:requests|tokens)",
+    r"too many (?:requests|tokens|concurrent)",
     r"throttl",
     r"resource[_ ]exhausted|resource has been exhausted",
     r"wait before trying again",
     r"exceeded your current quota",
     r"quota exceeded",
+    r"concurrency limit|concurrent requests",
 )
-_CAPACITY_TEXT = _rx(
+_CAPACITY = any_of(
     r"no capacity available",
     r"capacity exceeded",
     r"model_capacity_exhausted",
     r"over capacity|at capacity",
     r"overloaded",
 )
-_TOO_LARGE_TEXT = _rx(r"request too large", r"reduce your message size")
+_TOO_LARGE = any_of(r"request too large", r"reduce your message size")
 # A limit that will not clear in seconds: per day or month, zero, or a reset hours away.
-_LONG_WINDOW_TEXT = _rx(
+_LONG_WINDOW = any_of(
     r"per[ _-]?day",
     r"perday",
     r"\bdaily\b",
@@ -296,79 +357,114 @@ _LONG_WINDOW_TEXT = _rx(
     r"/ ?day\b",
     r"limit: ?0\b",
     r"per[ _-]?month|permonth|/ ?month\b|monthly",
+    r"per[ _-]?week|weekly",
     r"reset (?:after|in) \d+ ?h",
+    r"free[ _-]?tier (?:limit|quota)s? (?:has been |have been )?(?:exhausted|used up|reached)",
 )
-_SHORT_WINDOW_TEXT = _rx(
+_SHORT_WINDOW = any_of(
     r"per[ _-]?min(?:ute)?\b",
     r"perminute",
     r"\b[rt]pm\b|\bitpm\b|\botpm\b",
     r"/ ?min(?:ute)?\b",
-    r"per[ _-]?second|persecond|\brps\b",
-    r"(?:retry|try again) in \d+(?:\.\d+)?m?s\b",
-    r"(?:retry|try again) after \d+ ?(?:s\b|sec)",
+    r"per[ _-]?second|persecond|\brps\b|\bqps\b",
+    r"concurren",
+)
+# A stated wait: parsed only when a limit is being decided (see _wait_s).
+_WAIT = any_of(
+    r"(?:retry|try again|reset|resets|available|wait)\w*(?: (?:in|after|for))?:? ~?\d",
+    r"retrydelay|retry-after|retry_after",
 )
 # Quota wording when nothing says the window (OpenAI's insufficient_quota text, also used by
 # Gemini for its per-minute limits, which then name their window).
-_QUOTA_DEFAULT_TEXT = _rx(r"exceeded your current quota", r"plan and billing")
-_QUOTA_LATE_TEXT = _rx(r"quota (?:exceeded|exhausted)", r"exceeded (?:the |your )?quota")
+_QUOTA_DEFAULT = any_of(r"exceeded your current quota", r"plan and billing", r"insufficient_quota")
+_QUOTA_LATE = any_of(r"quota (?:exceeded|exhausted)", r"exceeded (?:the |your )?quota")
 
-_CONTEXT_TEXT = _rx(
+# An output cap set too high is the request's fault; input over the window is context_length.
+_OUTPUT_CAP = any_of(
+    r"max_(?:new_|completion_|output_)?tokens|maxoutputtokens|max output tokens|num_predict",
+    r"maximum (?:allowed )?(?:number of )?output tokens|output token limit",
+)
+_INPUT_WORDS = any_of(
+    r"\bprompts?\b|\binputs?\b|\bmessages?\b|\bcontext\b|input tokens|in the messages",
+)
+_BODY_SIZE = any_of(
+    r"maximum allowed number of bytes|request entity too large|payload too large",
+    r"body (?:is )?too large|request body (?:size|exceeds)|\bbytes\b[^.\n]{0,40}exceed"
+    r"|exceeds? [^.\n]{0,40}\b(?:mb|kb|bytes)\b",
+)
+
+_CONTEXT = any_of(
     r"context_length_exceeded",
     r"context[_ ]window",
-    r"maximum context length|context length (?:is |of )?\d|context limit",
+    r"maximum context length|context length (?:is |of )?\d|context limit|context size",
     r"prompt is too long|prompt too long|input is too long|too long for (?:the )?requested model",
+    r"input (?:length|size)[^.\n]{0,40}exceed",
     r"too many (?:input )?tokens(?:[:;]| in)",
     r"input token count",
     r"maximum prompt length",
     r"maximum number of tokens allowed",
     r"tokens? \+ `?max_new_tokens`? must be",
     r"exceeds? (?:the )?(?:model'?s? )?(?:maximum )?(?:context|token limit|input limit)",
-    r"request_too_large|request too large|payload too large|request entity too large",
-    r"exceeds the maximum allowed number of bytes",
+    r"request_too_large|request too large",
     r"reduce the length of the messages",
     r"string_above_max_length|string too long",
+    r"\btokens?\b[^.\n]{0,60}(?:exceeds?|greater than|more than|larger than|over) (?:the )?"
+    r"(?:model'?s? )?(?:maximum|max|limit)",
 )
 
-_CONTENT_TEXT = _rx(
+_CONTENT = any_of(
     r"content_filter|content[_ ]filtering|content management policy",
     r"content[_ ]policy",
     r"responsibleaipolicyviolation",
-    r"safety system|safety (?:settings|filters?|reasons)|blocked (?:due to|for) safety",
-    r"prohibited_content|blockreason",
+    r"safety system|safety (?:settings|filters?|reasons|check)|blocked (?:due to|for) safety",
+    r"prohibited_content|blockreason|block_reason|blockedpromptexception",
+    r"finish[_ ]?reason\W{0,4}(?:safety|prohibited_content|blocklist|spii|image_safety)\b",
     r"flagged",
-    r"violat\w* (?:our |the )?(?:usage|content) (?:policy|policies|guidelines)",
+    r"violat\w* (?:our |the |its )?(?:usage|content|safety|acceptable use)"
+    r" (?:policy|policies|guidelines)",
     r"usage guidelines",
     r"output blocked|blocked (?:input|output)",
-    r"(?:prompt|response|request|input|content) (?:was |is )?blocked",
+    r"(?:prompt|response|request|input|output|content) (?:was |is |has been )?blocked",
     r"moderation",
+    r"inappropriate content|sensitive (?:content|words)|data inspection failed",
 )
 
-_OVERLOADED_TEXT = _rx(
+_ORDERING = any_of(
+    r"roles must alternate|should alternate|must alternate",
+    r"tool_use[^.\n]{0,40}without[^.\n]{0,20}tool_result|tool_result[^.\n]{0,80}tool_use",
+    r"must be a response to a preced\w* message with .?tool_calls",
+    r"tool_call_ids? [^.\n]{0,60}(?:did not have|not found|must be followed)",
+    r"(?:first|last) message must (?:be|have)",
+)
+
+_OVERLOADED = any_of(
     r"overloaded",
     r"over capacity|at capacity|capacity exceeded|no capacity available",
     r"service ?unavailable",
     r"temporarily unavailable",
-    r"server is busy|servers are busy",
-    r"not ready yet|model is not ready|modelnotready",
+    r"server is busy|servers are busy|system is busy|too busy",
+    r"not ready yet|model is not ready|modelnotready|currently loading|is loading",
     r"no (?:available|allowed) providers|no instances available",
 )
 
-_SERVER_TEXT = _rx(
+_SERVER = any_of(
     r"internal server error|internal error|internalserver",
     r"server had an error",
     r"bad gateway",
     r"upstream connect error",
     r"invalid response from (?:the )?(?:upstream|provider|model)",
+    r"error (?:occurred )?(?:during|while|in the middle of) (?:the )?stream",
+    r"stream (?:was )?(?:interrupted|terminated|ended) unexpectedly",
 )
 
-_TIMEOUT_TEXT = _rx(
+_TIMEOUT = any_of(
     r"timeout",
     r"timed out",
     r"deadline[_ ](?:exceeded|expired)",
     r"took too long",
 )
 
-_NETWORK_TEXT = _rx(
+_NETWORK = any_of(
     r"connection (?:error|reset|refused|aborted|closed|lost)",
     r"connecterror|apiconnectionerror|connectionerror",
     r"name resolution|name or service not known|nodename nor servname|getaddrinfo",
@@ -381,7 +477,7 @@ _NETWORK_TEXT = _rx(
     r"econnreset|econnrefused|enotfound|socket hang up|fetch failed",
 )
 
-_BAD_REQUEST_TEXT = _rx(
+_BAD_REQUEST = any_of(
     r"could not parse the json body|invalid json|malformed",
     r"unrecognized request argument",
     r"is a required property|missing required|field required",
@@ -389,25 +485,53 @@ _BAD_REQUEST_TEXT = _rx(
     r"failed to deserialize",
     r"invalid (?:value|type|request|parameter|argument)",
     r"validation error",
-    r"roles must alternate|should alternate",
 )
 
-# Ordered; the limit decision sits between permission and context (see _by_text).
-_EARLY_RULES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
-    (R.QUOTA_EXHAUSTED, _QUOTA_TEXT),
-    (R.INVALID_KEY, _KEY_TEXT),
-    (R.MODEL_NOT_FOUND, _MODEL_TEXT),
-    (R.PERMISSION_DENIED, _PERMISSION_TEXT),
+RULES = TextRules(
+    {
+        "money": _MONEY,
+        "barred": _BARRED,
+        "billing_cause": _BILLING_CAUSE,
+        "key": _KEY,
+        "names_key": _NAMES_THE_KEY,
+        "unsupported": _UNSUPPORTED,
+        "wrong_url": _WRONG_URL,
+        "model": _MODEL,
+        "model_exists": _MODEL_EXISTS,
+        "permission": _PERMISSION,
+        "limit": _LIMIT_WORDS,
+        "capacity": _CAPACITY,
+        "too_large": _TOO_LARGE,
+        "long_window": _LONG_WINDOW,
+        "short_window": _SHORT_WINDOW,
+        "wait": _WAIT,
+        "quota_default": _QUOTA_DEFAULT,
+        "quota_late": _QUOTA_LATE,
+        "output_cap": _OUTPUT_CAP,
+        "input_words": _INPUT_WORDS,
+        "body_size": _BODY_SIZE,
+        "context": _CONTEXT,
+        "content": _CONTENT,
+        "ordering": _ORDERING,
+        "overloaded": _OVERLOADED,
+        "server": _SERVER,
+        "timeout": _TIMEOUT,
+        "network": _NETWORK,
+        "bad_request": _BAD_REQUEST,
+    }
 )
-_LATE_RULES: tuple[tuple[Reason, re.Pattern[str]], ...] = (
-    (R.QUOTA_EXHAUSTED, _QUOTA_LATE_TEXT),
-    (R.CONTEXT_LENGTH, _CONTEXT_TEXT),
-    (R.CONTENT_FILTER, _CONTENT_TEXT),
-    (R.OVERLOADED, _OVERLOADED_TEXT),
-    (R.TIMEOUT, _TIMEOUT_TEXT),
-    (R.NETWORK, _NETWORK_TEXT),
-    (R.SERVER_ERROR, _SERVER_TEXT),
-    (R.BAD_REQUEST, _BAD_REQUEST_TEXT),
+
+# After the limit decision, the first of these groups in the text decides.
+_LATE_RULES: tuple[tuple[str, Reason], ...] = (
+    ("quota_late", R.QUOTA_EXHAUSTED),
+    ("context", R.CONTEXT_LENGTH),
+    ("content", R.CONTENT_FILTER),
+    ("ordering", R.BAD_REQUEST),
+    ("overloaded", R.OVERLOADED),
+    ("timeout", R.TIMEOUT),
+    ("network", R.NETWORK),
+    ("server", R.SERVER_ERROR),
+    ("bad_request", R.BAD_REQUEST),
 )
 
 # --- 3. generic codes, exception class names, status -----------------------------------------
@@ -510,7 +634,7 @@ _STATUS_RULES: dict[int, Reason] = {
     403: R.PERMISSION_DENIED,
     404: R.MODEL_NOT_FOUND,
     408: R.TIMEOUT,
-    413: R.CONTEXT_LENGTH,
+    413: R.BAD_REQUEST,  # Payload Too Large: bytes (a token limit says so in its words)
     429: R.RATE_LIMITED,
     502: R.SERVER_ERROR,
     503: R.OVERLOADED,
@@ -527,10 +651,36 @@ _PROVIDER_STATUS: dict[tuple[str, int], Reason] = {
 }
 
 _STATUS_IN_TEXT = re.compile(r"(?i)\b(?:error code|status(?: code)?|http)[:= ]+([45]\d\d)\b")
-_LITELLM_CLASS = re.compile(r"litellm\.(\w+)")
+_GATEWAY_CLASS = re.compile(r"litellm\.(\w+)")
+_EMBEDDED_JSON = re.compile(r"[{\[]")
 _GEMINI_BLOCK_FINISH = frozenset(
     {"safety", "prohibited_content", "blocklist", "spii", "recitation", "image_safety"}
 )
+_DURATION = re.compile(
+    r"(\d+(?:\.\d+)?) ?(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b"
+)
+_UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_LIMIT_REQUESTED = re.compile(r"limit:? ?(\d+)[^.\n]{0,40}?requested:? ?(\d+)")
+_WAIT_AT = re.compile(
+    r"(?:retry|try again|reset|resets|available|wait)\w*(?: (?:in|after|for))?:? ~?"
+    r"((?:\d+(?:\.\d+)? ?[a-z]+ ?){1,3})"
+)
+
+# A limit clears in seconds when it asks to wait at most this long; longer is a quota.
+RATE_WINDOW_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Which rule decided, for an operator checking a surprising reason."""
+
+    classification: Classification
+    rule: str  # e.g. "code", "text:money", "status"
+    evidence: str  # the code, the words or the status that decided
+    why: str  # the rule, in a sentence
+    status: int | None
+    codes: tuple[str, ...]  # innermost first
+    text: str  # the wording read, lower-cased
 
 
 def classify(
@@ -541,23 +691,49 @@ def classify(
     *,
     provider: str | None = None,
     body: Mapping[str, Any] | list[Any] | str | None = None,
+    retry_after_s: float | None = None,
 ) -> Classification:
     """The reason for one failure, from whatever the provider and SDK told us."""
-    facts = _Facts()
-    if body is not None:
-        _read_body(body, facts)
-    if error_code:
-        facts.code(error_code, 0)
-    if error_type:
-        facts.code(error_type, 0, as_text=False)  # a class name, not wording
-    if error_message:
-        facts.texts.append(error_message)
-    status = status_code if status_code is not None else facts.status
-    if status is None and error_message:
-        # Only the message survived: "Error code: 429 - {...}", "Status: 429".
-        match = _STATUS_IN_TEXT.search(error_message)
-        status = int(match.group(1)) if match else None
-    reason = _decide(facts, status, error_type, (provider or "").lower())
+    reason = _run(
+        status_code, error_type, error_code, error_message, provider, body, retry_after_s
+    )[0]
+    return _classification(reason, status_code, error_type, error_code, error_message)
+
+
+def explain(
+    status_code: int | None,
+    error_type: str | None = None,
+    error_code: str | None = None,
+    error_message: str | None = None,
+    *,
+    provider: str | None = None,
+    body: Mapping[str, Any] | list[Any] | str | None = None,
+    retry_after_s: float | None = None,
+) -> Explanation:
+    """classify(), with the rule that decided and its evidence."""
+    reason, rule, evidence, facts, status, text = _run(
+        status_code, error_type, error_code, error_message, provider, body, retry_after_s
+    )
+    if rule.startswith("text:") and not evidence:
+        evidence = RULES.phrase(rule[5:], text) or ""
+    return Explanation(
+        classification=_classification(reason, status_code, error_type, error_code, error_message),
+        rule=rule,
+        evidence=evidence,
+        why=_WHY.get(rule.split("+", 1)[0], rule),
+        status=status,
+        codes=tuple(c for _, c in sorted(facts.codes, key=lambda dc: -dc[0])),
+        text=text,
+    )
+
+
+def _classification(
+    reason: Reason,
+    status_code: int | None,
+    error_type: str | None,
+    error_code: str | None,
+    error_message: str | None,
+) -> Classification:
     return Classification(
         reason=reason,
         user_actionable=reason in USER_ACTIONABLE,
@@ -568,20 +744,64 @@ def classify(
     )
 
 
+def _run(
+    status_code: int | None,
+    error_type: str | None,
+    error_code: str | None,
+    error_message: str | None,
+    provider: str | None,
+    body: object,
+    retry_after_s: float | None,
+) -> tuple[Reason, str, str, _Facts, int | None, str]:
+    facts = _Facts()
+    if body is not None:
+        _read_body(body, facts)
+    if error_code:
+        facts.code(error_code, 0)
+    if error_type:
+        facts.code(error_type.rsplit(".", 1)[-1], 0, as_text=False)  # a class name, not wording
+    if error_message:
+        facts.add_text(error_message)
+        if not facts.codes or facts.codes == [(0, (error_type or "").rsplit(".", 1)[-1].lower())]:
+            _read_embedded(error_message, facts)
+    if retry_after_s is not None:
+        facts.wait_s = retry_after_s
+    status = status_code if status_code is not None else facts.status
+    if status is None and error_message:
+        # Only the message survived: "Error code: 429 - {...}", "Status: 429".
+        match = _STATUS_IN_TEXT.search(error_message)
+        status = int(match.group(1)) if match else None
+    text = " ".join(facts.texts).lower()
+    gateway: list[str] = []
+    if "litellm." in text:
+        # A gateway's class names are evidence, read after the provider's own words.
+        gateway = [n.lower() for n in _GATEWAY_CLASS.findall(text)]
+        text = _GATEWAY_CLASS.sub(" ", text)
+    reason, rule, evidence = _decide(
+        facts, status, error_type, (provider or "").lower(), text, gateway
+    )
+    return reason, rule, evidence, facts, status, text
+
+
 class _Facts:
     """Codes (with their depth: deeper is closer to the provider) and wording."""
 
-    __slots__ = ("codes", "status", "texts")
+    __slots__ = ("codes", "status", "texts", "wait_s")
 
     def __init__(self) -> None:
         self.codes: list[tuple[int, str]] = []
         self.texts: list[str] = []
         self.status: int | None = None
+        self.wait_s: float | None = None  # a wait the provider asked for, in seconds
+
+    def add_text(self, value: str) -> None:
+        if value not in self.texts:  # the body's message is often the exception's too
+            self.texts.append(value)
 
     def code(self, value: object, depth: int, *, as_text: bool = True) -> None:
-        if isinstance(value, bool):
+        if value.__class__ is bool:
             return
-        if isinstance(value, int):
+        if value.__class__ is int:
             self.status_at(value)
             return
         if not isinstance(value, str) or not value:
@@ -591,35 +811,39 @@ class _Facts:
             return
         self.codes.append((depth, value.strip().lower()))
         if as_text:
-            self.texts.append(value)
+            self.add_text(value)
 
     def status_at(self, value: int) -> None:
         if 400 <= value <= 599:
             self.status = value  # the last read is the innermost
 
 
-# Wording that names the key itself (not any token): what a 400 needs to invalidate a key.
-_NAMES_THE_KEY = _rx(
-    r"api[ _-]?key",
-    r"x-api-key",
-    r"security token included in the request",
-    r"signature we calculated does not match",
-    r"unregistered callers",
-)
-
-
-def _decide(facts: _Facts, status: int | None, error_type: str | None, provider: str) -> Reason:
-    reason = _decide_reason(facts, status, error_type, provider)
-    if reason is Reason.INVALID_KEY and not _credential_signal(facts, status, error_type):
+def _decide(
+    facts: _Facts,
+    status: int | None,
+    error_type: str | None,
+    provider: str,
+    text: str,
+    gateway: list[str],
+) -> tuple[Reason, str, str]:
+    hits = RULES.hits(text) if text else _NO_HITS
+    reason, rule, evidence = _decide_reason(
+        facts, status, error_type, provider, text, hits, gateway
+    )
+    if reason is Reason.INVALID_KEY and not _credential_signal(facts, status, error_type, hits):
         # One gateway blip must not take every key of a provider away: a 5xx, or a 400 that
         # only mentions a token, is not a verdict on the key.
         if status is not None and status >= 500:
-            return _by_status(status) or Reason.SERVER_ERROR
-        return Reason.BAD_REQUEST if status is not None else Reason.UNKNOWN
-    return reason
+            return _by_status(status) or Reason.SERVER_ERROR, "5xx_not_key", str(status)
+        if status is not None:
+            return Reason.BAD_REQUEST, "token_not_key", str(status)
+        return Reason.UNKNOWN, "token_not_key", ""
+    return reason, rule, evidence
 
 
-def _credential_signal(facts: _Facts, status: int | None, error_type: str | None) -> bool:
+def _credential_signal(
+    facts: _Facts, status: int | None, error_type: str | None, hits: Hits
+) -> bool:
     """An unambiguous sign that the key is wrong: never under a 5xx; else a credential code
     from the innermost structured error, an SDK's authentication error class, a 401 or 403,
     or wording that names the key."""
@@ -640,102 +864,157 @@ def _credential_signal(facts: _Facts, status: int | None, error_type: str | None
         return True
     if status in (401, 403):
         return True
-    return bool(_NAMES_THE_KEY.search(" ".join(facts.texts).lower()))
+    return "names_key" in hits
 
 
 def _decide_reason(
-    facts: _Facts, status: int | None, error_type: str | None, provider: str
-) -> Reason:
-    codes = [c for _, c in sorted(facts.codes, key=lambda dc: -dc[0])]
-    text = " ".join(facts.texts).lower()
-    for name in _LITELLM_CLASS.findall(text):
-        codes.append(name.lower())
-    if "litellm." in text:
-        # LiteLLM prefixes the provider's text with its own class names, which say little.
-        text = _LITELLM_CLASS.sub(" ", text)
+    facts: _Facts,
+    status: int | None,
+    error_type: str | None,
+    provider: str,
+    text: str,
+    hits: Hits,
+    gateway: list[str],
+) -> tuple[Reason, str, str]:
+    # 1. The principal, not the key, is barred; money is the remedy whatever the code says.
+    if "barred" in hits:
+        if "billing_cause" in hits or "money" in hits:
+            return Reason.QUOTA_EXHAUSTED, "text:barred+billing", ""
+        return Reason.PERMISSION_DENIED, "text:barred", ""
+    if "money" in hits:
+        return Reason.QUOTA_EXHAUSTED, "text:money", ""
 
+    # 2. The provider's own specific codes, innermost first.
+    codes = [c for _, c in sorted(facts.codes, key=lambda dc: -dc[0])]
     for code in codes:
         found = _SPECIFIC_CODES.get(code)
         if found is None:
             continue
         if found == _LIMIT:
-            return _limit_reason(text, Reason.RATE_LIMITED)
+            reason, rule = _limit_reason(text, hits, facts, Reason.RATE_LIMITED)
+            return reason, f"code+{rule}", code
         assert isinstance(found, Reason)
-        return _refine(found, text)
+        reason, rule = _refine(found, hits)
+        return reason, f"code+{rule}" if rule else "code", code
 
-    by_text = _by_text(text, status, codes)
+    # 3. The wording.
+    by_text = _by_text(text, hits, status, codes, facts)
     if by_text is not None:
-        return by_text
+        return by_text[0], by_text[1], ""
 
+    # 4. Generic codes, a gateway's class names, exception classes, then the status.
     for code in codes:
         if code in _GENERIC_CODES:
-            return _GENERIC_CODES[code]
+            return _GENERIC_CODES[code], "generic_code", code
+    for code in gateway:
+        found = _SPECIFIC_CODES.get(code) or _STATUS_CLASS_NAMES.get(code)
+        if isinstance(found, Reason) and found is not Reason.UNKNOWN:
+            return found, "gateway_class", code
     for code in codes:
         if code in _EXCEPTION_NAMES:
-            return _EXCEPTION_NAMES[code]
+            return _EXCEPTION_NAMES[code], "exception_class", code
     if status is not None:
         special = _PROVIDER_STATUS.get((provider, status))
         if special is not None:
-            return special
+            return special, "provider_status", f"{provider} {status}"
         by_status = _by_status(status)
         if by_status is not None:
-            return by_status
+            return by_status, "status", str(status)
     name = (error_type or "").rsplit(".", 1)[-1].lower()
-    return _STATUS_CLASS_NAMES.get(name, Reason.UNKNOWN)
+    found_name = _STATUS_CLASS_NAMES.get(name)
+    if found_name is not None:
+        return found_name, "status_class", name
+    return Reason.UNKNOWN, "none", ""
 
 
-def _refine(reason: Reason, text: str) -> Reason:
+def _refine(reason: Reason, hits: Hits) -> tuple[Reason, str]:
     """A specific code, unless the wording says the key's owner must do something else."""
-    # OpenAI answers "Project X does not have access to model Y" with model_not_found.
-    if (
-        reason is Reason.MODEL_NOT_FOUND
-        and not _MODEL_EXISTS_TEXT.search(text)
-        and _PERMISSION_TEXT.search(text)
-    ):
-        return Reason.PERMISSION_DENIED
-    # Bedrock's ServiceQuotaExceededException also covers per-minute token quotas.
-    if (
-        reason is Reason.QUOTA_EXHAUSTED
-        and not _QUOTA_TEXT.search(text)
-        and _SHORT_WINDOW_TEXT.search(text)
-        and not _LONG_WINDOW_TEXT.search(text)
-    ):
-        return Reason.RATE_LIMITED
-    return reason
+    if reason is Reason.MODEL_NOT_FOUND:
+        if "unsupported" in hits:  # the model exists; it cannot do what was asked
+            return Reason.BAD_REQUEST, "unsupported"
+        # OpenAI answers "Project X does not have access to model Y" with model_not_found.
+        if "model_exists" not in hits and "permission" in hits:
+            return Reason.PERMISSION_DENIED, "permission"
+    if reason is Reason.QUOTA_EXHAUSTED and "short_window" in hits and "long_window" not in hits:
+        # Bedrock's ServiceQuotaExceededException also covers per-minute token quotas, and
+        # some providers reuse OpenAI's insufficient_quota for a per-minute throttle.
+        return Reason.RATE_LIMITED, "short_window"
+    if reason is Reason.CONTEXT_LENGTH and "body_size" in hits and "input_words" not in hits:
+        return Reason.BAD_REQUEST, "body_size"  # bytes, not tokens: a body-size limit
+    return reason, ""
 
 
-def _limit_reason(text: str, default: Reason) -> Reason:
+def _limit_reason(text: str, hits: Hits, facts: _Facts, default: Reason) -> tuple[Reason, str]:
     """A limit was hit: an overload, a quota (long window, zero, money) or a rate limit."""
-    if _QUOTA_TEXT.search(text):
-        return Reason.QUOTA_EXHAUSTED
-    if _CAPACITY_TEXT.search(text):
-        return Reason.OVERLOADED
-    if _TOO_LARGE_TEXT.search(text):
-        # Groq's 413 "Request too large ... on tokens per minute": no wait makes it fit.
-        return Reason.CONTEXT_LENGTH
-    if _LONG_WINDOW_TEXT.search(text):
-        return Reason.QUOTA_EXHAUSTED
-    if _SHORT_WINDOW_TEXT.search(text):
-        return Reason.RATE_LIMITED
-    if _QUOTA_DEFAULT_TEXT.search(text):
-        return Reason.QUOTA_EXHAUSTED
-    return default
+    if "money" in hits:
+        return Reason.QUOTA_EXHAUSTED, "text:money"
+    if "capacity" in hits:
+        return Reason.OVERLOADED, "text:capacity"
+    if "too_large" in hits or _requested_over_limit(text):
+        # Groq's and OpenAI's "Request too large ... on tokens per minute": no wait makes it fit.
+        return Reason.CONTEXT_LENGTH, "text:too_large"
+    if "long_window" in hits:
+        return Reason.QUOTA_EXHAUSTED, "text:long_window"
+    wait = facts.wait_s if facts.wait_s is not None else _wait_s(text, hits)
+    if wait is not None and wait > RATE_WINDOW_S:
+        return Reason.QUOTA_EXHAUSTED, "wait"
+    if "short_window" in hits or wait is not None:
+        return Reason.RATE_LIMITED, "text:short_window" if wait is None else "wait"
+    if "quota_default" in hits:
+        return Reason.QUOTA_EXHAUSTED, "text:quota_default"
+    return default, "limit"
 
 
-def _by_text(text: str, status: int | None, codes: list[str]) -> Reason | None:
+def _wait_s(text: str, hits: Hits) -> float | None:
+    """The wait a limit message asks for ("try again in 7m12.5s", "retry after 20 seconds")."""
+    if "wait" not in hits:
+        return None
+    m = _WAIT_AT.search(text)
+    if m is None:
+        return None
+    total = 0.0
+    found = False
+    for amount, unit in _DURATION.findall(m.group(1)):
+        total += float(amount) * _UNIT_S.get(unit[:2] if unit.startswith("ms") else unit[0], 1.0)
+        found = True
+    return total if found else None
+
+
+def _requested_over_limit(text: str) -> bool:
+    """One request larger than the whole limit ("Limit 30000, Requested 50000")."""
+    m = _LIMIT_REQUESTED.search(text)
+    return m is not None and int(m.group(2)) > int(m.group(1))
+
+
+def _by_text(
+    text: str, hits: Hits, status: int | None, codes: list[str], facts: _Facts
+) -> tuple[Reason, str] | None:
     if not text:
         return None
-    for reason, pattern in _EARLY_RULES:
-        if pattern.search(text):
-            return reason
+    if "key" in hits:
+        return Reason.INVALID_KEY, "text:key"
+    if "unsupported" in hits:
+        return Reason.BAD_REQUEST, "text:unsupported"
+    # Model existence comes before permissions: "does not exist or you do not have access to
+    # it" is a model problem, "Project X does not have access to model Y" a permission one.
+    if "model" in hits:
+        return Reason.MODEL_NOT_FOUND, "text:model"
+    if "permission" in hits:
+        return Reason.PERMISSION_DENIED, "text:permission"
+    if "wrong_url" in hits and status in (None, 404, 400, 405):
+        return Reason.BAD_REQUEST, "text:wrong_url"
     # A limit phrase inside a context-length message ("too many tokens: ...") is not a limit.
     limit_hint = any(_SPECIFIC_CODES.get(c) == _LIMIT for c in codes) or status == 429
-    if limit_hint or (_LIMIT_TEXT.search(text) and not _CONTEXT_TEXT.search(text)):
+    if limit_hint or ("limit" in hits and "context" not in hits):
         default = Reason.RATE_LIMITED if status in (None, 429) else _status_or_rate(status)
-        return _limit_reason(text, default)
-    for reason, pattern in _LATE_RULES:
-        if pattern.search(text):
-            return reason
+        return _limit_reason(text, hits, facts, default)
+    if "output_cap" in hits and "context" not in hits:
+        return Reason.BAD_REQUEST, "text:output_cap"
+    if "body_size" in hits and "input_words" not in hits:
+        return Reason.BAD_REQUEST, "text:body_size"
+    for group, reason in _LATE_RULES:
+        if group in hits:
+            return reason, f"text:{group}"
     return None
 
 
@@ -756,6 +1035,59 @@ def _by_status(status: int) -> Reason | None:
     return None
 
 
+class _NoHits:
+    def __contains__(self, group: str) -> bool:
+        return False
+
+
+_NO_HITS: Any = _NoHits()
+
+_WHY = {
+    "text:barred": "the account, organisation or project is barred: a new key on it would not help",
+    "text:barred+billing": "the account is barred for unpaid billing: paying fixes it",
+    "text:money": "the wording names money (credits, balance, billing, a spend limit)"
+    " as the remedy",
+    "code": "the provider's own specific error code",
+    "code+unsupported": "a model-not-found code, but the model exists and cannot serve the feature",
+    "code+permission": "a model-not-found code whose wording says access, not existence",
+    "code+short_window": "a quota code whose window is seconds or a minute: a rate limit",
+    "code+body_size": "a size code about bytes, not tokens: the body is over the size limit",
+    "code+text:money": "a limit code whose remedy is money",
+    "code+text:capacity": "a limit code that says the provider has no capacity",
+    "code+text:too_large": "a limit code for one request larger than the whole limit",
+    "code+text:long_window": "a limit code over a day or a month, or a limit of 0",
+    "code+wait": "a limit code; the wait it asks for decides (over 60 s: a quota)",
+    "code+text:short_window": "a limit code over seconds or a minute",
+    "code+text:quota_default": "a limit code whose wording says quota, with no window stated",
+    "code+limit": "a limit code with no window stated",
+    "text:key": "the wording says the key is wrong, missing or expired",
+    "text:unsupported": "the model exists but does not support what was asked",
+    "text:model": "the wording says the model or deployment does not exist or is retired",
+    "text:permission": "the wording says access is denied",
+    "text:wrong_url": "the wording says the URL or path is wrong",
+    "text:capacity": "a limit that says the provider has no capacity",
+    "text:too_large": "one request larger than the whole per-minute limit",
+    "text:long_window": "a limit over a day or a month, or a limit of 0",
+    "wait": "a limit; the wait it asks for decides (over 60 s: a quota)",
+    "text:short_window": "a limit over seconds or a minute",
+    "text:quota_default": "a limit whose wording says quota, with no window stated",
+    "limit": "a limit with no window stated",
+    "text:output_cap": "an output cap (max_tokens) set too high, not the input",
+    "text:body_size": "the body is over a size limit in bytes",
+    "generic_code": "a generic code, read after the wording",
+    "gateway_class": "a gateway's class name, read after the provider's own code and words",
+    "exception_class": "the exception's class, raised without a status",
+    "provider_status": "a status this provider gives its own meaning",
+    "status": "the HTTP status alone",
+    "status_class": "an SDK class named after a status",
+    "5xx_not_key": "credential wording under a 5xx is the server's or gateway's failure",
+    "token_not_key": "a token mentioned in a sense other than the key",
+    "none": "nothing known decided: unknown",
+}
+for _group, _reason in _LATE_RULES:
+    _WHY.setdefault(f"text:{_group}", f"the wording says {_reason.value}")
+
+
 # --- reading a body ----------------------------------------------------------------------------
 
 _RAW_DEPTH_BONUS = 16  # an upstream error kept by a gateway is closer to the provider
@@ -771,6 +1103,8 @@ _NESTED_KEYS = (
     "provider_specific_fields",
     "Error",
 )
+_EXTRA_TEXT_KEYS = ("quotaId", "quotaMetric", "description", "domain")
+_GOOGLE_DELAY = re.compile(r"^(\d+(?:\.\d+)?)s$")
 
 
 def _read_body(body: object, facts: _Facts) -> None:
@@ -779,7 +1113,7 @@ def _read_body(body: object, facts: _Facts) -> None:
     if isinstance(body, str):
         parsed = _parse_json(body)
         if parsed is None:
-            facts.texts.append(body)
+            facts.add_text(body)
             return
         body = parsed
     _walk(body, facts, 0)
@@ -795,17 +1129,38 @@ def _parse_json(raw: str) -> object:
         return None
 
 
+def _read_embedded(message: str, facts: _Facts) -> None:
+    """An error re-wrapped as text ("AnthropicError - {...}", openai's "Error code: 400 -
+    {'error': {...}}"): the structure inside is the provider's own, read as the innermost."""
+    start = message.find("{")
+    end = message.rfind("}")
+    if start < 0 or end <= start or end - start > 20_000:
+        return
+    chunk = message[start : end + 1]
+    try:
+        parsed: object = json.loads(chunk)
+    except ValueError:
+        try:
+            parsed = ast.literal_eval(chunk)  # a Python repr of the body: literals only
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return
+    _walk(parsed, facts, _RAW_DEPTH_BONUS)
+
+
 def _walk(node: object, facts: _Facts, depth: int) -> None:
     if depth > _MAX_DEPTH:
         return
-    if isinstance(node, list):
+    if node.__class__ is list:
         for item in node[:8]:
             _walk(item, facts, depth + 1)
         return
-    if not isinstance(node, Mapping):
+    if node.__class__ is not dict and not isinstance(node, Mapping):
         return
+    get = node.get
     for key in _CODE_KEYS:
-        value = node.get(key)
+        value = get(key)
+        if value is None:
+            continue
         if key == "type" and value == "error":  # Anthropic's envelope
             continue
         if key == "__type" and isinstance(value, str):  # AWS JSON: "prefix#ThrottlingException"
@@ -814,35 +1169,43 @@ def _walk(node: object, facts: _Facts, depth: int) -> None:
             continue
         facts.code(value, depth)
     for key in _TEXT_KEYS:
-        value = node.get(key)
+        value = get(key)
+        if value is None:
+            continue
         if isinstance(value, str):
-            facts.texts.append(value)
+            facts.add_text(value)
         elif isinstance(value, Mapping | list):  # Mistral's 422, FastAPI's detail list
             _walk(value, facts, depth + 1)
-            facts.texts.append(str(value))
-    for key in ("quotaId", "quotaMetric", "retryDelay", "description", "domain"):
-        value = node.get(key)
+            facts.add_text(str(value))
+    for key in _EXTRA_TEXT_KEYS:
+        value = get(key)
         if isinstance(value, str):
-            facts.texts.append(value)
-    error = node.get("error")
+            facts.add_text(value)
+    delay = get("retryDelay")  # google.rpc.RetryInfo
+    if isinstance(delay, str) and (m := _GOOGLE_DELAY.match(delay)):
+        facts.wait_s = float(m.group(1))
+    error = get("error")
     if isinstance(error, str):  # xAI {"code": ..., "error": "..."}, plain {"error": "..."}
-        facts.texts.append(error)
+        facts.add_text(error)
     elif error is not None:
         _walk(error, facts, depth + 1)
     for key in _NESTED_KEYS:
-        value = node.get(key)
-        if isinstance(value, Mapping | list):
+        value = get(key)
+        if value is not None and isinstance(value, Mapping | list):
             _walk(value, facts, depth + 1)
     if "ResponseMetadata" in node:  # botocore ClientError.response
-        meta = node.get("ResponseMetadata")
+        meta = get("ResponseMetadata")
         if isinstance(meta, Mapping):
             facts.code(meta.get("HTTPStatusCode"), depth)
-    for key, value in node.items():  # Bedrock stream events: {"throttlingException": {...}}
-        if isinstance(key, str) and key.endswith("Exception") and isinstance(value, Mapping):
+    for key, value in node.items():
+        # Bedrock stream events: {"throttlingException": {...}}
+        if key.__class__ is str and key.endswith("Exception") and isinstance(value, Mapping):
             facts.code(key, depth + 1)
             _walk(value, facts, depth + 1)
-    _read_gateway(node, facts, depth)
-    _read_blocks(node, facts, depth)
+    if "metadata" in node:
+        _read_gateway(node, facts, depth)
+    if "promptFeedback" in node or "candidates" in node or "choices" in node:
+        _read_blocks(node, facts, depth)
 
 
 def _read_gateway(node: Mapping[str, Any], facts: _Facts, depth: int) -> None:
@@ -864,7 +1227,7 @@ def _read_gateway(node: Mapping[str, Any], facts: _Facts, depth: int) -> None:
     if isinstance(raw, str):
         parsed = _parse_json(raw)
         if parsed is None:
-            facts.texts.append(raw)
+            facts.add_text(raw)
         else:
             _walk(parsed, facts, inner)
 
@@ -874,7 +1237,7 @@ def _read_blocks(node: Mapping[str, Any], facts: _Facts, depth: int) -> None:
     feedback = node.get("promptFeedback")
     if isinstance(feedback, Mapping) and feedback.get("blockReason"):
         facts.code("content_filter", depth + 1)
-        facts.texts.append(str(feedback.get("blockReason")))
+        facts.add_text(str(feedback.get("blockReason")))
     for key in ("candidates", "choices"):
         items = node.get(key)
         if not isinstance(items, list):
