@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from keywatch.core.textrules import Hits, TextRules, any_of
@@ -694,8 +695,30 @@ def classify(
     retry_after_s: float | None = None,
 ) -> Classification:
     """The reason for one failure, from whatever the provider and SDK told us."""
+    if body is None:
+        return _classify_fields(
+            status_code, error_type, error_code, error_message, provider, retry_after_s
+        )
     reason = _run(
         status_code, error_type, error_code, error_message, provider, body, retry_after_s
+    )[0]
+    return _classification(reason, status_code, error_type, error_code, error_message)
+
+
+@lru_cache(maxsize=1024)
+def _classify_fields(
+    status_code: int | None,
+    error_type: str | None,
+    error_code: str | None,
+    error_message: str | None,
+    provider: str | None,
+    retry_after_s: float | None,
+) -> Classification:
+    """classify() without a body, remembered: in an outage one wording arrives thousands of
+    times a second, and the rules are pure, so each distinct failure is decided once. Messages
+    are at most 2,000 characters (events.py): the cache holds at most about 2 million."""
+    reason = _run(
+        status_code, error_type, error_code, error_message, provider, None, retry_after_s
     )[0]
     return _classification(reason, status_code, error_type, error_code, error_message)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from keywatch.core.classify import Classification
@@ -37,6 +38,11 @@ LOG_FIELDS = (
 # The most filtered fields are labels too (indexed, cheap to filter and to use in metrics).
 LABEL_FIELDS = ("source", "provider", "reason")
 
+# In an outage the same wording arrives thousands of times a second: scrubbing it once per
+# distinct text is the cost of what changes. scrub is pure; an event's message is at most
+# 2,000 characters (events.py), so the cache holds at most about 2 million characters.
+_scrub_message = lru_cache(maxsize=1024)(scrub)
+
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
@@ -55,6 +61,7 @@ class LogEntry:
 
 def failure_entry(event: FailureEvent, c: Classification) -> LogEntry:
     """One entry per failure. A platform failure is ours to fix (ERROR); a user's key, WARNING."""
+    event_id = str(event.event_id)
     fields: dict[str, Any] = {
         "event": "llm_failure",
         "source": event.source.value,
@@ -70,12 +77,12 @@ def failure_entry(event: FailureEvent, c: Classification) -> LogEntry:
         "error_type": event.error_type,
         "error_code": event.error_code,
         # Scrubbed again here: a producer other than keywatch's reporter may not have.
-        "error_message": scrub(event.error_message),
+        "error_message": _scrub_message(event.error_message),
         "unknown_fingerprint": c.fingerprint,
         "key_fingerprint": event.key_fingerprint,
         "request_id": event.request_id,
         "attempt": event.attempt,
-        "event_id": str(event.event_id),
+        "event_id": event_id,
         "occurred_at": event.occurred_at.isoformat(),
         "region": event.region,
     }
@@ -91,6 +98,6 @@ def failure_entry(event: FailureEvent, c: Classification) -> LogEntry:
         message,
         fields,
         labels,
-        insert_id=f"kw-{event.event_id}",
+        insert_id=f"kw-{event_id}",
         timestamp=event.occurred_at,
     )
