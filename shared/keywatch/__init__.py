@@ -10,8 +10,13 @@ in `keywatch.langchain` (the `langchain` extra).
     with keywatch.request_context(uid=user.id, byok={"openai"}):
         with keywatch.track("openai", "gpt-4o", api_key=key, feature="chat"):
             client.chat.completions.create(...)
+
+    keywatch.classify(exc, provider="openai")         # the pipeline's reason, in process
 """
 
+from typing import TYPE_CHECKING, Any
+
+from keywatch.classifier import classify
 from keywatch.context import (
     KeywatchContextMiddleware,
     RequestContext,
@@ -34,11 +39,16 @@ from keywatch.reporting import Reporter, init, report, reporter, success
 from keywatch.settings import Settings, get_settings
 from keywatch.track import track, tracked
 
+if TYPE_CHECKING:
+    from keywatch.core.classify import Classification, Reason
+
 __all__ = [
     "SCHEMA_VERSION",
     "Alert",
+    "Classification",
     "FailureEvent",
     "KeywatchContextMiddleware",
+    "Reason",
     "Reporter",
     "RequestContext",
     "Settings",
@@ -47,6 +57,7 @@ __all__ = [
     "TallyBatch",
     "TallyGroup",
     "carry",
+    "classify",
     "current",
     "get_settings",
     "init",
@@ -60,3 +71,12 @@ __all__ = [
     "track",
     "tracked",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The classifier's types load with its rules, on first use, not with `import keywatch`.
+    if name in ("Classification", "Reason"):
+        from keywatch.core import classify as core
+
+        return getattr(core, name)
+    raise AttributeError(f"module 'keywatch' has no attribute {name!r}")

@@ -3,6 +3,8 @@
 keywatch dev up           the whole pipeline on this machine, until Ctrl-C
 keywatch dev demo         the same, with a sample workload and a summary, then stop
 keywatch classify [FILE]  add reason, user_actionable, retryable to JSON-line records
+                          (--explain: the rule that decided; --unknowns: group unknown
+                          entries of a log export; --accuracy: score a labelled corpus)
 keywatch health           print provider, model and key health from Firestore
 keywatch dlq peek ROUTE   show a route's dead letters without consuming them
 keywatch dlq replay ROUTE republish a route's dead letters to its topic (--dry-run, --limit,
@@ -47,6 +49,30 @@ def main(argv: list[str] | None = None) -> int:
         " writes each back, every field kept, with reason, user_actionable and retryable added.",
     )
     cls.add_argument("file", nargs="?", default="-", help="a JSON-lines file (default: stdin)")
+    mode = cls.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--explain",
+        dest="mode",
+        action="store_const",
+        const="explain",
+        help="print, for each record, the rule that decided, its evidence and why",
+    )
+    mode.add_argument(
+        "--unknowns",
+        dest="mode",
+        action="store_const",
+        const="unknowns",
+        help="group a Logs Explorer export of reason=unknown entries by unknown_fingerprint,"
+        " with counts and one scrubbed example each",
+    )
+    mode.add_argument(
+        "--accuracy",
+        dest="mode",
+        action="store_const",
+        const="accuracy",
+        help="score a labelled corpus (an `expected` reason per record) overall and per"
+        " provider; exit 1 below 95%% overall or 85%% for any provider",
+    )
     hp = sub.add_parser("health", help="print provider, model and key health from Firestore")
     hp.add_argument("--window", choices=("5m", "1h", "24h"), default="1h")
     _add_dlq_parser(sub)
@@ -59,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "classify":
         from keywatch.classify_cli import run
 
-        return run(args.file)
+        return run(args.file, args.mode or "classify")
     if args.command == "dlq":
         return _dlq(args)
 

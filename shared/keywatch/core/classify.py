@@ -248,7 +248,11 @@ _KEY = any_of(
     r"api_key client option must be set",
     r"could not resolve authentication method",
     r"missing key inputs argument",
-    r"(?:must|need to) (?:provide|pass|set) (?:an |your )?api[ _-]?key",
+    r"(?:must|need to|please) (?:provide|pass|set) (?:an |your |a valid )?`?api[ _-]?key",
+    # openai>=2 raises "Missing credentials. Please pass an `api_key`, ... or set the
+    # `OPENAI_API_KEY` ... environment variable." before any request (src/openai/_client.py).
+    r"missing credentials|no credentials (?:were |was )?(?:provided|found|supplied)",
+    r"set the `?\w*api_key`?[^.\n]{0,60}environment variable",
     r"default credentials were not found|defaultcredentialserror",
     r"(?:env(?:ironment)? var(?:iable)?|environment) [^.\n]{0,40}api_key[^.\n]{0,40}"
     r"(?:not set|missing)",
@@ -738,12 +742,12 @@ def explain(
         status_code, error_type, error_code, error_message, provider, body, retry_after_s
     )
     if rule.startswith("text:") and not evidence:
-        evidence = RULES.phrase(rule[5:], text) or ""
+        evidence = RULES.phrase(rule[5:].split("+", 1)[0], text) or ""
     return Explanation(
         classification=_classification(reason, status_code, error_type, error_code, error_message),
         rule=rule,
         evidence=evidence,
-        why=_WHY.get(rule.split("+", 1)[0], rule),
+        why=_WHY.get(rule) or _WHY.get(rule.split("+", 1)[0], rule),
         status=status,
         codes=tuple(c for _, c in sorted(facts.codes, key=lambda dc: -dc[0])),
         text=text,
