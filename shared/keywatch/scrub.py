@@ -175,9 +175,11 @@ def _random(value: str, min_len: int = 16) -> bool:
     return _entropy(value) >= min(4.0, math.log2(len(value)) - 0.8)
 
 
-# A value labelled as an id is one, whatever words stand around it.
+# A value labelled as an id is one, whatever words stand around it ("in organization
+# `org_01j2g5d88hfvjrgw64hnapqk8y` ... on tokens per minute": Groq's limit messages).
 _ID_LABEL = re.compile(
-    r"(?i)(?<![a-z])(?:(?:[a-z]+[ _-]?)?id|request|trace|ray|span|job|run|operation)\W{0,4}$"
+    r"(?i)(?<![a-z])(?:(?:[a-z]+[ _-]?)?id|request|trace|ray|span|job|run|operation"
+    r"|organi[sz]ation|org|project|workspace)\W{0,4}$"
 )
 _MASK = re.compile(r"[A-Za-z0-9]{2,}\*{3,}[A-Za-z0-9]*|[A-Za-z0-9]*\*{3,}[A-Za-z0-9]{2,}")
 

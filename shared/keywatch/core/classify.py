@@ -165,6 +165,12 @@ _SPECIFIC_CODES: dict[str, Reason | str] = {
     "internalserverexception": R.SERVER_ERROR,  # Bedrock
     "modelerrorexception": R.SERVER_ERROR,
     "modelstreamerrorexception": R.SERVER_ERROR,
+    "invalidtokenerror": R.INVALID_KEY,  # erniebot (Baidu AI Studio): the access token
+    "wrong_api_key": R.INVALID_KEY,  # Cerebras
+    "queue_exceeded": _LIMIT,  # Cerebras: its own queue is full ("high traffic")
+    "dedicated_endpoint_not_running": R.MODEL_NOT_FOUND,  # Together
+    "tokens_too_long": R.CONTEXT_LENGTH,  # Baidu Qianfan v2
+    "characters_too_long": R.CONTEXT_LENGTH,
 }
 
 # --- 2. wording ------------------------------------------------------------------------------
@@ -172,6 +178,21 @@ _SPECIFIC_CODES: dict[str, Reason | str] = {
 # The patterns keep to the syntax RE2 and `re` share.
 
 _MONEY = any_of(
+    r"(?:buy|purchas|add)(?:e|ing)? (?:more )?credits|positive balance|upgrade your (?:tier|plan)",
+    r"enable billing|set up billing|billing (?:is )?required",
+    r"reached (?:your |the )?(?:\w+ )?usage (?:limit|cap|allowance)",
+    r"upgrade (?:for|to get) (?:higher|more) (?:limits|usage|quota)",
+    r"account balance|check your balance|(?:top up|recharge) (?:your )?(?:account|balance)",
+    # The same remedies in Chinese (DashScope, Zhipu, Moonshot, Baidu, MiniMax, Volcengine):
+    # balance (余额), recharge (充值), arrears (欠费), renew (续费, 续订), a plan (套餐), a
+    # resource package (资源包), purchase (购买).
+    r"余额|充值|欠费|续费|续订|套餐|资源包|购买",
+    r"\bfree (?:allocated |trial |tier )?(?:quota|credits?|tier|trial)\b[^.\n]{0,40}"
+    r"(?:exhausted|exceeded|used up|expired|ended|run out|reached)",
+    r"on a paid basis|(?:plan|subscription|package) (?:has )?expired",
+    # A cap the owner set: spend, usage or inference limits they configured.
+    r"(?:reached|exceeded|hit) (?:the |your )?(?:set|configured|specified) [\w ]{0,20}limit",
+    r"usage (?:limit|cap|allowance)s? (?:has been |have been )?(?:exceeded|exhausted|hit)",
     # Nothing but money fixes these, whatever the status or code around them.
     r"credit balance is too low",
     r"insufficient[_ ](?:credits?|balance|funds|account balance)",
@@ -203,6 +224,10 @@ _MONEY = any_of(
 )
 # An account, organisation or project that is barred: a new key on it would not help.
 _BARRED = any_of(
+    r"\b(?:account|organi[sz]ation|org|workspace|tenant|team|subscription)\b[^.\n]{0,80}?"
+    r"(?:is |was |has been )(?:not active|inactive|locked)\b",
+    # Chinese: an account (账户, 账号) locked, frozen, banned, disabled or suspended.
+    r"(?:账户|账号|帐户|帐号)[^。\n]{0,20}(?:锁定|冻结|封禁|禁用|停用|暂停)",
     r"\b(?:account|organi[sz]ation|org|workspace|tenant|team|consumer|subscription)\b"
     r"[^.\n]{0,80}?(?:has been |have been |is |was |are )?(?:temporarily )?"
     r"(?:deactivated|disabled|suspended|restricted|banned|terminated|frozen|blocked|closed)\b",
@@ -215,6 +240,11 @@ _BILLING_CAUSE = any_of(
 )
 
 _KEY = any_of(
+    r"wrong api[ _-]?key|wrong_api_key",
+    r"please log ?in\b|not logged in|must be authenticated|be authenticated to",
+    r"(?:access[ _]?token|access key|secret key|credentials?) (?:is )?(?:invalid|not valid"
+    r"|no longer valid|expired)",
+    r"certification failed|鉴权失败|认证失败|身份验证失败",
     r"invalid_api_key",
     r"incorrect api key",
     r"invalid (?:x-)?api[ _-]?(?:key|token)",
@@ -259,6 +289,8 @@ _KEY = any_of(
 )
 # Wording that names the key itself (not any token): what a 400 needs to invalidate a key.
 _NAMES_THE_KEY = any_of(
+    r"unable to locate credentials|missing credentials|no credentials",
+    r"access[ _]?token|access key|secret key|certification failed|鉴权|认证失败",
     r"api[ _-]?key",
     r"x-api-key",
     r"security token included in the request",
@@ -269,6 +301,7 @@ _NAMES_THE_KEY = any_of(
 
 # A model that exists but cannot do what was asked: the request must change, not the model.
 _UNSUPPORTED = any_of(
+    r"not supported for (?:the )?task|supported tasks?:",
     r"(?:does not|doesn't|do not|don't) support (?:tools?|tool (?:use|calling|choice)|function"
     r"|image|vision|audio|video|pdf|streaming|system|json|response_format|logprobs|thinking"
     r"|reasoning|structured|parallel|the (?:requested|specified)|this (?:feature|parameter))",
@@ -281,6 +314,7 @@ _UNSUPPORTED = any_of(
 )
 # A 404 for the path, not the model.
 _WRONG_URL = any_of(
+    r"^(?:404:? )?not found\.?$|unexpected endpoint",
     r"invalid url|unknown url|unrecognized request url",
     r"page not found|route not found|path not found|no route (?:matches|found|for)",
     r"cannot (?:post|get) /",
@@ -290,6 +324,12 @@ _WRONG_URL = any_of(
 )
 
 _MODEL_WORDING = (
+    r"not found (?:the |this )?model|model ?(?:code|id|name)\b[^\n]{0,40}?(?:does not exist"
+    r"|not found|invalid)",
+    # Chinese: the model does not exist (模型不存在).
+    r"模型[^。\n]{0,20}?不存在",
+    r"no models? (?:is |are )?loaded|model (?:is )?not loaded|load a model",
+    r"model[^\n]{0,80}?not supported by (?:any |the |this )?provider",
     r"\bmodels?\b[^\n]{0,160}?(?:does not exist|doesn't exist|not exists?\b|not found"
     r"|has been decommissioned|has been deprecated|was deprecated|was removed|has been removed"
     r"|has been retired|was retired|is retired|is no longer (?:supported|available|served)"
@@ -299,8 +339,9 @@ _MODEL_WORDING = (
     r"no endpoints found for",
     r"deployment for this resource does not exist|deployment[^.\n]{0,80}?(?:does not exist"
     r"|not found|is not (?:ready|running)|was not found)",
-    r"endpoint[^.\n]{0,80}?(?:does not exist|doesn't exist|not found|is (?:paused|not running"
-    r"|scaled to zero|in a failed state|not ready))",
+    # [^\n], not [^.\n]: the name between often holds a dot ("Mixtral-8x22B-Instruct-v0.1").
+    r"endpoint[^\n]{0,100}?(?:does not exist|doesn't exist|not found|is (?:paused|not running"
+    r"|scaled to zero|in a failed state|not ready)|is not (?:yet )?deployed)",
     r"try pulling it first",
     r"end[ -]of[ -]life",
 )
@@ -308,6 +349,8 @@ _MODEL_EXISTS = any_of(*_MODEL_WORDING)
 _MODEL = any_of(r"model_not_found|model_decommissioned|deploymentnotfound", *_MODEL_WORDING)
 
 _PERMISSION = any_of(
+    r"\bno permission\b|without permission|无权限|暂无权限|没有权限",
+    r"(?:not activated|not enabled|not opened?) (?:the |this )?model|activate the model",
     r"permission[_ ]denied",
     r"(?:does not|doesn't|don't|do not) have (?:the )?(?:required )?permission",
     r"not authori[sz]ed to",
@@ -336,6 +379,11 @@ _PERMISSION = any_of(
 
 # A limit (rate, quota, capacity), and how long it lasts.
 _LIMIT_WORDS = any_of(
+    r"\blimit (?:reached|exceeded|exhausted)|request limit",
+    r"too frequent",
+    # Chinese: a limit (限额, 上限, 超限), throttling (限流), too frequent (频繁),
+    # concurrency (并发).
+    r"限额|上限|超限|限流|频繁|并发",
     r"rate[_ -]?limit",
     r"too many (?:requests|tokens|concurrent)",
     r"throttl",
@@ -346,6 +394,9 @@ _LIMIT_WORDS = any_of(
     r"concurrency limit|concurrent requests",
 )
 _CAPACITY = any_of(
+    r"(?:high|heavy) (?:traffic|demand|load)|experiencing high",
+    # Chinese: traffic too heavy (访问量过大), busy (繁忙), overloaded (过载, 负载).
+    r"访问量过大|繁忙|过载|负载过高",
     r"no capacity available",
     r"capacity exceeded",
     r"model_capacity_exhausted",
@@ -355,18 +406,23 @@ _CAPACITY = any_of(
 _TOO_LARGE = any_of(r"request too large", r"reduce your message size")
 # A limit that will not clear in seconds: per day or month, zero, or a reset hours away.
 _LONG_WINDOW = any_of(
+    r"\b\d+[ -]?(?:hours?|hr|h)\b (?:usage |rate )?(?:limit|window|cap)",
+    # Chinese: today (今日), per day (每日, 每天), week (每周), month (每月), N hours (小时).
+    r"今日|当日|每日|每天|每周|每月|本月|\d+ ?\n?小时",
     r"per[ _-]?day",
     r"perday",
     r"\bdaily\b",
     r"\b[rt]pd\b",
     r"/ ?day\b",
-    r"limit: ?0\b",
     r"per[ _-]?month|permonth|/ ?month\b|monthly",
     r"per[ _-]?week|weekly",
     r"reset (?:after|in) \d+ ?h",
     r"free[ _-]?tier (?:limit|quota)s? (?:has been |have been )?(?:exhausted|used up|reached)",
 )
+# A limit of zero never clears (Gemini's free tier in a region or for a model without one).
+_ZERO_LIMIT = any_of(r"limit: ?0\b", r"quota_limit_value\W{0,4}\s*value\W{0,4}0\b")
 _SHORT_WINDOW = any_of(
+    r"每分钟|每秒|并发",
     r"per[ _-]?min(?:ute)?\b",
     r"perminute",
     r"\b[rt]pm\b|\bitpm\b|\botpm\b",
@@ -382,23 +438,50 @@ _WAIT = any_of(
 # Quota wording when nothing says the window (OpenAI's insufficient_quota text, also used by
 # Gemini for its per-minute limits, which then name their window).
 _QUOTA_DEFAULT = any_of(r"exceeded your current quota", r"plan and billing", r"insufficient_quota")
-_QUOTA_LATE = any_of(r"quota (?:exceeded|exhausted)", r"exceeded (?:the |your )?quota")
+_QUOTA_LATE = any_of(
+    r"exceeded (?:the |your )?(?:current )?(?:\w+ )?quota",
+    r"\bfree (?:allocated |trial |tier )?(?:quota|credits?|tier|trial)\b[^.\n]{0,40}"
+    r"(?:exhausted|exceeded|used up|run out)",
+    r"quota (?:exceeded|exhausted)",
+    r"exceeded (?:the |your )?quota",
+)
 
 # An output cap set too high is the request's fault; input over the window is context_length.
 _OUTPUT_CAP = any_of(
     r"max_(?:new_|completion_|output_)?tokens|maxoutputtokens|max output tokens|num_predict",
     r"maximum (?:allowed )?(?:number of )?output tokens|output token limit",
 )
+# The output cap named as what is over its limit: the request must lower it, whatever the
+# context window (Groq: "max_tokens must be less than or equal to 16384, the maximum value
+# for max_tokens is less than the context_window for this model").
+_OUTPUT_OVER = any_of(
+    r"max_(?:new_|completion_|output_)?tokens`? (?:must be (?:less|smaller|lower|at most)"
+    r"|is too (?:large|high|big)|cannot exceed|exceeds? (?:the )?(?:max|limit|allowed))",
+    r"maximum value for max_(?:completion_|new_|output_)?tokens",
+)
 _INPUT_WORDS = any_of(
-    r"\bprompts?\b|\binputs?\b|\bmessages?\b|\bcontext\b|input tokens|in the messages",
+    # `messages` not followed by a quote or colon: the JSON key 'message' is not the input.
+    r"\bprompts?\b|\binputs?\b|\bmessages?\b[^'\":]|\bcontext\b|input tokens|in the messages",
 )
 _BODY_SIZE = any_of(
+    r"exceeds? the maximum (?:allowed )?size|maximum (?:request |body )?size",
     r"maximum allowed number of bytes|request entity too large|payload too large",
     r"body (?:is )?too large|request body (?:size|exceeds)|\bbytes\b[^.\n]{0,40}exceed"
     r"|exceeds? [^.\n]{0,40}\b(?:mb|kb|bytes)\b",
 )
 
 _CONTEXT = any_of(
+    r"context (?:length|window|size) of only|(?:greater|larger|more) than the (?:model'?s? )?"
+    r"context (?:length|window|size)|context (?:the )?overflows?|\bn_keep\b|\bn_ctx\b",
+    r"\binputs?`? (?:must have|must be) (?:less|fewer) than \d+ tokens",
+    # vLLM derives max_tokens as the window less the prompt: negative means the prompt is over.
+    r"max_(?:new_)?tokens must be at least 1, got -\d",
+    r"range of input length|input token length|(?:prompt|input) (?:tokens? )?too long",
+    r"exceeded (?:the )?model(?:'s)? (?:token|context) limit",
+    r"max(?:imum)? input (?:characters|tokens)",
+    r"tokens_too_long|characters_too_long",
+    # Chinese: prompt or input too long (超长, 过长, 太长).
+    r"(?:prompt|input|输入|上下文)\s*(?:长度)?\s*(?:超长|过长|太长|超出|超过)",
     r"context_length_exceeded",
     r"context[_ ]window",
     r"maximum context length|context length (?:is |of )?\d|context limit|context size",
@@ -418,6 +501,9 @@ _CONTEXT = any_of(
 )
 
 _CONTENT = any_of(
+    # Chinese: unsafe or sensitive content (不安全, 敏感), a violation (违规), content safety
+    # (内容安全).
+    r"敏感|不安全|违规|内容安全|审核未通过",
     r"content_filter|content[_ ]filtering|content management policy",
     r"content[_ ]policy",
     r"responsibleaipolicyviolation",
@@ -435,6 +521,9 @@ _CONTENT = any_of(
 )
 
 _ORDERING = any_of(
+    r"cannot be provided in the same turn",
+    r"messages? must be an? (?:odd|even) number|(?:length|number) of messages must be",
+    r"invalid (?:message )?role\b|message role",
     r"roles must alternate|should alternate|must alternate",
     r"tool_use[^.\n]{0,40}without[^.\n]{0,20}tool_result|tool_result[^.\n]{0,80}tool_use",
     r"must be a response to a preced\w* message with .?tool_calls",
@@ -443,6 +532,7 @@ _ORDERING = any_of(
 )
 
 _OVERLOADED = any_of(
+    r"(?:high|heavy) (?:traffic|demand|load)|experiencing high",
     r"overloaded",
     r"over capacity|at capacity|capacity exceeded|no capacity available",
     r"service ?unavailable",
@@ -453,13 +543,20 @@ _OVERLOADED = any_of(
 )
 
 _SERVER = any_of(
+    r"\bunknown error\b|系统错误|内部错误|服务(?:器)?错误|服务异常",
     r"internal server error|internal error|internalserver",
     r"server had an error",
     r"bad gateway",
     r"upstream connect error",
     r"invalid response from (?:the )?(?:upstream|provider|model)",
+    r"\bcrash(?:ed|es)?\b|failed during generation|generation error",
+)
+# A failure after the 200: the stream broke on the provider's side. Read before network
+# wording, which a gateway's class name ("APIConnectionError") can put in the text.
+_MIDSTREAM = any_of(
     r"error (?:occurred )?(?:during|while|in the middle of) (?:the )?stream",
     r"stream (?:was )?(?:interrupted|terminated|ended) unexpectedly",
+    r"(?:raised|returned|sent) a streaming error|streaming error",
 )
 
 _TIMEOUT = any_of(
@@ -483,6 +580,7 @@ _NETWORK = any_of(
 )
 
 _BAD_REQUEST = any_of(
+    r"invalid params?\b|参数错误|参数无效|参数不合法",
     r"could not parse the json body|invalid json|malformed",
     r"unrecognized request argument",
     r"is a required property|missing required|field required",
@@ -508,11 +606,13 @@ RULES = TextRules(
         "capacity": _CAPACITY,
         "too_large": _TOO_LARGE,
         "long_window": _LONG_WINDOW,
+        "zero_limit": _ZERO_LIMIT,
         "short_window": _SHORT_WINDOW,
         "wait": _WAIT,
         "quota_default": _QUOTA_DEFAULT,
         "quota_late": _QUOTA_LATE,
         "output_cap": _OUTPUT_CAP,
+        "output_over": _OUTPUT_OVER,
         "input_words": _INPUT_WORDS,
         "body_size": _BODY_SIZE,
         "context": _CONTEXT,
@@ -520,6 +620,7 @@ RULES = TextRules(
         "ordering": _ORDERING,
         "overloaded": _OVERLOADED,
         "server": _SERVER,
+        "midstream": _MIDSTREAM,
         "timeout": _TIMEOUT,
         "network": _NETWORK,
         "bad_request": _BAD_REQUEST,
@@ -529,9 +630,12 @@ RULES = TextRules(
 # After the limit decision, the first of these groups in the text decides.
 _LATE_RULES: tuple[tuple[str, Reason], ...] = (
     ("quota_late", R.QUOTA_EXHAUSTED),
+    # Message ordering is named precisely; a context phrase beside it is usually a gateway's
+    # fallback failing after the first error (LiteLLM lists every deployment it tried).
+    ("ordering", R.BAD_REQUEST),
     ("context", R.CONTEXT_LENGTH),
     ("content", R.CONTENT_FILTER),
-    ("ordering", R.BAD_REQUEST),
+    ("midstream", R.SERVER_ERROR),
     ("overloaded", R.OVERLOADED),
     ("timeout", R.TIMEOUT),
     ("network", R.NETWORK),
@@ -646,13 +750,36 @@ _STATUS_RULES: dict[int, Reason] = {
     504: R.TIMEOUT,
     522: R.TIMEOUT,  # Cloudflare: connection to the origin timed out
     524: R.TIMEOUT,  # Cloudflare: the origin did not answer in time
+    424: R.SERVER_ERROR,  # TGI: the generation failed on a shard (Failed Dependency)
     529: R.OVERLOADED,  # Anthropic's overloaded_error
 }
+
+_GATEWAY_TIMEOUTS = frozenset({504, 522, 524})
 
 # Statuses one provider gives its own meaning.
 _PROVIDER_STATUS: dict[tuple[str, int], Reason] = {
     ("groq", 498): R.OVERLOADED,  # Flex Tier Capacity Exceeded
     ("cohere", 498): R.CONTENT_FILTER,  # blocked input or output
+}
+
+# Codes one provider gives its own meaning, read before the shared table.
+_PROVIDER_CODES: dict[tuple[str, str], Reason] = {
+    # DashScope's OpenAI-compatible mode answers its per-minute token limit (TPM) with 429
+    # `insufficient_quota` and OpenAI's billing text; it clears within the minute
+    # (https://help.aliyun.com/zh/model-studio/error-code, 429 insufficient_quota).
+    ("dashscope", "insufficient_quota"): R.RATE_LIMITED,
+    # SambaNova's 429 `insufficient_quota` is its per-tier rate limit ("Rate limit exceeded",
+    # https://docs.sambanova.ai/cloud/docs/get-started/rate-limits).
+    ("sambanova", "insufficient_quota"): R.RATE_LIMITED,
+}
+# Names a provider goes by, to the one its rules are keyed on.
+_PROVIDER_FAMILY = {
+    "qwen": "dashscope",
+    "alibaba": "dashscope",
+    "aliyun": "dashscope",
+    "bailian": "dashscope",
+    "modelstudio": "dashscope",
+    "model_studio": "dashscope",
 }
 
 _STATUS_IN_TEXT = re.compile(r"(?i)\b(?:error code|status(?: code)?|http)[:= ]+([45]\d\d)\b")
@@ -662,7 +789,9 @@ _GEMINI_BLOCK_FINISH = frozenset(
     {"safety", "prohibited_content", "blocklist", "spii", "recitation", "image_safety"}
 )
 _DURATION = re.compile(
-    r"(\d+(?:\.\d+)?) ?(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b"
+    # (?![a-z]), not \b: a unit runs straight into the next amount in "7m12s".
+    r"(\d+(?:\.\d+)?) ?(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)"
+    r"(?![a-z])"
 )
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _LIMIT_REQUESTED = re.compile(r"limit:? ?(\d+)[^.\n]{0,40}?requested:? ?(\d+)")
@@ -804,9 +933,9 @@ def _run(
         # A gateway's class names are evidence, read after the provider's own words.
         gateway = [n.lower() for n in _GATEWAY_CLASS.findall(text)]
         text = _GATEWAY_CLASS.sub(" ", text)
-    reason, rule, evidence = _decide(
-        facts, status, error_type, (provider or "").lower(), text, gateway
-    )
+    family = (provider or "").lower()
+    family = _PROVIDER_FAMILY.get(family, family)
+    reason, rule, evidence = _decide(facts, status, error_type, family, text, gateway)
     return reason, rule, evidence, facts, status, text
 
 
@@ -857,6 +986,9 @@ def _decide(
     reason, rule, evidence = _decide_reason(
         facts, status, error_type, provider, text, hits, gateway
     )
+    if reason is Reason.CONTEXT_LENGTH and ("output_over" in hits or _output_larger(text)):
+        # The window is overrun by the output asked for, not by the input: lower max_tokens.
+        return Reason.BAD_REQUEST, "output_cap", RULES.phrase("output_over", text) or ""
     if reason is Reason.INVALID_KEY and not _credential_signal(facts, status, error_type, hits):
         # One gateway blip must not take every key of a provider away: a 5xx, or a 400 that
         # only mentions a token, is not a verdict on the key.
@@ -866,6 +998,34 @@ def _decide(
             return Reason.BAD_REQUEST, "token_not_key", str(status)
         return Reason.UNKNOWN, "token_not_key", ""
     return reason, rule, evidence
+
+
+# How a context-length error splits its tokens between the input and the output asked for.
+_TOKEN_SPLIT = (
+    # OpenAI, DeepSeek, vLLM: "(568 in the messages, 6048 in the completion)"
+    re.compile(r"(?P<i>\d+) in the messages,? (?P<o>\d+) in the completion"),
+    # OpenRouter: "(658 of text input, 732 of tool input, 262000 in the output)"
+    re.compile(
+        r"(?P<i>\d+) of text input(?:, (?P<t>\d+) of tool input)?,? (?P<o>\d+) in the output"
+    ),
+    # TGI: "Given: 1000 `inputs` tokens and 1024 `max_new_tokens`"
+    re.compile(r"given: (?P<i>\d+) `?inputs`? tokens and (?P<o>\d+) `?max_new_tokens"),
+    # Anthropic: "input length and `max_tokens` exceed context limit: 197626 + 8192 > 200000"
+    re.compile(r"(?P<i>\d+) \+ (?P<o>\d+) > \d+"),
+)
+
+
+def _output_larger(text: str) -> bool:
+    """Whether the output asked for is at least as large as the input, where the message
+    says both: then lowering max_tokens is the fix, not shortening the input."""
+    if "in the" not in text and "given:" not in text and " + " not in text:
+        return False
+    for pattern in _TOKEN_SPLIT:
+        m = pattern.search(text)
+        if m is not None:
+            inputs = int(m["i"]) + int(m.groupdict().get("t") or 0)
+            return int(m["o"]) >= inputs
+    return False
 
 
 def _credential_signal(
@@ -889,6 +1049,8 @@ def _credential_signal(
     name = (error_type or "").rsplit(".", 1)[-1].lower()
     if _EXCEPTION_NAMES.get(name) is Reason.INVALID_KEY:
         return True
+    if status is None and _STATUS_CLASS_NAMES.get(name) is Reason.INVALID_KEY:
+        return True  # an SDK's AuthenticationError raised before any response
     if status in (401, 403):
         return True
     return "names_key" in hits
@@ -914,6 +1076,9 @@ def _decide_reason(
     # 2. The provider's own specific codes, innermost first.
     codes = [c for _, c in sorted(facts.codes, key=lambda dc: -dc[0])]
     for code in codes:
+        own = _PROVIDER_CODES.get((provider, code))
+        if own is not None:
+            return own, "provider_code", f"{provider} {code}"
         found = _SPECIFIC_CODES.get(code)
         if found is None:
             continue
@@ -980,6 +1145,10 @@ def _limit_reason(text: str, hits: Hits, facts: _Facts, default: Reason) -> tupl
     if "too_large" in hits or _requested_over_limit(text):
         # Groq's and OpenAI's "Request too large ... on tokens per minute": no wait makes it fit.
         return Reason.CONTEXT_LENGTH, "text:too_large"
+    if "zero_limit" in hits:
+        return Reason.QUOTA_EXHAUSTED, "text:zero_limit"
+    # The window decides over the wait: "requests per day ... try again in 6s" is a sliding
+    # daily window with one slot free now and the cap hit again on the next call.
     if "long_window" in hits:
         return Reason.QUOTA_EXHAUSTED, "text:long_window"
     wait = facts.wait_s if facts.wait_s is not None else _wait_s(text, hits)
@@ -1028,7 +1197,12 @@ def _by_text(
         return Reason.MODEL_NOT_FOUND, "text:model"
     if "permission" in hits:
         return Reason.PERMISSION_DENIED, "text:permission"
-    if "wrong_url" in hits and status in (None, 404, 400, 405):
+    if status in _GATEWAY_TIMEOUTS:
+        # A gateway's timeout status is what happened; its page may still guess at why
+        # ("the origin is overloaded, firewalling Cloudflare, or unreachable").
+        return Reason.TIMEOUT, "status"
+    # LM Studio answers a wrong path with a 200 and an error body.
+    if "wrong_url" in hits and status in (None, 200, 404, 400, 405):
         return Reason.BAD_REQUEST, "text:wrong_url"
     # A limit phrase inside a context-length message ("too many tokens: ...") is not a limit.
     limit_hint = any(_SPECIFIC_CODES.get(c) == _LIMIT for c in codes) or status == 429
@@ -1082,7 +1256,8 @@ _WHY = {
     "code+text:money": "a limit code whose remedy is money",
     "code+text:capacity": "a limit code that says the provider has no capacity",
     "code+text:too_large": "a limit code for one request larger than the whole limit",
-    "code+text:long_window": "a limit code over a day or a month, or a limit of 0",
+    "code+text:long_window": "a limit code over a day or a month",
+    "code+text:zero_limit": "a limit code with a limit of 0: it never clears by waiting",
     "code+wait": "a limit code; the wait it asks for decides (over 60 s: a quota)",
     "code+text:short_window": "a limit code over seconds or a minute",
     "code+text:quota_default": "a limit code whose wording says quota, with no window stated",
@@ -1094,17 +1269,20 @@ _WHY = {
     "text:wrong_url": "the wording says the URL or path is wrong",
     "text:capacity": "a limit that says the provider has no capacity",
     "text:too_large": "one request larger than the whole per-minute limit",
-    "text:long_window": "a limit over a day or a month, or a limit of 0",
+    "text:long_window": "a limit over a day or a month",
+    "text:zero_limit": "a limit of 0: it never clears by waiting",
     "wait": "a limit; the wait it asks for decides (over 60 s: a quota)",
     "text:short_window": "a limit over seconds or a minute",
     "text:quota_default": "a limit whose wording says quota, with no window stated",
     "limit": "a limit with no window stated",
     "text:output_cap": "an output cap (max_tokens) set too high, not the input",
+    "output_cap": "the window is overrun by the output asked for (max_tokens), not the input",
     "text:body_size": "the body is over a size limit in bytes",
     "generic_code": "a generic code, read after the wording",
     "gateway_class": "a gateway's class name, read after the provider's own code and words",
     "exception_class": "the exception's class, raised without a status",
     "provider_status": "a status this provider gives its own meaning",
+    "provider_code": "a code this provider gives its own meaning (its documentation)",
     "status": "the HTTP status alone",
     "status_class": "an SDK class named after a status",
     "5xx_not_key": "credential wording under a 5xx is the server's or gateway's failure",
