@@ -193,3 +193,17 @@ def test_the_corpus_meets_the_bar_through_the_command() -> None:
     assert proc.returncode == 0, proc.stderr
     overall = next(x for x in proc.stdout.splitlines() if x.startswith("overall"))
     assert float(overall.split()[-1].rstrip("%")) >= 95.0
+
+
+def test_readme_explain_example_is_what_the_command_prints() -> None:
+    """The README's --explain example is the command's real output."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    blocks = re.findall(r"^```\n(\$ .*?)^```", readme, flags=re.S | re.M)
+    [block] = [b for b in blocks if "--explain" in b.splitlines()[0]]
+    command, *want = block.splitlines()
+    record = re.search(r"echo '(.*)' \|", command)
+    assert record is not None
+    out, _, _ = _mode("explain", record.group(1) + "\n")
+    assert out.splitlines() == want

@@ -92,3 +92,81 @@ def test_importing_keywatch_does_not_load_the_rules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True", "invalid_key"]
+
+
+def _client(status: int, body: dict[str, object]) -> openai.OpenAI:
+    import httpx2
+
+    def answer(request: object) -> httpx2.Response:
+        return httpx2.Response(status, json=body)
+
+    return openai.OpenAI(
+        api_key="test",
+        max_retries=0,
+        http_client=httpx2.Client(transport=httpx2.MockTransport(answer)),
+    )
+
+
+def _readme_snippet() -> dict[str, object]:
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    [block] = [
+        b
+        for b in re.findall(r"```python\n(.*?)```", readme.read_text(), flags=re.S)
+        if "keywatch.classify(" in b
+    ]
+    namespace: dict[str, object] = {}
+    exec(compile(block, str(readme), "exec"), namespace)
+    return namespace
+
+
+OUT_OF_CREDIT = {
+    "error": {
+        "message": "You exceeded your current quota, please check your plan and billing details.",
+        "type": "insufficient_quota",
+        "code": "insufficient_quota",
+    }
+}
+ANSWER = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 0,
+    "model": "gpt-4o-mini",
+    "choices": [
+        {"index": 0, "message": {"role": "assistant", "content": "hi"}, "finish_reason": "stop"}
+    ],
+}
+
+
+def test_readme_snippet_moves_to_the_next_key() -> None:
+    """The README's snippet: a key out of credit is passed over, the next one answers."""
+    complete = _readme_snippet()["complete"]
+    messages = [{"role": "user", "content": "hello"}]
+    got = complete([_client(429, OUT_OF_CREDIT), _client(200, ANSWER)], messages)  # type: ignore[operator]
+    assert got.choices[0].message.content == "hi"
+
+
+def test_readme_snippet_gives_up_on_a_request_no_key_can_serve() -> None:
+    """A context_length error is the request's: raised at once, the next key never asked."""
+    complete = _readme_snippet()["complete"]
+    too_long = {
+        "error": {
+            "message": "This model's maximum context length is 128000 tokens. However, your"
+            " messages resulted in 130000 tokens.",
+            "type": "invalid_request_error",
+            "code": "context_length_exceeded",
+        }
+    }
+    asked = []
+
+    class Never:
+        @property
+        def chat(self) -> object:
+            asked.append(1)
+            raise AssertionError("the next key was tried")
+
+    with pytest.raises(openai.BadRequestError):
+        complete([_client(400, too_long), Never()], [{"role": "user", "content": "x"}])  # type: ignore[operator]
+    assert asked == []

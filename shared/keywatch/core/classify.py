@@ -2,19 +2,68 @@
 
 Providers disagree on status codes (a bad key is 401 at OpenAI, 400 at Gemini and xAI, 403 at
 Bedrock; out-of-credit is 400 at Anthropic, 402 at OpenRouter and DeepSeek, 403 at xAI, 429 at
-OpenAI), so the reason is read, in this order, from:
+OpenAI), so the reason is read from the strongest fact first. The rules, in order, each with a
+public error that shows it (tests/corpus/provider_errors.jsonl holds 525 such cases, each with
+its source; `keywatch classify --explain` names the rule that decided a record):
 
-1. specific structured codes, innermost first (OpenAI/Groq `code`, Anthropic `error.type` and
-   `error.details.error_code`, Google ErrorInfo `reason`, botocore `Code`, Azure `innererror`,
-   the upstream error that OpenRouter keeps in `error.metadata.raw`);
-2. the wording of the messages (providers reuse generic codes such as `invalid_request_error`
-   or `INVALID_ARGUMENT` for very different things);
-3. generic codes, the exception's class name, and last the status code.
+1. **An account, not a key.** An account, organisation, workspace or project that is
+   deactivated, disabled, suspended, restricted, locked or inactive is `permission_denied`,
+   even under a 401: the key is recognised, its principal is barred, a new key will not help
+   (OpenAI `account_deactivated`, https://github.com/nat/openplayground/issues/143; Anthropic
+   "This organization has been disabled", https://github.com/anthropics/claude-code/issues/19028).
+   A suspension whose stated cause is unpaid billing is `quota_exhausted` (Fireworks,
+   https://github.com/FerroxLabs/wayland/issues/545).
+2. **Money words decide.** A remedy of billing, credits, balance, a plan, a usage allowance or
+   a spend limit (one the owner set included) is `quota_exhausted` whatever the status or code:
+   Anthropic's 400 "credit balance is too low" (https://docs.claude.com/en/api/errors),
+   OpenRouter's 402 and 403 key limits (https://openrouter.ai/docs/api-reference/errors), xAI's
+   403 credits, Zhipu's 1113 "余额不足" (https://docs.bigmodel.cn/cn/faq/api-code), Gemini's
+   "free tier is not available in your country. Please enable billing".
+3. **The provider's own specific codes, innermost first** (OpenAI/Groq `code`, Anthropic
+   `error.type` and `error.details.error_code`, Google ErrorInfo `reason`, botocore `Code`,
+   Azure `innererror`, the upstream error OpenRouter keeps in `error.metadata.raw`, an SDK's
+   class such as `NoCredentialsError`). A code one provider gives its own meaning is read first:
+   DashScope's and SambaNova's 429 `insufficient_quota` are their per-minute limits
+   (https://help.aliyun.com/zh/model-studio/error-code).
+4. **The wording** of every message, in English and Chinese (providers reuse generic codes
+   such as `invalid_request_error` or `INVALID_ARGUMENT` for very different things): the key,
+   a feature the model lacks, the model, access, a wrong URL, then limits.
+   - *Quota or rate limit is a matter of time horizon.* A limit is `quota_exhausted` when its
+     limit is 0, its window is a day, week or month, it asks to wait over a minute, or it names
+     money; `rate_limited` per second or minute or with a wait of seconds; `overloaded` when
+     the provider says it has no capacity ("high traffic", Cerebras `queue_exceeded`). The
+     window decides over a quoted wait: OpenAI's "requests per day (RPD) ... try again in 6s"
+     is a daily cap hit again on the next call. Wording alone is not trusted: a per-minute
+     window makes OpenAI's borrowed `insufficient_quota` text a rate limit.
+   - *context_length or bad_request.* Input over the window is `context_length`, and so is one
+     request larger than a whole tokens-per-minute limit (Groq's 413 "Request too large ... on
+     tokens per minute", https://console.groq.com/docs/errors). When the message splits the
+     tokens and the output asked for is at least the input ("568 in the messages, 6048 in the
+     completion"), lowering max_tokens is the fix: `bad_request`, as are an output cap named
+     as too high, a body over a size in bytes (Anthropic's 413, 32 MB,
+     https://github.com/anthropics/anthropic-sdk-python/issues/938) and tool or role ordering.
+   - *Model not found* includes retired and decommissioned models, models not loaded or not
+     served by the chosen provider, and deployments or endpoints that do not exist or are not
+     running (Azure `DeploymentNotFound`, Together `dedicated_endpoint_not_running`); a model
+     that cannot serve a feature, or a 404 for a path ("Not Found", "Invalid URL"), is
+     `bad_request`.
+   - *No status at all.* An SDK that raises before any request for want of a key is
+     `invalid_key` ("Missing credentials. Please pass an `api_key`" in openai's _client.py,
+     "Could not resolve authentication method" in anthropic's); a finish reason of SAFETY
+     raised after a 200 is `content_filter`; an error in the middle of a stream is
+     `server_error` (https://github.com/openai/openai-python/issues/1160), read before network
+     words that a gateway's class name ("APIConnectionError") puts in the text.
+   - A gateway's timeout status (504, 522, 524) is `timeout` whatever guess its page makes.
+5. Generic codes, a gateway's class names (LiteLLM's outer class is evidence, not ground
+   truth: the innermost provider error decides), the exception's class, and last the status.
 
-A limit (429, RESOURCE_EXHAUSTED, ThrottlingException) is a rate limit when it clears in seconds,
-a quota when it is daily, monthly, zero or a spend cap, and an overload when the provider says
-it has no capacity. Nothing here does I/O; JSON is parsed only when a body arrives as a string
-or a gateway embeds the upstream error as a JSON string.
+Two checks follow the decision. `invalid_key` needs a credential signal: a 5xx whose text
+mentions "401" or a token is the server's or gateway's failure, and a 400 about a token in
+another sense is `bad_request` (one gateway blip must not take every key of a provider away).
+
+Nothing here does I/O; JSON is parsed only when a body arrives as a string or a gateway embeds
+the upstream error as a JSON string. Every wording rule runs in one RE2 pass
+(core/textrules.py); classify() without a body is cached per distinct failure.
 """
 
 from __future__ import annotations
@@ -768,8 +817,9 @@ _PROVIDER_CODES: dict[tuple[str, str], Reason] = {
     # `insufficient_quota` and OpenAI's billing text; it clears within the minute
     # (https://help.aliyun.com/zh/model-studio/error-code, 429 insufficient_quota).
     ("dashscope", "insufficient_quota"): R.RATE_LIMITED,
-    # SambaNova's 429 `insufficient_quota` is its per-tier rate limit ("Rate limit exceeded",
-    # https://docs.sambanova.ai/cloud/docs/get-started/rate-limits).
+    # SambaNova's 429 `insufficient_quota` is its tier's rate limit: its error-code table
+    # says "Rate limit exceeded" (as mirrored in api-evangelist/sambanova-systems,
+    # errors/sambanova-systems-error-codes.yml).
     ("sambanova", "insufficient_quota"): R.RATE_LIMITED,
 }
 # Names a provider goes by, to the one its rules are keyed on.
