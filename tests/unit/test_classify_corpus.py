@@ -36,6 +36,12 @@ KNOWN_MISSES = {
     # Zhipu's code 1234 "网络错误" (network error) comes in a response: not a connection
     # failure, and no rule reads a bare "network error" as the provider's own failure.
     "zhipu-1234-network-error": "unknown",
+    # LiteLLM's KeyError 'choices' on a broken stream chunk, with aider's hint "down or
+    # overloaded" appended: the hint's words decide, the chunk's failure is not named.
+    "openrouter-litellm-choices-keyerror-apiconnectionerror": "overloaded",
+    # A bare {"error": "invalid token"} with no status: "token" alone is too often the LLM
+    # sense to invalidate a key on it.
+    "huggingface-inference-invalid-token-json": "unknown",
 }
 
 

@@ -226,3 +226,48 @@ def test_explain_names_the_output_cap_rule() -> None:
         " (10 in the messages, 140 in the completion).",
     )
     assert (x.classification.reason.value, x.rule) == ("bad_request", "output_cap")
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "want"),
+    [
+        # a limit under a 5xx is the provider's capacity
+        (503, "Too many connections, please wait before trying again.", "overloaded"),
+        # the server answered: connection words in a 5xx are not a network failure
+        (
+            503,
+            "upstream connect error or disconnect/reset before headers. Connection refused",
+            "overloaded",
+        ),
+        (502, "connection reset by peer", "server_error"),
+        # a safety block beside gRPC's generic permission text
+        (
+            403,
+            "The caller does not have permission. Content violates usage guidelines.",
+            "content_filter",
+        ),
+        (
+            403,
+            "Your resource has been temporarily blocked for policy reasons.",
+            "permission_denied",
+        ),
+        (400, "acme/model-x:free is not a valid model ID", "model_not_found"),
+        (404, "No endpoints found that support tool use.", "bad_request"),
+        (
+            400,
+            "Your request has 8 input tokens plus 2045 'max_tokens'. Please reduce one.",
+            "bad_request",
+        ),
+        (429, "Extra usage is required for long context requests.", "quota_exhausted"),
+    ],
+)
+def test_rules_from_the_first_holdout(status: int, message: str, want: str) -> None:
+    """Shapes a held-out set showed: the status's fact beats generic words, and each
+    provider's precise phrase beats a generic code."""
+    assert reason(status, message) == want
+
+
+def test_missing_default_credentials_under_a_gateway_class() -> None:
+    """Google's ADC missing, re-wrapped by LiteLLM as a connection error: the key is missing."""
+    message = "litellm.APIConnectionError: Your default credentials were not found."
+    assert reason(None, message, type="APIConnectionError") == "invalid_key"

@@ -227,6 +227,7 @@ _SPECIFIC_CODES: dict[str, Reason | str] = {
 # The patterns keep to the syntax RE2 and `re` share.
 
 _MONEY = any_of(
+    r"extra usage (?:is )?required|(?:purchase|buy|enable) extra usage",
     r"(?:buy|purchas|add)(?:e|ing)? (?:more )?credits|positive balance|upgrade your (?:tier|plan)",
     r"enable billing|set up billing|billing (?:is )?required",
     r"reached (?:your |the )?(?:\w+ )?usage (?:limit|cap|allowance)",
@@ -277,7 +278,7 @@ _BARRED = any_of(
     r"(?:is |was |has been )(?:not active|inactive|locked)\b",
     # Chinese: an account (账户, 账号) locked, frozen, banned, disabled or suspended.
     r"(?:账户|账号|帐户|帐号)[^。\n]{0,20}(?:锁定|冻结|封禁|禁用|停用|暂停)",
-    r"\b(?:account|organi[sz]ation|org|workspace|tenant|team|consumer|subscription)\b"
+    r"\b(?:account|organi[sz]ation|org|workspace|tenant|team|consumer|subscription|resource)\b"
     r"[^.\n]{0,80}?(?:has been |have been |is |was |are )?(?:temporarily )?"
     r"(?:deactivated|disabled|suspended|restricted|banned|terminated|frozen|blocked|closed)\b",
     r"(?:deactivated|disabled|suspended|banned|terminated|frozen) (?:account|organi[sz]ation)",
@@ -289,6 +290,7 @@ _BILLING_CAUSE = any_of(
 )
 
 _KEY = any_of(
+    r"token seems invalid|token (?:is )?(?:invalid|not valid)\b",
     r"wrong api[ _-]?key|wrong_api_key",
     r"please log ?in\b|not logged in|must be authenticated|be authenticated to",
     r"(?:access[ _]?token|access key|secret key|credentials?) (?:is )?(?:invalid|not valid"
@@ -338,6 +340,7 @@ _KEY = any_of(
 )
 # Wording that names the key itself (not any token): what a 400 needs to invalidate a key.
 _NAMES_THE_KEY = any_of(
+    r"authorization header|default credentials|credentials were not found",
     r"unable to locate credentials|missing credentials|no credentials",
     r"access[ _]?token|access key|secret key|certification failed|鉴权|认证失败",
     r"api[ _-]?key",
@@ -350,6 +353,7 @@ _NAMES_THE_KEY = any_of(
 
 # A model that exists but cannot do what was asked: the request must change, not the model.
 _UNSUPPORTED = any_of(
+    r"no endpoints found that support|(?:does not|doesn't) support the provided",
     r"not supported for (?:the )?task|supported tasks?:",
     r"(?:does not|doesn't|do not|don't) support (?:tools?|tool (?:use|calling|choice)|function"
     r"|image|vision|audio|video|pdf|streaming|system|json|response_format|logprobs|thinking"
@@ -363,6 +367,7 @@ _UNSUPPORTED = any_of(
 )
 # A 404 for the path, not the model.
 _WRONG_URL = any_of(
+    r"404 status code \(no body\)",
     r"^(?:404:? )?not found\.?$|unexpected endpoint",
     r"invalid url|unknown url|unrecognized request url",
     r"page not found|route not found|path not found|no route (?:matches|found|for)",
@@ -378,6 +383,7 @@ _MODEL_WORDING = (
     # Chinese: the model does not exist (模型不存在).
     r"模型[^。\n]{0,20}?不存在",
     r"no models? (?:is |are )?loaded|model (?:is )?not loaded|load a model",
+    r"not a valid model(?: id)?\b|invalid model id|(?:is )?not servable",
     r"model[^\n]{0,80}?not supported by (?:any |the |this )?provider",
     r"\bmodels?\b[^\n]{0,160}?(?:does not exist|doesn't exist|not exists?\b|not found"
     r"|has been decommissioned|has been deprecated|was deprecated|was removed|has been removed"
@@ -550,6 +556,7 @@ _CONTEXT = any_of(
 )
 
 _CONTENT = any_of(
+    r"content (?:exists )?risk|risky content|risk control",
     # Chinese: unsafe or sensitive content (不安全, 敏感), a violation (违规), content safety
     # (内容安全).
     r"敏感|不安全|违规|内容安全|审核未通过",
@@ -570,6 +577,7 @@ _CONTENT = any_of(
 )
 
 _ORDERING = any_of(
+    r"expected (?:the )?(?:last|first) role|\blast role\b",
     r"cannot be provided in the same turn",
     r"messages? must be an? (?:odd|even) number|(?:length|number) of messages must be",
     r"invalid (?:message )?role\b|message role",
@@ -629,6 +637,7 @@ _NETWORK = any_of(
 )
 
 _BAD_REQUEST = any_of(
+    r"invalid '?\w+'? type|expected one of|unable to tokenize",
     r"invalid params?\b|参数错误|参数无效|参数不合法",
     r"could not parse the json body|invalid json|malformed",
     r"unrecognized request argument",
@@ -1036,6 +1045,9 @@ def _decide(
     reason, rule, evidence = _decide_reason(
         facts, status, error_type, provider, text, hits, gateway
     )
+    if reason is Reason.NETWORK and status is not None and status >= 500:
+        # Envoy's 503 "upstream connect error ... Connection refused": a response came.
+        return _by_status(status) or Reason.SERVER_ERROR, "5xx_not_network", str(status)
     if reason is Reason.CONTEXT_LENGTH and ("output_over" in hits or _output_larger(text)):
         # The window is overrun by the output asked for, not by the input: lower max_tokens.
         return Reason.BAD_REQUEST, "output_cap", RULES.phrase("output_over", text) or ""
@@ -1060,6 +1072,8 @@ _TOKEN_SPLIT = (
     ),
     # TGI: "Given: 1000 `inputs` tokens and 1024 `max_new_tokens`"
     re.compile(r"given: (?P<i>\d+) `?inputs`? tokens and (?P<o>\d+) `?max_new_tokens"),
+    # vLLM: "your request has 8 input tokens plus 2045 'max_tokens'"
+    re.compile(r"(?P<i>\d+) input tokens plus (?P<o>\d+) '?max_tokens"),
     # Anthropic: "input length and `max_tokens` exceed context limit: 197626 + 8192 > 200000"
     re.compile(r"(?P<i>\d+) \+ (?P<o>\d+) > \d+"),
 )
@@ -1068,7 +1082,7 @@ _TOKEN_SPLIT = (
 def _output_larger(text: str) -> bool:
     """Whether the output asked for is at least as large as the input, where the message
     says both: then lowering max_tokens is the fix, not shortening the input."""
-    if "in the" not in text and "given:" not in text and " + " not in text:
+    if "in the" not in text and "given:" not in text and " + " not in text and " plus " not in text:
         return False
     for pattern in _TOKEN_SPLIT:
         m = pattern.search(text)
@@ -1245,6 +1259,10 @@ def _by_text(
     # it" is a model problem, "Project X does not have access to model Y" a permission one.
     if "model" in hits:
         return Reason.MODEL_NOT_FOUND, "text:model"
+    # A safety block is named precisely; xAI sends it as a 403 with gRPC's generic "caller
+    # does not have permission" beside it.
+    if "content" in hits and "permission" in hits:
+        return Reason.CONTENT_FILTER, "text:content"
     if "permission" in hits:
         return Reason.PERMISSION_DENIED, "text:permission"
     if status in _GATEWAY_TIMEOUTS:
@@ -1258,7 +1276,11 @@ def _by_text(
     limit_hint = any(_SPECIFIC_CODES.get(c) == _LIMIT for c in codes) or status == 429
     if limit_hint or ("limit" in hits and "context" not in hits):
         default = Reason.RATE_LIMITED if status in (None, 429) else _status_or_rate(status)
-        return _limit_reason(text, hits, facts, default)
+        reason, rule = _limit_reason(text, hits, facts, default)
+        if reason is Reason.RATE_LIMITED and status is not None and status >= 500:
+            # "503 Too many connections, please wait": the provider's capacity, not the key's.
+            return Reason.OVERLOADED, "5xx_limit"
+        return reason, rule
     if "output_cap" in hits and "context" not in hits:
         return Reason.BAD_REQUEST, "text:output_cap"
     if "body_size" in hits and "input_words" not in hits:
@@ -1336,6 +1358,8 @@ _WHY = {
     "status": "the HTTP status alone",
     "status_class": "an SDK class named after a status",
     "5xx_not_key": "credential wording under a 5xx is the server's or gateway's failure",
+    "5xx_limit": "a limit under a 5xx is the provider's capacity, not the key's",
+    "5xx_not_network": "connection wording under a 5xx: the server answered, so it is its failure",
     "token_not_key": "a token mentioned in a sense other than the key",
     "none": "nothing known decided: unknown",
 }
