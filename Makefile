@@ -12,10 +12,14 @@ export NO_GCE_CHECK := true
 .PHONY: setup demo up test test-fast test-infra lint typecheck schemas bench bundle wheelhouse \
 	checkov tf-fmt clean
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The repo's three distributions, editable: keywatch (shared/, the backend's wheel),
+# keywatch-functions (functions/, the deploy bundle) and keywatch-ops (ops/, the CLI and the
+# local stack).
+$(VENV)/.installed: pyproject.toml functions/pyproject.toml ops/pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]' \
+		-e ./functions -e ./ops
 	touch $@
 
 ## setup: the virtualenv with every dependency, and redis-server
@@ -24,11 +28,11 @@ setup: $(VENV)/.installed
 
 ## demo: the whole pipeline locally with a sample workload, a summary, then stop
 demo: setup
-	$(PY) -m keywatch dev demo
+	$(PY) -m keywatch_ops dev demo
 
 ## up: the whole pipeline locally until Ctrl-C
 up: setup
-	$(PY) -m keywatch dev up
+	$(PY) -m keywatch_ops dev up
 
 $(CHECKOV_VENV)/.installed: constraints-checkov.txt
 	$(PYTHON) -m venv $(CHECKOV_VENV)
@@ -59,8 +63,8 @@ test-fast: setup
 	@scripts/pytest.sh tests/unit tests/functional
 
 lint: setup
-	$(VENV)/bin/ruff check shared functions tests bench
-	$(VENV)/bin/ruff format --check shared functions tests bench
+	$(VENV)/bin/ruff check shared functions ops tests bench scripts
+	$(VENV)/bin/ruff format --check shared functions ops tests bench scripts
 
 typecheck: setup
 	$(VENV)/bin/mypy

@@ -12,7 +12,7 @@ from typing import Any
 
 import redis
 
-from keywatch.devstack.stack import free_port, redis_cmd
+from keywatch_ops.devstack.stack import free_port, redis_cmd
 
 
 class CountingDocs:

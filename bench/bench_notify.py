@@ -28,13 +28,13 @@ import redis
 
 os.environ["NO_GCE_CHECK"] = "true"
 
-from keywatch.adapters.fcm import FcmPushSender
-from keywatch.adapters.firestore import FirestoreTokenStore
-from keywatch.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
-from keywatch.devstack.stack import Stack
+from keywatch_functions.adapters.fcm import FcmPushSender
+from keywatch_functions.adapters.firestore import FirestoreTokenStore
+from keywatch_functions.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
+from keywatch_ops.devstack.stack import Stack
 from keywatch.events import Alert, Source
 from keywatch.fingerprint import key_fingerprint
-from keywatch.service.notify import NotifyDeps, Outcome, handle_alert
+from keywatch_functions.service.notify import NotifyDeps, Outcome, handle_alert
 
 
 class CountingRedis(redis.Redis):

@@ -5,7 +5,7 @@ Each is a Pub/Sub-triggered CloudEvent function; the work lives in the keywatch 
 
 import functions_framework
 
-from keywatch import functions
+from keywatch_functions import entrypoints as functions
 
 
 @functions_framework.cloud_event

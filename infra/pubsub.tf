@@ -2,7 +2,7 @@
 #
 # The functions are deployed without an Eventarc trigger: Eventarc's own subscription can take
 # neither a filter nor a dead-letter policy from Terraform. Each function instead gets a push
-# subscription declared here, exactly as shared/keywatch/topology.py declares it, pushing with
+# subscription declared here, exactly as ops/keywatch_ops/topology.py declares it, pushing with
 # an OIDC token to the function's internal-only URL.
 
 locals {

@@ -1,5 +1,5 @@
 # The Pub/Sub topology and the names the code uses, written out for Terraform.
-# The source of truth is the code: shared/keywatch/topology.py and shared/keywatch/settings.py.
+# The source of truth is the code: ops/keywatch_ops/topology.py and shared/keywatch/settings.py.
 # tests/infra/test_names.py fails when anything here drifts from it.
 
 locals {

@@ -2,9 +2,11 @@
 
     .venv/bin/python scripts/bundle.py --out dist [--wheelhouse .cache/wheelhouse]
 
-The zip holds, at its root, `main.py` (functions/main.py), `requirements.txt` and the `keywatch/`
-package (shared/keywatch). requirements.txt pins the whole runtime closure of
-`keywatch[functions]`: computed offline from the metadata installed in this venv, with the
+The zip holds, at its root, `main.py` (functions/main.py), `requirements.txt`, the function code
+(`keywatch_functions/`, from functions/) and the shared package it runs on (`keywatch/`, from
+shared/). requirements.txt pins the whole runtime closure of the keywatch-functions
+distribution (functions/pyproject.toml, its `keywatch` dependency expanded into that
+project's own): computed offline from the metadata installed in this venv, with the
 environment markers of the target runtime (python311: CPython 3.11 on Linux x86_64), each
 version taken from constraints.txt. The zip is deterministic (sorted entries, fixed timestamps and
 permissions), so a rebuild of the same sources has the same sha256 and Terraform, which names the
@@ -40,8 +42,12 @@ from packaging.version import Version
 
 REPO = Path(__file__).resolve().parent.parent
 ZIP_NAME = "keywatch-functions.zip"
-PROJECT = "keywatch"
-EXTRAS = ("functions",)
+# The distributions of this repo: (pyproject, package name, package dir), relative to the root.
+SHARED = ("pyproject.toml", "keywatch", "shared/keywatch")
+FUNCTIONS = ("functions/pyproject.toml", "keywatch_functions", "functions/keywatch_functions")
+EXTRAS: tuple[str, ...] = ()
+ROOT_NAME = "keywatch-functions"
+LOCAL_NAMES = frozenset({"keywatch", "keywatch-functions", "keywatch-ops"})
 
 # The runtime Cloud Functions runs the bundle on ("python311"). Markers are evaluated against
 # this, not against the machine that builds, except for the patch level: the runtime's is not
@@ -100,32 +106,42 @@ def read_constraints(path: Path) -> dict[str, str]:
     return pins
 
 
-def root_requirements(pyproject: Path, extras: Iterable[str]) -> list[Requirement]:
-    """The project's own requirements for `extras`, self-references (keywatch[x]) expanded."""
-    project = tomllib.loads(pyproject.read_text())["project"]
-    name = canonicalize_name(project["name"])
-    optional: Mapping[str, list[str]] = project.get("optional-dependencies", {})
+def root_requirements(
+    pyproject: Path, extras: Iterable[str], local: Iterable[Path] = ()
+) -> list[Requirement]:
+    """The project's own requirements for `extras`, with every requirement on a project of
+    this repo (itself with extras, or another pyproject in `local`) expanded into that
+    project's requirements."""
+    projects = {}
+    for path in (pyproject, *local):
+        project = tomllib.loads(path.read_text())["project"]
+        projects[canonicalize_name(project["name"])] = (path, project)
+    start = tomllib.loads(pyproject.read_text())["project"]
     reqs: list[Requirement] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
 
     def add(lines: Iterable[str]) -> None:
         for line in lines:
             req = Requirement(line)
-            if canonicalize_name(req.name) != name:
+            name = canonicalize_name(req.name)
+            if name not in projects:
                 reqs.append(req)
                 continue
-            for extra in sorted(req.extras):
-                if extra not in seen:
-                    seen.add(extra)
-                    add(optional.get(extra, []))
+            path, project = projects[name]
+            optional: Mapping[str, list[str]] = project.get("optional-dependencies", {})
+            for extra in ("", *sorted(req.extras)):
+                if (name, extra) in seen:
+                    continue
+                seen.add((name, extra))
+                if not extra:
+                    add(project.get("dependencies", []))
+                elif extra in optional:
+                    add(optional[extra])
+                else:
+                    raise BundleError(f"{path}: no optional dependency group {extra!r}")
 
-    add(project.get("dependencies", []))
-    for extra in extras:
-        if extra not in optional:
-            raise BundleError(f"{pyproject}: no optional dependency group {extra!r}")
-        if extra not in seen:
-            seen.add(extra)
-            add(optional[extra])
+    start_name = canonicalize_name(start["name"])
+    add([start_name + (f"[{','.join(extras)}]" if extras else "")])
     return reqs
 
 
@@ -140,12 +156,12 @@ def runtime_closure(roots: Iterable[Requirement], pins: Mapping[str, str]) -> di
     on the target runtime, read from the metadata installed in this interpreter."""
     extras_of: dict[str, set[str]] = {}
     required_by: dict[str, str] = {}
-    queue: list[tuple[Requirement, str]] = [(r, PROJECT) for r in roots if _applies(r, ())]
+    queue: list[tuple[Requirement, str]] = [(r, ROOT_NAME) for r in roots if _applies(r, ())]
     done: dict[str, frozenset[str]] = {}
     while queue:
         req, parent = queue.pop()
         name = canonicalize_name(req.name)
-        if name == PROJECT:
+        if name in LOCAL_NAMES:
             continue
         required_by.setdefault(name, parent)
         extras_of.setdefault(name, set()).update(canonicalize_name(e) for e in req.extras)
@@ -183,7 +199,7 @@ def runtime_closure(roots: Iterable[Requirement], pins: Mapping[str, str]) -> di
 def requirements_text(closure: Mapping[str, str]) -> str:
     header = (
         "# Generated by scripts/bundle.py: do not edit.\n"
-        f"# The runtime closure of {PROJECT}[{','.join(EXTRAS)}] (pyproject.toml) for CPython\n"
+        f"# The runtime closure of {ROOT_NAME} (functions/pyproject.toml) for CPython\n"
         "# 3.11 on Linux x86_64 (Cloud Functions python311), versions from constraints.txt.\n"
     )
     return header + "".join(f"{name}=={version}\n" for name, version in closure.items())
@@ -222,11 +238,12 @@ def bundle_entries(root: Path, requirements: str) -> dict[str, bytes]:
         "main.py": (root / "functions" / "main.py").read_bytes(),
         "requirements.txt": requirements.encode(),
     }
-    package = root / "shared" / PROJECT
-    for path in _package_files(package):
-        entries[f"{PROJECT}/{path.relative_to(package).as_posix()}"] = path.read_bytes()
-    if f"{PROJECT}/py.typed" not in entries:
-        raise BundleError(f"{package}/py.typed is missing")
+    for _, name, folder in (SHARED, FUNCTIONS):
+        package = root / folder
+        for path in _package_files(package):
+            entries[f"{name}/{path.relative_to(package).as_posix()}"] = path.read_bytes()
+        if f"{name}/py.typed" not in entries:
+            raise BundleError(f"{package}/py.typed is missing")
     return entries
 
 
@@ -305,7 +322,8 @@ def build(out: Path, root: Path = REPO) -> Path:
             f"run with the project's CPython 3.11 venv (the python311 runtime), not {sys.version}"
         )
     pins = read_constraints(root / "constraints.txt")
-    closure = runtime_closure(root_requirements(root / "pyproject.toml", EXTRAS), pins)
+    reqs = root_requirements(root / FUNCTIONS[0], EXTRAS, local=[root / SHARED[0]])
+    closure = runtime_closure(reqs, pins)
     requirements = requirements_text(closure)
     out.mkdir(parents=True, exist_ok=True)
     (out / "requirements.txt").write_text(requirements)

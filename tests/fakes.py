@@ -27,7 +27,7 @@ from keywatch.core.notify import (
     incident_threshold,
 )
 from keywatch.events import Alert, FailureEvent
-from keywatch.ports import (
+from keywatch_functions.ports import (
     Commit,
     CountingStoreError,
     DedupLockError,

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.stack import Stack
 
 
 def running(stack: Stack) -> Iterator[Stack]:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.stack import Stack
 from tests.stackfixtures import running
 
 T = TypeVar("T")
@@ -40,7 +40,7 @@ def eventually(probe: Callable[[], T | None], timeout_s: float = 60, what: str =
 
 
 def log_entries(stack: Stack, function: str, **match: Any) -> list[dict[str, Any]]:
-    from keywatch.devstack.stack import read_json_lines
+    from keywatch_ops.devstack.stack import read_json_lines
 
     return [
         e

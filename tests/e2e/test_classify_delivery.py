@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from google.cloud import pubsub_v1
 
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.stack import Stack
 from tests.e2e.conftest import eventually, log_entries
 from tests.factories import failure
 from tests.stackfixtures import running
@@ -102,7 +102,7 @@ def test_redis_back_after_an_outage_counts_each_event_once(flaky_redis_stack: St
     counted once each: the health documents hold exactly them, nothing dead-lettered."""
     from google.cloud import firestore
 
-    from keywatch.devstack.stack import redis_cmd
+    from keywatch_ops.devstack.stack import redis_cmd
     from keywatch.events import Source
 
     stack = flaky_redis_stack

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 def test_the_demo_drains_its_workload_and_prints_its_tables(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "keywatch", "dev", "demo", "--workdir", str(tmp_path)],
+        [sys.executable, "-m", "keywatch_ops", "dev", "demo", "--workdir", str(tmp_path)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]

@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from keywatch import dlq
-from keywatch.cli import main
-from keywatch.devstack.stack import Stack
+from keywatch_ops import dlq
+from keywatch_ops.cli import main
+from keywatch_ops.devstack.stack import Stack
 from tests.e2e.conftest import eventually, log_entries
 from tests.e2e.test_pipeline import byok_failure, publish_event, seed_token
 

@@ -10,7 +10,7 @@ import pytest
 import redis
 from google.cloud import firestore
 
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.stack import Stack
 from tests.e2e.conftest import eventually, log_entries
 from tests.e2e.test_pipeline import byok_failure, publish_event
 

@@ -25,7 +25,7 @@ import pytest
 from google.cloud import firestore
 
 import keywatch
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.stack import Stack
 from keywatch.reporting import Reporter
 from keywatch.routing import HealthReader
 from tests.e2e.conftest import eventually

@@ -13,7 +13,7 @@ import pytest
 
 import keywatch
 import keywatch.reporting as reporting
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.stack import Stack
 from tests.e2e.conftest import eventually, log_entries
 
 pytestmark = pytest.mark.e2e

@@ -13,9 +13,9 @@ from typing import Any
 import functions_framework
 import pytest
 
-from keywatch import bootstrap
-from keywatch import functions as kw_functions
-from keywatch.adapters.cloud_logging import structured_logger
+from keywatch_functions import bootstrap
+from keywatch_functions import entrypoints as kw_functions
+from keywatch_functions.adapters.cloud_logging import structured_logger
 
 MAIN = Path(__file__).resolve().parents[2] / "functions" / "main.py"
 _ids = itertools.count()

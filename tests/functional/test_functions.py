@@ -9,10 +9,10 @@ from typing import Any
 
 from keywatch.core.classify import classify
 from keywatch.events import Source, TallyBatch
-from keywatch.ports import AlertPublisherError
-from keywatch.service.classify import ClassifyDeps
-from keywatch.service.health import HealthDeps
-from keywatch.service.notify import NotifyDeps
+from keywatch_functions.ports import AlertPublisherError
+from keywatch_functions.service.classify import ClassifyDeps
+from keywatch_functions.service.health import HealthDeps
+from keywatch_functions.service.notify import NotifyDeps
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from keywatch import functions as kw_functions
-from keywatch.adapters.cloud_logging import StructuredLogSink
+from keywatch_functions import entrypoints as kw_functions
+from keywatch_functions.adapters.cloud_logging import StructuredLogSink
 from keywatch.core.classify import classify
 from keywatch.core.logentry import failure_entry
-from keywatch.ports import AlertPublisherError
-from keywatch.service.classify import ClassifyDeps
-from keywatch.service.health import HealthDeps
-from keywatch.service.notify import NotifyDeps
+from keywatch_functions.ports import AlertPublisherError
+from keywatch_functions.service.classify import ClassifyDeps
+from keywatch_functions.service.health import HealthDeps
+from keywatch_functions.service.notify import NotifyDeps
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,

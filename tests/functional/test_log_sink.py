@@ -9,7 +9,7 @@ from typing import Any
 
 import flask
 
-from keywatch.adapters.cloud_logging import StructuredLogSink, structured_logger
+from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
 from keywatch.core.classify import classify
 from keywatch.core.logentry import LOG_FIELDS, failure_entry
 from tests.factories import failure

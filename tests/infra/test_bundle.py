@@ -38,6 +38,8 @@ REQUIRED = {
 }
 DEV_ONLY = {
     "keywatch",
+    "keywatch-functions",
+    "keywatch-ops",
     "pytest",
     "pytest-timeout",
     "openai",
@@ -111,7 +113,8 @@ def pins(built: Path) -> dict[str, str]:
 
 
 def test_zip_layout(built: Path) -> None:
-    """The zip holds main.py, requirements.txt and the keywatch package at its root, only."""
+    """The zip holds main.py, requirements.txt, the function code and the shared package at its
+    root, only: no CLI, no local stack, no tests."""
     with zipfile.ZipFile(built) as zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]
@@ -121,16 +124,24 @@ def test_zip_layout(built: Path) -> None:
         "main.py",
         "requirements.txt",
         "keywatch/__init__.py",
-        "keywatch/functions.py",
         "keywatch/py.typed",
+        "keywatch_functions/entrypoints.py",
+        "keywatch_functions/adapters/lua/count_failure.lua",
+        "keywatch_functions/py.typed",
     } <= set(names)
     assert names == sorted(names)
     for name in names:
-        assert name in ("main.py", "requirements.txt") or name.startswith("keywatch/"), name
+        assert name in ("main.py", "requirements.txt") or name.startswith(
+            ("keywatch/", "keywatch_functions/")
+        ), name
         assert "__pycache__" not in name and not name.endswith((".pyc", "/")), name
         assert not name.startswith("tests/") and "/tests/" not in name, name
     packaged = {
         p.relative_to(REPO / "shared").as_posix() for p in REPO.glob("shared/keywatch/**/*.py")
+    } | {
+        p.relative_to(REPO / "functions").as_posix()
+        for p in REPO.glob("functions/keywatch_functions/**/*")
+        if p.is_file() and "__pycache__" not in p.parts
     }
     assert packaged <= set(names)
     assert main_py == (REPO / "functions" / "main.py").read_bytes()
@@ -148,17 +159,14 @@ def test_rebuild_is_byte_identical(built: Path, tmp_path: Path) -> None:
     root = tmp_path / "src"
     (root / "functions").mkdir(parents=True)
     shutil.copy(REPO / "functions" / "main.py", root / "functions" / "main.py")
-    for name in ("pyproject.toml", "constraints.txt"):
+    for name in ("pyproject.toml", "constraints.txt", "functions/pyproject.toml"):
         shutil.copy(REPO / name, root / name)
-    shutil.copytree(
-        REPO / "shared" / "keywatch",
-        root / "shared" / "keywatch",
-        ignore=shutil.ignore_patterns("__pycache__"),
-    )
+    for folder in ("shared/keywatch", "functions/keywatch_functions"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     stray = root / "shared" / "keywatch" / "__pycache__" / "junk.cpython-311.pyc"
     stray.parent.mkdir()
     stray.write_bytes(b"\0junk")
-    (root / "shared" / "keywatch" / "functions.py").chmod(0o755)
+    (root / "functions" / "keywatch_functions" / "entrypoints.py").chmod(0o755)
     for path in root.rglob("*"):
         os.utime(path, (1_900_000_000, 1_900_000_000))
     assert _sha256(_build(tmp_path / "copy", "--root", root)) == _sha256(built)
@@ -180,7 +188,9 @@ def test_requirements_pin_the_runtime_closure_only(built: Path, pins: dict[str, 
 def test_dependency_missing_from_constraints_is_an_error(tmp_path: Path) -> None:
     """A runtime dependency that constraints.txt does not pin fails the build, naming it."""
     root = tmp_path / "src"
-    shutil.copytree(REPO / "functions", root / "functions")
+    shutil.copytree(
+        REPO / "functions", root / "functions", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copytree(
         REPO / "shared" / "keywatch",
         root / "shared" / "keywatch",
@@ -245,6 +255,7 @@ SNIPPET = textwrap.dedent(
 
     import functions_framework
     import keywatch
+    import keywatch_functions
     import main
 
     poison = json.loads(sys.argv[1])
@@ -257,10 +268,14 @@ SNIPPET = textwrap.dedent(
         "status": {},
         "unimportable": {},
     }
-    # Every module but the CLI entry and LangChain capture (the `langchain` extra) imports with
-    # the bundle's deps alone: none imports a package that keywatch[functions] does not declare.
-    for mod in pkgutil.walk_packages(keywatch.__path__, "keywatch."):
-        if mod.name not in ("keywatch.__main__", "keywatch.langchain"):
+    # Every module but LangChain capture (the `langchain` extra) imports with the bundle's deps
+    # alone: none imports a package that functions/pyproject.toml does not declare.
+    modules = [
+        *pkgutil.walk_packages(keywatch.__path__, "keywatch."),
+        *pkgutil.walk_packages(keywatch_functions.__path__, "keywatch_functions."),
+    ]
+    for mod in modules:
+        if mod.name != "keywatch.langchain":
             try:
                 importlib.import_module(mod.name)
             except Exception as exc:

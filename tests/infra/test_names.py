@@ -12,7 +12,7 @@ import pytest
 
 from keywatch.core.logentry import LABEL_FIELDS, LOG_FIELDS
 from keywatch.settings import Settings
-from keywatch.topology import routes
+from keywatch_ops.topology import routes
 from tests.infra.terraform import ROOT, Config, load
 
 ENV_PREFIX = "KEYWATCH_"

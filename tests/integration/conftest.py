@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.stack import Stack
 from tests.stackfixtures import backends_only, running
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from keywatch import dlq
-from keywatch.cli import main
-from keywatch.devstack.stack import Stack
+from keywatch_ops import dlq
+from keywatch_ops.cli import main
+from keywatch_ops.devstack.stack import Stack
 from keywatch.settings import Settings
-from keywatch.topology import Route, routes
+from keywatch_ops.topology import Route, routes
 
 pytestmark = pytest.mark.integration
 
@@ -275,7 +275,7 @@ def test_pubsub_unreachable_is_one_line_exit_2(
     backends: Stack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Pub/Sub not answering (nothing listens on the port): one line on stderr, exit 2."""
-    from keywatch.devstack.stack import free_port
+    from keywatch_ops.devstack.stack import free_port
 
     monkeypatch.setenv("PUBSUB_EMULATOR_HOST", f"127.0.0.1:{free_port()}")
     monkeypatch.setattr(dlq, "CHECK_TIMEOUT_S", 1.0)

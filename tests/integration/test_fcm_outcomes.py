@@ -23,10 +23,10 @@ from typing import Any
 import firebase_admin
 import pytest
 
-from keywatch.adapters.fcm import FcmPushSender
+from keywatch_functions.adapters.fcm import FcmPushSender
 from keywatch.core.notify import Push
-from keywatch.devstack.fcm_standin import FcmStandIn
-from keywatch.ports import DeviceToken
+from keywatch_ops.devstack.fcm_standin import FcmStandIn
+from keywatch_functions.ports import DeviceToken
 
 pytestmark = [
     pytest.mark.integration,
@@ -225,7 +225,7 @@ def test_a_401_with_the_stand_ins_anonymous_credentials_fails_the_batch_transien
     """THIRD_PARTY_AUTH_ERROR is a 401: google-auth's session then refreshes its credentials,
     which anonymous ones cannot, so the whole send raises (transient: Pub/Sub retries; no
     token is called dead). With real credentials it is a per-device, not-dead failure."""
-    from keywatch.ports import PushSenderError
+    from keywatch_functions.ports import PushSenderError
 
     body = {
         "error": {

@@ -21,7 +21,7 @@ import pytest
 import requests.adapters
 from firebase_admin import _http_client, credentials, exceptions, messaging
 
-from keywatch.devstack.fcm_standin import ERRORS, FcmStandIn, FcmStandInClient
+from keywatch_ops.devstack.fcm_standin import ERRORS, FcmStandIn, FcmStandInClient
 
 pytestmark = [
     pytest.mark.integration,
@@ -395,14 +395,14 @@ def test_listens_on_loopback_only() -> None:
 
 
 def test_module_runs_in_foreground_until_sigterm() -> None:
-    """`python -m keywatch.devstack.fcm_standin` prints its URL, serves, and exits 0 on SIGTERM."""
+    """`python -m keywatch_ops.devstack.fcm_standin` prints its URL, serves, and exits 0 on SIGTERM."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(SHARED), os.environ.get("PYTHONPATH")])),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "keywatch.devstack.fcm_standin", "--port", "0"],
+        [sys.executable, "-m", "keywatch_ops.devstack.fcm_standin", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

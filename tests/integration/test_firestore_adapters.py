@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from keywatch.adapters.firestore import FirestoreHealthDocs, FirestoreTokenStore
-from keywatch.ports import HealthStoreError, TokenStoreError
+from keywatch_functions.adapters.firestore import FirestoreHealthDocs, FirestoreTokenStore
+from keywatch_functions.ports import HealthStoreError, TokenStoreError
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +58,7 @@ def test_firestore_unreachable_raises_transient_errors(monkeypatch: pytest.Monke
     """An unreachable Firestore surfaces as TokenStoreError / HealthStoreError (retry)."""
     from google.cloud import firestore
 
-    from keywatch.devstack.stack import free_port
+    from keywatch_ops.devstack.stack import free_port
 
     monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", f"127.0.0.1:{free_port()}")
     db = firestore.Client(project="demo-keywatch")

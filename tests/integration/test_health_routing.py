@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from keywatch.adapters.firestore import FirestoreHealthDocs
-from keywatch.adapters.redis_counting import RedisCountingStore
+from keywatch_functions.adapters.firestore import FirestoreHealthDocs
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch.core.classify import classify
 from keywatch.core.counting import Group, Layout, TallyCount
 from keywatch.core.health import unix_minute
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.stack import Stack
 from keywatch.fingerprint import key_fingerprint
 from keywatch.routing import HealthReader
-from keywatch.service.health import HealthDeps, run_health
+from keywatch_functions.service.health import HealthDeps, run_health
 from keywatch.settings import Settings
 from tests.factories import failure
 
@@ -110,7 +110,7 @@ def test_health_command_prints_the_table(
         }
     )
     out = subprocess.run(
-        [sys.executable, "-m", "keywatch", "health"],
+        [sys.executable, "-m", "keywatch_ops", "health"],
         capture_output=True,
         text=True,
         env={**os.environ, "KEYWATCH_PROJECT_ID": backends.project},

@@ -10,14 +10,14 @@ from typing import Any
 import firebase_admin
 import pytest
 
-from keywatch.adapters.fcm import FcmPushSender
-from keywatch.adapters.firestore import FirestoreTokenStore
-from keywatch.adapters.redis_lock import RedisDedupLock
+from keywatch_functions.adapters.fcm import FcmPushSender
+from keywatch_functions.adapters.firestore import FirestoreTokenStore
+from keywatch_functions.adapters.redis_lock import RedisDedupLock
 from keywatch.core.notify import dedup_key
-from keywatch.devstack.stack import Stack, free_port
+from keywatch_ops.devstack.stack import Stack, free_port
 from keywatch.events import Alert
-from keywatch.ports import DedupLockError, PushSenderError, TokenStoreError
-from keywatch.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
+from keywatch_functions.ports import DedupLockError, PushSenderError, TokenStoreError
+from keywatch_functions.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
 from tests.factories import alert
 
 pytestmark = [

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import redis
 
-from keywatch.adapters.redis_lock import RedisAlertGate, RedisIncidentGuard
+from keywatch_functions.adapters.redis_lock import RedisAlertGate, RedisIncidentGuard
 from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_bucket, incident_threshold
 from tests.fakes import FakeAlertGate, FakeIncidentGuard
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import redis
 
-from keywatch.adapters.redis_lock import RedisDedupLock
-from keywatch.ports import DedupLockError
+from keywatch_functions.adapters.redis_lock import RedisDedupLock
+from keywatch_functions.ports import DedupLockError
 from tests.fakes import FakeDedupLock
 
 pytestmark = pytest.mark.integration
@@ -93,7 +93,7 @@ def test_keys_expire(redis_client: redis.Redis, unique: str) -> None:
 
 @pytest.fixture(params=["redis", "fake"])
 def gate(request: pytest.FixtureRequest, redis_client: redis.Redis) -> Any:
-    from keywatch.adapters.redis_lock import RedisAlertGate
+    from keywatch_functions.adapters.redis_lock import RedisAlertGate
     from tests.fakes import FakeAlertGate
 
     return RedisAlertGate(redis_client) if request.param == "redis" else FakeAlertGate()
@@ -116,7 +116,7 @@ def test_the_alert_window_expires(redis_client: redis.Redis, unique: str) -> Non
     """With a real TTL: after the window, the same problem alerts again."""
     import time
 
-    from keywatch.adapters.redis_lock import RedisAlertGate
+    from keywatch_functions.adapters.redis_lock import RedisAlertGate
 
     gate = RedisAlertGate(redis_client)
     key = f"kw:alerted:{unique}"
@@ -128,7 +128,7 @@ def test_the_alert_window_expires(redis_client: redis.Redis, unique: str) -> Non
 
 def test_redis_down_raises_dedup_lock_error() -> None:
     """A refused connection surfaces as DedupLockError, a transient error."""
-    from keywatch.devstack.stack import free_port
+    from keywatch_ops.devstack.stack import free_port
 
     lock = RedisDedupLock.from_url(f"redis://127.0.0.1:{free_port()}/0", timeout_s=0.5)
     with pytest.raises(DedupLockError):
@@ -140,7 +140,7 @@ def test_a_success_after_the_failure_clears_the_told_marker_and_the_claim(
 ) -> None:
     """notify's told marker and classify's claim, both from a failure at T: a success before
     T clears nothing, one after T clears both, so the key breaking again is told again."""
-    from keywatch.adapters.redis_lock import RedisAlertGate
+    from keywatch_functions.adapters.redis_lock import RedisAlertGate
 
     lock, gate = RedisDedupLock(redis_client), RedisAlertGate(redis_client)
     fp = "kf_" + unique.ljust(16, "0")[:16].replace("-", "0")
@@ -160,7 +160,7 @@ def test_the_told_index_of_a_key_broken_for_weeks_stays_a_days_worth(
     redis_client: redis.Redis, unique: str
 ) -> None:
     """One claim every 10 minutes for 30 days of failures: the index keeps the last 24 h."""
-    from keywatch.adapters.redis_lock import RedisAlertGate, told_index
+    from keywatch_functions.adapters.redis_lock import RedisAlertGate, told_index
 
     gate = RedisAlertGate(redis_client)
     fp = "kf_" + "5" * 16

@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from keywatch.adapters.redis_lock import RedisDedupLock
-from keywatch.bootstrap import build_notify_deps
-from keywatch.devstack.stack import LOOPBACK, free_port
-from keywatch.ports import DedupLockError
+from keywatch_functions.adapters.redis_lock import RedisDedupLock
+from keywatch_functions.bootstrap import build_notify_deps
+from keywatch_ops.devstack.stack import LOOPBACK, free_port
+from keywatch_functions.ports import DedupLockError
 from keywatch.settings import Settings
 
 pytestmark = pytest.mark.integration

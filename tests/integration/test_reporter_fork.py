@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from keywatch.devstack.stack import Stack, free_port
+from keywatch_ops.devstack.stack import Stack, free_port
 from keywatch.reporting import Reporter
 from keywatch.settings import Settings
 

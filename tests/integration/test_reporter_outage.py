@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from keywatch.devstack.faults import FaultProxy
-from keywatch.devstack.stack import Stack
+from keywatch_ops.devstack.faults import FaultProxy
+from keywatch_ops.devstack.stack import Stack
 from keywatch.reporting import Reporter
 from keywatch.settings import Settings
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from keywatch.devstack.stack import Stack, free_port
+from keywatch_ops.devstack.stack import Stack, free_port
 from keywatch.reporting import Reporter
 from keywatch.settings import Settings
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from keywatch.classify_cli import classify_lines
+from keywatch_ops.classify import classify_lines
 
 
 def run(text: str) -> tuple[list[dict[str, object]], str, int]:
@@ -70,7 +70,7 @@ def test_bad_lines_are_reported_and_skipped() -> None:
 def test_command_reads_stdin_and_exits_1_on_skipped_lines() -> None:
     """The installed command: stdin to stdout, exit 1 when a line was skipped."""
     proc = subprocess.run(
-        [sys.executable, "-m", "keywatch", "classify"],
+        [sys.executable, "-m", "keywatch_ops", "classify"],
         input='{"status_code": 500}\nx\n',
         capture_output=True,
         text=True,
@@ -81,7 +81,7 @@ def test_command_reads_stdin_and_exits_1_on_skipped_lines() -> None:
 
 
 def _mode(mode: str, text: str) -> tuple[str, str, int]:
-    from keywatch.classify_cli import MODES
+    from keywatch_ops.classify import MODES
 
     out, err = io.StringIO(), io.StringIO()
     rc = MODES[mode](text.splitlines(keepends=True), out, err)
@@ -184,7 +184,7 @@ def test_the_corpus_meets_the_bar_through_the_command() -> None:
     """`keywatch classify --accuracy tests/corpus/provider_errors.jsonl` (the README's
     figure): at least 95% overall and 85% for every provider, exit 0."""
     proc = subprocess.run(
-        [sys.executable, "-m", "keywatch", "classify", "--accuracy", str(CORPUS)],
+        [sys.executable, "-m", "keywatch_ops", "classify", "--accuracy", str(CORPUS)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from google.api_core import exceptions as gexc
 
-from keywatch import dlq
-from keywatch.cli import main
+from keywatch_ops import dlq
+from keywatch_ops.cli import main
 from keywatch.settings import Settings
-from keywatch.topology import routes
+from keywatch_ops.topology import routes
 
 PROJECT = "demo-unit"
 SETTINGS = Settings(project_id=PROJECT)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from keywatch.entry import MAX_MESSAGE_BYTES, PoisonMessageError, decode_ingest, pubsub_message
+from keywatch_functions.decode import MAX_MESSAGE_BYTES, PoisonMessageError, decode_ingest, pubsub_message
 from keywatch.events import FailureEvent, SuccessTally
 from tests.factories import failure
 

@@ -13,9 +13,9 @@ from keywatch.core.classify import classify
 from keywatch.core.health import unix_minute
 from keywatch.events import Source, TallyBatch
 from keywatch.fingerprint import key_fingerprint
-from keywatch.ports import HealthStoreError
-from keywatch.service.classify import ClassifyDeps, handle_failure, handle_tallies
-from keywatch.service.health import HealthDeps, run_health
+from keywatch_functions.ports import HealthStoreError
+from keywatch_functions.service.classify import ClassifyDeps, handle_failure, handle_tallies
+from keywatch_functions.service.health import HealthDeps, run_health
 from tests.factories import failure
 from tests.fakes import FakeAlertPublisher, FakeCountingStore, FakeHealthDocs, FakeLogSink
 

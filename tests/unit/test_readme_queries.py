@@ -11,10 +11,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from keywatch.adapters.cloud_logging import StructuredLogSink, structured_logger
+from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
 from keywatch.core.classify import classify
 from keywatch.core.logentry import failure_entry
-from keywatch.entry import PoisonMessageError, run_pubsub
+from keywatch_functions.decode import PoisonMessageError, run_pubsub
 from keywatch.events import Source
 from tests.factories import failure
 

@@ -11,9 +11,9 @@ import pytest
 
 from keywatch.core.notify import dedup_key, user_cap_key
 from keywatch.events import Source
-from keywatch.ports import DedupLockError, PushSenderError
-from keywatch.service.classify import ClassifyDeps, handle_failure
-from keywatch.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
+from keywatch_functions.ports import DedupLockError, PushSenderError
+from keywatch_functions.service.classify import ClassifyDeps, handle_failure
+from keywatch_functions.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
@@ -102,7 +102,7 @@ def test_a_key_fixed_then_broken_again_is_told_again() -> None:
     from datetime import timedelta
 
     from keywatch.events import TallyBatch
-    from keywatch.service.classify import handle_tallies
+    from keywatch_functions.service.classify import handle_tallies
     from tests.fakes import FakeAlertGate
 
     n = notify_deps()
@@ -238,7 +238,7 @@ def test_concurrent_deliveries_send_once() -> None:
 
 
 def test_one_device_stored_twice_gets_one_push_and_is_pruned_everywhere() -> None:
-    from keywatch.ports import DeviceToken
+    from keywatch_functions.ports import DeviceToken
 
     class TwiceStored(FakeTokenStore):
         def tokens(self, uid: str) -> list[DeviceToken]:

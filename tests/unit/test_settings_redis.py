@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from keywatch.adapters.redis_lock import RedisConfigError, RedisDedupLock, redis_client
-from keywatch.bootstrap import build_notify_deps
+from keywatch_functions.adapters.redis_lock import RedisConfigError, RedisDedupLock, redis_client
+from keywatch_functions.bootstrap import build_notify_deps
 from keywatch.settings import Settings
 
 PASSWORD = "kw-unit-Auth-5tring-41be"

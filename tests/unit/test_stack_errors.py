@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from keywatch import cli
-from keywatch.devstack import stack
+from keywatch_ops import cli
+from keywatch_ops.devstack import stack
 
 
 def test_missing_java_names_the_package(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

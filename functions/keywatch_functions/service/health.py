@@ -35,7 +35,7 @@ from keywatch.core.health import (
     summarize,
     unix_minute,
 )
-from keywatch.ports import Commit, CountSource, HealthDocs
+from keywatch_functions.ports import Commit, CountSource, HealthDocs
 
 _KEYS_PER_CHUNK = 200
 

@@ -38,11 +38,11 @@ from keywatch.core.counting import (
 )
 from keywatch.core.health import Kind, Series
 from keywatch.events import FailureEvent
-from keywatch.ports import Commit, CountingStoreError
+from keywatch_functions.ports import Commit, CountingStoreError
 
 log = logging.getLogger("keywatch")
 
-_LUA = resources.files("keywatch.adapters").joinpath("lua")
+_LUA = resources.files("keywatch_functions.adapters").joinpath("lua")
 _FAILURE = _LUA.joinpath("count_failure.lua").read_text()
 _TALLIES = _LUA.joinpath("count_tallies.lua").read_text()
 # Groups per script call: a call of 50 groups runs in about a millisecond on the server, so a

@@ -13,7 +13,7 @@ import requests.adapters
 from firebase_admin import credentials, exceptions, messaging
 
 from keywatch.core.notify import Push
-from keywatch.ports import DeviceToken, PushSenderError, SendResult
+from keywatch_functions.ports import DeviceToken, PushSenderError, SendResult
 
 CHUNK = 500  # send_each's limit
 

@@ -12,7 +12,7 @@ from keywatch.core.health import unix_minute
 from keywatch.core.logentry import failure_entry
 from keywatch.core.notify import alert_gate_key, incident_bucket
 from keywatch.events import Alert, FailureEvent, Source, SuccessTally, TallyBatch, TallyGroup
-from keywatch.ports import AlertGate, AlertPublisher, Counter, LogSink
+from keywatch_functions.ports import AlertGate, AlertPublisher, Counter, LogSink
 
 _GROUP: TypeAdapter[TallyGroup] = TypeAdapter(TallyGroup)
 

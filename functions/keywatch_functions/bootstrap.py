@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from keywatch.core.health import KeyThresholds, Thresholds
-from keywatch.service.classify import ClassifyDeps
-from keywatch.service.health import HealthDeps
-from keywatch.service.notify import NotifyDeps
+from keywatch_functions.service.classify import ClassifyDeps
+from keywatch_functions.service.health import HealthDeps
+from keywatch_functions.service.notify import NotifyDeps
 from keywatch.settings import Settings, get_settings
 
 
@@ -21,7 +21,7 @@ def _firestore(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _redis(settings: Settings):  # type: ignore[no-untyped-def]
-    from keywatch.adapters.redis_lock import redis_client
+    from keywatch_functions.adapters.redis_lock import redis_client
 
     return redis_client(
         settings.redis_url,
@@ -32,7 +32,7 @@ def _redis(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _counting(settings: Settings, client: Any = None):  # type: ignore[no-untyped-def]
-    from keywatch.adapters.redis_counting import RedisCountingStore
+    from keywatch_functions.adapters.redis_counting import RedisCountingStore
     from keywatch.core.counting import Layout
 
     secret = settings.redis_password.get_secret_value() if settings.redis_password else None
@@ -42,7 +42,7 @@ def _counting(settings: Settings, client: Any = None):  # type: ignore[no-untype
 
 
 def _alert_gate(settings: Settings, client: Any):  # type: ignore[no-untyped-def]
-    from keywatch.adapters.redis_lock import RedisAlertGate
+    from keywatch_functions.adapters.redis_lock import RedisAlertGate
 
     secret = settings.redis_password.get_secret_value() if settings.redis_password else None
     return RedisAlertGate(client, secret=secret)
@@ -52,8 +52,8 @@ def build_classify_deps(settings: Settings) -> ClassifyDeps:
     from google.cloud.pubsub_v1 import PublisherClient
     from google.cloud.pubsub_v1.types import BatchSettings
 
-    from keywatch.adapters.cloud_logging import StructuredLogSink
-    from keywatch.adapters.pubsub import PubsubAlertPublisher
+    from keywatch_functions.adapters.cloud_logging import StructuredLogSink
+    from keywatch_functions.adapters.pubsub import PubsubAlertPublisher
 
     # classify confirms each alert before it acknowledges its event (nothing lost), so the
     # client's default 10 ms batching window would be 10 ms added to every alerting event.
@@ -71,9 +71,9 @@ def build_classify_deps(settings: Settings) -> ClassifyDeps:
 
 
 def build_notify_deps(settings: Settings) -> NotifyDeps:
-    from keywatch.adapters.fcm import FcmPushSender
-    from keywatch.adapters.firestore import FirestoreTokenStore
-    from keywatch.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
+    from keywatch_functions.adapters.fcm import FcmPushSender
+    from keywatch_functions.adapters.firestore import FirestoreTokenStore
+    from keywatch_functions.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
 
     secret = settings.redis_password.get_secret_value() if settings.redis_password else None
     client = _redis(settings)  # one pool for the lock and the guard
@@ -108,7 +108,7 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
 
 
 def build_health_deps(settings: Settings) -> HealthDeps:
-    from keywatch.adapters.firestore import FirestoreHealthDocs
+    from keywatch_functions.adapters.firestore import FirestoreHealthDocs
 
     return HealthDeps(
         counts=_counting(settings),

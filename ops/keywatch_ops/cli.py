@@ -79,17 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "health":
-        from keywatch.health_cli import run as run_health
+        from keywatch_ops.health import run as run_health
 
         return run_health(args.window)
     if args.command == "classify":
-        from keywatch.classify_cli import run
+        from keywatch_ops.classify import run
 
         return run(args.file, args.mode or "classify")
     if args.command == "dlq":
         return _dlq(args)
 
-    from keywatch.devstack.stack import StackError
+    from keywatch_ops.devstack.stack import StackError
 
     try:
         if args.dev == "up":
@@ -147,7 +147,7 @@ def _add_dlq_parser(sub: Any) -> None:
             "--project",
             help="the Google Cloud project (default: KEYWATCH_PROJECT_ID, GOOGLE_CLOUD_PROJECT)",
         )
-    from keywatch.dlq import DEFAULT_MAX_REPLAYS
+    from keywatch_ops.dlq import DEFAULT_MAX_REPLAYS
 
     rp.add_argument(
         "--max-replays",
@@ -164,7 +164,7 @@ def _dlq(args: argparse.Namespace) -> int:
     from google.api_core.exceptions import GoogleAPIError
     from google.auth.exceptions import GoogleAuthError
 
-    from keywatch import dlq
+    from keywatch_ops import dlq
     from keywatch.settings import Settings
 
     settings = Settings(project_id=args.project) if args.project else Settings()
@@ -244,7 +244,7 @@ def _close_clients(subscriber: Any, publisher: Any) -> None:
 
 
 def _start(workdir: Path | None, tick: float) -> Any:
-    from keywatch.devstack.stack import Stack
+    from keywatch_ops.devstack.stack import Stack
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="keywatch-dev-"))
     print(
@@ -280,7 +280,7 @@ def _up(workdir: Path | None, tick: float) -> int:
 
 
 def _demo(workdir: Path | None) -> int:
-    from keywatch.devstack import workload as wl
+    from keywatch_ops.devstack import workload as wl
 
     stack = _start(workdir, tick=0)
     try:
@@ -311,7 +311,7 @@ def _demo(workdir: Path | None) -> int:
 def _wait_drained(
     stack: Any, failures: int, alerts: int, poison: int, tallies: int = 0, timeout_s: float = 120
 ) -> None:
-    from keywatch.devstack.stack import read_json_lines
+    from keywatch_ops.devstack.stack import read_json_lines
 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -343,7 +343,7 @@ def _wait_drained(
 def _wait_health(stack: Any, timeout_s: float = 60) -> list[dict[str, Any]]:
     from google.cloud import firestore
 
-    from keywatch.devstack.stack import read_json_lines
+    from keywatch_ops.devstack.stack import read_json_lines
 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -356,8 +356,8 @@ def _wait_health(stack: Any, timeout_s: float = 60) -> list[dict[str, Any]]:
 
 
 def _summary(stack: Any, health: list[dict[str, Any]]) -> Any:
-    from keywatch.devstack.stack import read_json_lines
-    from keywatch.devstack.workload import Summary
+    from keywatch_ops.devstack.stack import read_json_lines
+    from keywatch_ops.devstack.workload import Summary
 
     classify_log = read_json_lines(stack.log_path("classify"))
     seen: dict[str, tuple[str, str]] = {}

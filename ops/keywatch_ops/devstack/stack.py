@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from keywatch.devstack.fcm_standin import FcmStandIn
+from keywatch_ops.devstack.fcm_standin import FcmStandIn
 from keywatch.settings import Settings
-from keywatch.topology import Route, routes
+from keywatch_ops.topology import Route, routes
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 LOOPBACK = "127.0.0.1"

@@ -12,7 +12,7 @@ from enum import StrEnum
 from keywatch.core.health import unix_minute
 from keywatch.core.notify import compose, dedup_key, should_notify, user_cap_key
 from keywatch.events import Alert
-from keywatch.ports import (
+from keywatch_functions.ports import (
     DedupLock,
     DeviceToken,
     IncidentCheck,

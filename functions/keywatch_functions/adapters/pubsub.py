@@ -6,7 +6,7 @@ from google.api_core import exceptions as gexc
 from google.cloud.pubsub_v1 import PublisherClient
 
 from keywatch.events import Alert
-from keywatch.ports import AlertPublisherError
+from keywatch_functions.ports import AlertPublisherError
 
 
 def attributes_of(alert: Alert) -> dict[str, str]:

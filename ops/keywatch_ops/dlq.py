@@ -1,7 +1,7 @@
 """Dead letters: look at what a route's hold subscription keeps, and replay it.
 
 Every route dead-letters to `{topic}-dead`, kept by the pull subscription `{topic}-dead-hold`
-(see `keywatch.topology`). `peek` shows what is there without consuming it; `replay` republishes
+(see `keywatch_ops.topology`). `peek` shows what is there without consuming it; `replay` republishes
 each message, data and attributes, to the route's original topic and acknowledges it in the hold
 subscription only once the publish is confirmed: at least once, never lost (the handlers are
 idempotent, so a duplicate is harmless).
@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from keywatch.settings import Settings
-from keywatch.topology import Route, routes
+from keywatch_ops.topology import Route, routes
 
 REPLAY_ATTR = "keywatch_replayed"
 DEFAULT_MAX_REPLAYS = 3

@@ -9,23 +9,23 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from keywatch import bootstrap
-from keywatch.entry import PubsubMessage, decode_alert, decode_ingest, run_pubsub
+from keywatch_functions import bootstrap
+from keywatch_functions.decode import PubsubMessage, decode_alert, decode_ingest, run_pubsub
 from keywatch.events import FailureEvent, SuccessTally
-from keywatch.ports import IncidentCheck
-from keywatch.service.classify import (
+from keywatch_functions.ports import IncidentCheck
+from keywatch_functions.service.classify import (
     ClassifyDeps,
     TallyOutcome,
     handle_failure,
     handle_tallies,
     handle_tally,
 )
-from keywatch.service.health import HealthDeps, run_health
-from keywatch.service.notify import NotifyDeps, handle_alert
+from keywatch_functions.service.health import HealthDeps, run_health
+from keywatch_functions.service.notify import NotifyDeps, handle_alert
 
 
 def _logger() -> logging.Logger:
-    from keywatch.adapters.cloud_logging import structured_logger
+    from keywatch_functions.adapters.cloud_logging import structured_logger
 
     return structured_logger()
 

@@ -12,7 +12,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_base
-from keywatch.ports import DedupLockError, IncidentCheck
+from keywatch_functions.ports import DedupLockError, IncidentCheck
 
 _PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
 
@@ -328,7 +328,7 @@ class RedisAlertGate:
             raise self._error(exc) from exc
 
 
-_GUARD = resources.files("keywatch.adapters").joinpath("lua", "incident_guard.lua").read_text()
+_GUARD = resources.files("keywatch_functions.adapters").joinpath("lua", "incident_guard.lua").read_text()
 
 
 class RedisIncidentGuard:

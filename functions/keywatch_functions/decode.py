@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import Field, TypeAdapter, ValidationError
 
 from keywatch.events import Alert, FailureEvent, SuccessTally, TallyBatch
-from keywatch.ports import KeywatchError, TransientError
+from keywatch_functions.ports import KeywatchError, TransientError
 
 MAX_MESSAGE_BYTES = 64 * 1024
 

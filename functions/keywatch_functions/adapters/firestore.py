@@ -1,6 +1,6 @@
 """Firestore: health documents (health, read by routers) and device tokens (notify).
 
-Counting happens in Memorystore (`keywatch.adapters.redis_counting`), not here. Layout
+Counting happens in Memorystore (`keywatch_functions.adapters.redis_counting`), not here. Layout
 (collection names come from Settings):
 - `provider_health/{provider}` and `provider_health/{provider}/models/{model}`: the rollups.
 - `key_health/{fingerprint}` and `key_health/{fingerprint}/models/{model}`: key health.
@@ -16,7 +16,7 @@ from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
 from google.cloud import firestore
 
-from keywatch.ports import DeviceToken, HealthStoreError, TokenStoreError
+from keywatch_functions.ports import DeviceToken, HealthStoreError, TokenStoreError
 
 _FAILURES = (gexc.GoogleAPICallError, gexc.RetryError)
 _MAX_BATCH = 500

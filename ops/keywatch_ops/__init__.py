@@ -1,0 +1,1 @@
+"""The `keywatch` command and the local stack: for operators and developers, not backends."""

@@ -1,0 +1,3 @@
+from keywatch_ops.cli import main
+
+raise SystemExit(main())

@@ -1,3 +1,0 @@
-from keywatch.cli import main
-
-raise SystemExit(main())
