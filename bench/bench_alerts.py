@@ -17,11 +17,11 @@ os.environ["NO_GCE_CHECK"] = "true"
 os.environ.setdefault("KEYWATCH_FINGERPRINT_SECRET", "keywatch benchmarks, not a secret")
 
 from _common import redis_server
-from keywatch_functions.adapters.redis_counting import RedisCountingStore
-from keywatch_functions.adapters.redis_lock import RedisAlertGate
 from keywatch.core.counting import Layout
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
+from keywatch_functions.adapters.redis_lock import RedisAlertGate
 from keywatch_functions.service.classify import ClassifyDeps, handle_failure
 
 

@@ -30,16 +30,16 @@ from typing import Any
 
 os.environ["NO_GCE_CHECK"] = "true"
 
-from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
 from keywatch.core import classify as C
 from keywatch.core import logentry
 from keywatch.core.classify import classify
 from keywatch.core.logentry import failure_entry
 from keywatch.core.textrules import TextRules
+from keywatch.events import FailureEvent
+from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
+from keywatch_functions.decode import decode_ingest
 from keywatch_ops.devstack import workload
 from keywatch_ops.devstack.stack import Stack
-from keywatch_functions.decode import decode_ingest
-from keywatch.events import FailureEvent
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "provider_errors.jsonl"
 

@@ -36,13 +36,13 @@ import redis
 
 from _common import CountingDocs
 from _firestore_baseline import BaselineFirestoreRecorder
-from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch.core.classify import classify
 from keywatch.core.counting import Layout
-from keywatch_ops.devstack.stack import Stack
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.service.health import HealthDeps, run_health
+from keywatch_ops.devstack.stack import Stack
 
 C503 = classify(503)
 

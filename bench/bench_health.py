@@ -30,11 +30,11 @@ from typing import Any
 import redis
 
 from _common import CountingDocs, redis_server
-from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch.core.classify import Classification, Reason
 from keywatch.core.counting import Group, Layout, TallyCount
 from keywatch.core.health import unix_minute
 from keywatch.events import FailureEvent, Source
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.service.health import HealthDeps, RunResult, run_health
 
 REASONS = [r for r in Reason if r is not Reason.UNKNOWN]

@@ -28,12 +28,16 @@ os.environ["NO_GCE_CHECK"] = "true"
 os.environ.setdefault("KEYWATCH_FINGERPRINT_SECRET", "keywatch benchmarks, not a secret")
 
 from _common import redis_server
-from keywatch_functions.adapters.redis_counting import RedisCountingStore
-from keywatch_functions.adapters.redis_lock import RedisAlertGate, RedisDedupLock, RedisIncidentGuard
 from keywatch.core.counting import Layout
 from keywatch.core.notify import INCIDENT_BASELINE_MINUTES, INCIDENT_WINDOW_MINUTES
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
+from keywatch_functions.adapters.redis_lock import (
+    RedisAlertGate,
+    RedisDedupLock,
+    RedisIncidentGuard,
+)
 from keywatch_functions.ports import DeviceToken, SendResult
 from keywatch_functions.service.classify import ClassifyDeps, handle_failure
 from keywatch_functions.service.notify import NotifyDeps, Outcome, handle_alert

@@ -28,13 +28,13 @@ import redis
 
 os.environ["NO_GCE_CHECK"] = "true"
 
+from keywatch.events import Alert, Source
+from keywatch.fingerprint import key_fingerprint
 from keywatch_functions.adapters.fcm import FcmPushSender
 from keywatch_functions.adapters.firestore import FirestoreTokenStore
 from keywatch_functions.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
-from keywatch_ops.devstack.stack import Stack
-from keywatch.events import Alert, Source
-from keywatch.fingerprint import key_fingerprint
 from keywatch_functions.service.notify import NotifyDeps, Outcome, handle_alert
+from keywatch_ops.devstack.stack import Stack
 
 
 class CountingRedis(redis.Redis):

@@ -33,10 +33,10 @@ os.environ["NO_GCE_CHECK"] = "true"
 
 import keywatch.reporting as reporting
 import keywatch.scrub as scrub_module
-from keywatch_ops.devstack.faults import FaultProxy
-from keywatch_ops.devstack.stack import Stack, free_port
 from keywatch.reporting import Reporter
 from keywatch.settings import Settings
+from keywatch_ops.devstack.faults import FaultProxy
+from keywatch_ops.devstack.stack import Stack, free_port
 
 FIELDS = {
     "provider": "openai",

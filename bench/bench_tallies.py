@@ -28,14 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.fakes import FakeAlertPublisher, FakeLogSink, FakePublisherClient
 
 from _common import CountingDocs, redis_server
-from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch.core.counting import Layout
-from keywatch_functions.decode import MAX_MESSAGE_BYTES, decode_ingest
 from keywatch.events import Source, SuccessTally, TallyBatch
 from keywatch.reporting import Reporter
+from keywatch.settings import Settings
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
+from keywatch_functions.decode import MAX_MESSAGE_BYTES, decode_ingest
 from keywatch_functions.service.classify import ClassifyDeps, handle_tallies
 from keywatch_functions.service.health import HealthDeps, run_health
-from keywatch.settings import Settings
 
 
 def main() -> int:

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from keywatch.core.health import KeyThresholds, Thresholds
+from keywatch.settings import Settings, get_settings
 from keywatch_functions.service.classify import ClassifyDeps
 from keywatch_functions.service.health import HealthDeps
 from keywatch_functions.service.notify import NotifyDeps
-from keywatch.settings import Settings, get_settings
 
 
 def _firestore(settings: Settings):  # type: ignore[no-untyped-def]
@@ -32,8 +32,8 @@ def _redis(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _counting(settings: Settings, client: Any = None):  # type: ignore[no-untyped-def]
-    from keywatch_functions.adapters.redis_counting import RedisCountingStore
     from keywatch.core.counting import Layout
+    from keywatch_functions.adapters.redis_counting import RedisCountingStore
 
     secret = settings.redis_password.get_secret_value() if settings.redis_password else None
     return RedisCountingStore(

@@ -164,8 +164,8 @@ def _dlq(args: argparse.Namespace) -> int:
     from google.api_core.exceptions import GoogleAPIError
     from google.auth.exceptions import GoogleAuthError
 
-    from keywatch_ops import dlq
     from keywatch.settings import Settings
+    from keywatch_ops import dlq
 
     settings = Settings(project_id=args.project) if args.project else Settings()
     try:

@@ -102,8 +102,8 @@ def test_redis_back_after_an_outage_counts_each_event_once(flaky_redis_stack: St
     counted once each: the health documents hold exactly them, nothing dead-lettered."""
     from google.cloud import firestore
 
-    from keywatch_ops.devstack.stack import redis_cmd
     from keywatch.events import Source
+    from keywatch_ops.devstack.stack import redis_cmd
 
     stack = flaky_redis_stack
     redis = stack.services["redis"]

@@ -26,7 +26,17 @@ def _listening(port: int) -> bool:
 def test_ctrl_c_stops_everything(tmp_path: object) -> None:
     """SIGINT stops the emulators, redis, the stand-in and the functions: every port closes."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "keywatch_ops", "dev", "up", "--tick", "0", "--workdir", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "keywatch_ops",
+            "dev",
+            "up",
+            "--tick",
+            "0",
+            "--workdir",
+            str(tmp_path),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -25,9 +25,9 @@ import pytest
 from google.cloud import firestore
 
 import keywatch
-from keywatch_ops.devstack.stack import Stack
 from keywatch.reporting import Reporter
 from keywatch.routing import HealthReader
+from keywatch_ops.devstack.stack import Stack
 from tests.e2e.conftest import eventually
 
 pytestmark = pytest.mark.e2e

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from google.cloud import firestore, pubsub_v1
 
-from keywatch_ops.devstack.stack import Stack
 from keywatch.events import FailureEvent, Source, TallyBatch
 from keywatch.fingerprint import key_fingerprint
+from keywatch_ops.devstack.stack import Stack
 from tests.e2e.conftest import eventually, log_entries
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,7 @@ import functions_framework
 import pytest
 
 from keywatch_functions import bootstrap
-from keywatch_functions import entrypoints as kw_functions
+from keywatch_functions import log as kw_log
 from keywatch_functions.adapters.cloud_logging import structured_logger
 
 MAIN = Path(__file__).resolve().parents[2] / "functions" / "main.py"
@@ -41,7 +41,7 @@ def logs(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
     """The functions' structured log output, one JSON object per line."""
     buf = io.StringIO()
     logger = structured_logger(f"keywatch-test-{next(_ids)}", stream=buf)
-    monkeypatch.setattr(kw_functions, "_logger", lambda: logger)
+    monkeypatch.setattr(kw_log, "logger", lambda: logger)
     return buf
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from keywatch_functions import entrypoints as kw_functions
-from keywatch_functions.adapters.cloud_logging import StructuredLogSink
 from keywatch.core.classify import classify
 from keywatch.core.logentry import failure_entry
+from keywatch_functions import log as kw_log
+from keywatch_functions.adapters.cloud_logging import StructuredLogSink
 from keywatch_functions.ports import AlertPublisherError
 from keywatch_functions.service.classify import ClassifyDeps
 from keywatch_functions.service.health import HealthDeps
@@ -38,7 +38,7 @@ OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 def written(client_for: Any, logs: io.StringIO) -> list[dict[str, Any]]:
     """One entry of every kind, as the three functions write them: failure, poison, transient,
     notify, health run."""
-    StructuredLogSink(kw_functions._logger()).write(failure_entry(failure(), classify(401)))
+    StructuredLogSink(kw_log.logger()).write(failure_entry(failure(), classify(401)))
     ok = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
     assert client_for("classify", ok).post("/", json=push_body(b"{oops")).status_code == 200
     down = ClassifyDeps(

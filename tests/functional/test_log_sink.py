@@ -9,9 +9,9 @@ from typing import Any
 
 import flask
 
-from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
 from keywatch.core.classify import classify
 from keywatch.core.logentry import LOG_FIELDS, failure_entry
+from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
 from tests.factories import failure
 
 

@@ -125,7 +125,7 @@ def test_zip_layout(built: Path) -> None:
         "requirements.txt",
         "keywatch/__init__.py",
         "keywatch/py.typed",
-        "keywatch_functions/entrypoints.py",
+        "keywatch_functions/classify.py",
         "keywatch_functions/adapters/lua/count_failure.lua",
         "keywatch_functions/py.typed",
     } <= set(names)
@@ -166,7 +166,7 @@ def test_rebuild_is_byte_identical(built: Path, tmp_path: Path) -> None:
     stray = root / "shared" / "keywatch" / "__pycache__" / "junk.cpython-311.pyc"
     stray.parent.mkdir()
     stray.write_bytes(b"\0junk")
-    (root / "functions" / "keywatch_functions" / "entrypoints.py").chmod(0o755)
+    (root / "functions" / "keywatch_functions" / "classify.py").chmod(0o755)
     for path in root.rglob("*"):
         os.utime(path, (1_900_000_000, 1_900_000_000))
     assert _sha256(_build(tmp_path / "copy", "--root", root)) == _sha256(built)

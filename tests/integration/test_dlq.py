@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from keywatch.settings import Settings
 from keywatch_ops import dlq
 from keywatch_ops.cli import main
 from keywatch_ops.devstack.stack import Stack
-from keywatch.settings import Settings
 from keywatch_ops.topology import Route, routes
 
 pytestmark = pytest.mark.integration

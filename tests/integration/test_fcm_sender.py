@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import firebase_admin
 import pytest
 
-from keywatch_functions.adapters.fcm import FcmPushSender
 from keywatch.core.notify import Push
-from keywatch_ops.devstack.fcm_standin import FcmStandIn
+from keywatch_functions.adapters.fcm import FcmPushSender
 from keywatch_functions.ports import DeviceToken
+from keywatch_ops.devstack.fcm_standin import FcmStandIn
 
 pytestmark = [
     pytest.mark.integration,

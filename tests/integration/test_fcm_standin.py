@@ -395,7 +395,8 @@ def test_listens_on_loopback_only() -> None:
 
 
 def test_module_runs_in_foreground_until_sigterm() -> None:
-    """`python -m keywatch_ops.devstack.fcm_standin` prints its URL, serves, and exits 0 on SIGTERM."""
+    """`python -m keywatch_ops.devstack.fcm_standin` prints its URL, serves, and exits 0 on
+    SIGTERM."""
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(SHARED), os.environ.get("PYTHONPATH")])),

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from keywatch_functions.adapters.firestore import FirestoreHealthDocs
-from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch.core.classify import classify
 from keywatch.core.counting import Group, Layout, TallyCount
 from keywatch.core.health import unix_minute
-from keywatch_ops.devstack.stack import Stack
 from keywatch.fingerprint import key_fingerprint
 from keywatch.routing import HealthReader
-from keywatch_functions.service.health import HealthDeps, run_health
 from keywatch.settings import Settings
+from keywatch_functions.adapters.firestore import FirestoreHealthDocs
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
+from keywatch_functions.service.health import HealthDeps, run_health
+from keywatch_ops.devstack.stack import Stack
 from tests.factories import failure
 
 pytestmark = pytest.mark.integration

@@ -10,14 +10,14 @@ from typing import Any
 import firebase_admin
 import pytest
 
+from keywatch.core.notify import dedup_key
+from keywatch.events import Alert
 from keywatch_functions.adapters.fcm import FcmPushSender
 from keywatch_functions.adapters.firestore import FirestoreTokenStore
 from keywatch_functions.adapters.redis_lock import RedisDedupLock
-from keywatch.core.notify import dedup_key
-from keywatch_ops.devstack.stack import Stack, free_port
-from keywatch.events import Alert
 from keywatch_functions.ports import DedupLockError, PushSenderError, TokenStoreError
 from keywatch_functions.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
+from keywatch_ops.devstack.stack import Stack, free_port
 from tests.factories import alert
 
 pytestmark = [

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
-from keywatch_functions.adapters.pubsub import PubsubAlertPublisher
 from keywatch.core.classify import classify
 from keywatch.core.logentry import LOG_FIELDS, failure_entry
-from keywatch_ops.devstack.stack import Stack
 from keywatch.events import Alert
+from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
+from keywatch_functions.adapters.pubsub import PubsubAlertPublisher
+from keywatch_ops.devstack.stack import Stack
 from tests.factories import alert, failure
 
 pytestmark = pytest.mark.integration

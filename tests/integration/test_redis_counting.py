@@ -17,15 +17,15 @@ from typing import Any
 import pytest
 import redis
 
-from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch.core.classify import classify
 from keywatch.core.counting import Group, Layout, TallyCount
 from keywatch.core.health import series_id, unix_minute
-from keywatch_ops.devstack.stack import free_port, redis_cmd
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.ports import CountingStoreError
 from keywatch_functions.service.health import HealthDeps, run_health
+from keywatch_ops.devstack.stack import free_port, redis_cmd
 from tests.factories import failure
 from tests.fakes import FakeCountingStore, FakeHealthDocs
 

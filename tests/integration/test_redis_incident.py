@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import redis
 
-from keywatch_functions.adapters.redis_lock import RedisAlertGate, RedisIncidentGuard
 from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_bucket, incident_threshold
+from keywatch_functions.adapters.redis_lock import RedisAlertGate, RedisIncidentGuard
 from tests.fakes import FakeAlertGate, FakeIncidentGuard
 
 pytestmark = pytest.mark.integration

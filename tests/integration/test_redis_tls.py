@@ -17,11 +17,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from keywatch.settings import Settings
 from keywatch_functions.adapters.redis_lock import RedisDedupLock
 from keywatch_functions.bootstrap import build_notify_deps
-from keywatch_ops.devstack.stack import LOOPBACK, free_port
 from keywatch_functions.ports import DedupLockError
-from keywatch.settings import Settings
+from keywatch_ops.devstack.stack import LOOPBACK, free_port
 
 pytestmark = pytest.mark.integration
 FP = "kf_" + "7" * 16

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from keywatch_ops.devstack.stack import Stack, free_port
 from keywatch.reporting import Reporter
 from keywatch.settings import Settings
+from keywatch_ops.devstack.stack import Stack, free_port
 
 pytestmark = pytest.mark.integration
 

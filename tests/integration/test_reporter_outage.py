@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from keywatch_ops.devstack.faults import FaultProxy
-from keywatch_ops.devstack.stack import Stack
 from keywatch.reporting import Reporter
 from keywatch.settings import Settings
+from keywatch_ops.devstack.faults import FaultProxy
+from keywatch_ops.devstack.stack import Stack
 
 pytestmark = pytest.mark.integration
 

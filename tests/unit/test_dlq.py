@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from google.api_core import exceptions as gexc
 
+from keywatch.settings import Settings
 from keywatch_ops import dlq
 from keywatch_ops.cli import main
-from keywatch.settings import Settings
 from keywatch_ops.topology import routes
 
 PROJECT = "demo-unit"

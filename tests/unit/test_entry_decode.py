@@ -8,8 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from keywatch_functions.decode import MAX_MESSAGE_BYTES, PoisonMessageError, decode_ingest, pubsub_message
 from keywatch.events import FailureEvent, SuccessTally
+from keywatch_functions.decode import (
+    MAX_MESSAGE_BYTES,
+    PoisonMessageError,
+    decode_ingest,
+    pubsub_message,
+)
 from tests.factories import failure
 
 

@@ -193,8 +193,8 @@ def test_tallies_carry_the_time_of_the_last_success() -> None:
 def test_one_flush_is_one_message_split_by_bytes_below_what_classify_accepts() -> None:
     """500 groups and 3,000 recoveries: a few tallies messages, each under 64 KiB, each
     decoded by classify; every success and every recovery is in exactly one of them."""
-    from keywatch_functions.decode import MAX_MESSAGE_BYTES, decode_ingest
     from keywatch.events import TallyBatch
+    from keywatch_functions.decode import MAX_MESSAGE_BYTES, decode_ingest
 
     client = FakePublisherClient()
     r = reporter_with(client)

@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from keywatch.settings import Settings
 from keywatch_functions.adapters.redis_lock import RedisConfigError, RedisDedupLock, redis_client
 from keywatch_functions.bootstrap import build_notify_deps
-from keywatch.settings import Settings
 
 PASSWORD = "kw-unit-Auth-5tring-41be"
 

@@ -328,7 +328,9 @@ class RedisAlertGate:
             raise self._error(exc) from exc
 
 
-_GUARD = resources.files("keywatch_functions.adapters").joinpath("lua", "incident_guard.lua").read_text()
+_GUARD = (
+    resources.files("keywatch_functions.adapters").joinpath("lua", "incident_guard.lua").read_text()
+)
 
 
 class RedisIncidentGuard:

@@ -25,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from keywatch_ops.devstack.fcm_standin import FcmStandIn
 from keywatch.settings import Settings
+from keywatch_ops.devstack.fcm_standin import FcmStandIn
 from keywatch_ops.topology import Route, routes
 
 REPO_ROOT = Path(__file__).resolve().parents[3]

@@ -1,8 +1,8 @@
 """The counting store's layout and rules: key names, fields, TTLs, what is countable. Pure.
 
-The counting store (Memorystore, `keywatch_functions.adapters.redis_counting`) holds one hash per series
-(`core.health.Series`): a key on a model, and a (provider, model) over all its keys. Provider
-documents are sums of their models' series. A failure is counted by one call of
+The counting store (Memorystore, `keywatch_functions.adapters.redis_counting`) holds one
+hash per series (`core.health.Series`): a key on a model, and a (provider, model) over all its
+keys. Provider documents are sums of their models' series. A failure is counted by one call of
 `adapters/lua/count_failure.lua`, a chunk of tally groups by one of `count_tallies.lua`: each
 commits its idempotency marker and its increments together, or nothing.
 
