@@ -6,7 +6,6 @@ removing or changing the meaning of a field needs a new `schema_version`.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -14,10 +13,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION: Literal[1] = 1
-MAX_MESSAGE_CHARS = 2000
+from keywatch.fingerprint import is_fingerprint
 
-_FINGERPRINT = re.compile(r"^kf_[0-9a-f]{16}$")
+SCHEMA_VERSION: Literal[1] = 1
+# The longest error message an event carries: the reporter scrubs and cuts to it.
+MAX_MESSAGE_CHARS = 2000
 
 
 class Source(StrEnum):
@@ -43,7 +43,7 @@ def _lower(value: str) -> str:
 
 
 def _fingerprint(value: str) -> str:
-    if not _FINGERPRINT.match(value):
+    if not is_fingerprint(value):
         raise ValueError("key_fingerprint must look like kf_ followed by 16 hex digits")
     return value
 

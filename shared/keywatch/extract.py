@@ -23,13 +23,18 @@ import email.utils
 import inspect
 import json
 import math
-import re
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
-MAX_MESSAGE_CHARS = 4000
+from keywatch.core.errorbody import retry_delay_s, upstream_raw
+from keywatch.events import MAX_MESSAGE_CHARS
+from keywatch.scrub import scan_chars
+
+# A message is kept to what the scrubber reads of an event's message, plus one character so
+# that scrub() still knows it was cut: the reporter cuts captured text to the same length.
+MESSAGE_CAPTURE_CHARS = scan_chars(MAX_MESSAGE_CHARS) + 1
 MAX_LABEL_CHARS = 200  # what FailureEvent accepts for error_type and error_code
 
 _MAX_DEPTH = 8
@@ -65,8 +70,6 @@ _WRAPPED_ATTRS = ("original_exception", "orig", "inner_exception", "exc", "error
 
 _T = TypeVar("_T")
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
-
 
 @dataclass(frozen=True, slots=True)
 class ErrorInfo:
@@ -92,7 +95,7 @@ class _Payload:
 
 
 @dataclass(frozen=True, slots=True)
-class _Facts:
+class _ExceptionFacts:
     exc: BaseException
     depth: int
     implicit: bool
@@ -119,7 +122,7 @@ def describe_exception(exc: BaseException) -> ErrorInfo:
 
 
 def _describe(exc: BaseException) -> ErrorInfo:
-    facts = [_facts(e, depth, implicit) for e, depth, implicit in _walk(exc)]
+    facts = [_facts(e, depth, implicit) for e, depth, implicit in _exception_chain(exc)]
     # The richest exception wins; among equals one its wrappers chose to wrap (`from`, an
     # attribute) over one merely being handled when it was raised (a fallback call made in an
     # `except` block fails on its own terms), then the innermost, which is the provider's own.
@@ -145,7 +148,7 @@ def _describe(exc: BaseException) -> ErrorInfo:
         status_code=status,
         error_type=_type_name(best.exc),
         error_code=_bounded(code, MAX_LABEL_CHARS),
-        error_message=_bounded(message, MAX_MESSAGE_CHARS),
+        error_message=_bounded(message, MESSAGE_CAPTURE_CHARS),
         retry_after_s=retry,
     )
 
@@ -160,7 +163,7 @@ def _first(*values: _T | None) -> _T | None:
 # --- walking the chain -------------------------------------------------------------------
 
 
-def _walk(exc: BaseException) -> Iterator[tuple[BaseException, int, bool]]:
+def _exception_chain(exc: BaseException) -> Iterator[tuple[BaseException, int, bool]]:
     """Every exception reachable from `exc`, outermost first, each once, bounded.
 
     Each comes with its depth and whether it was reached only through an implicit
@@ -212,9 +215,9 @@ def _tenacity_last(exc: BaseException) -> object:
 # --- one exception -----------------------------------------------------------------------
 
 
-def _facts(exc: BaseException, depth: int, implicit: bool) -> _Facts:
+def _facts(exc: BaseException, depth: int, implicit: bool) -> _ExceptionFacts:
     response = _attr(exc, "response")
-    return _Facts(
+    return _ExceptionFacts(
         exc=exc,
         depth=depth,
         implicit=implicit,
@@ -269,7 +272,7 @@ def _payload(exc: BaseException, response: object) -> _Payload | None:
     elif response is not None:
         bodies.append(_response_body(response))
     for body in bodies:
-        payload = _read_body(body, 0)
+        payload = _error_payload(body, 0)
         if payload is not None and (payload.has_info() or payload.status is not None):
             return payload
     return None
@@ -299,7 +302,7 @@ def _response_body(response: object) -> object:
     return text if isinstance(text, str) and text.strip() else None
 
 
-def _read_body(body: object, depth: int) -> _Payload | None:
+def _error_payload(body: object, depth: int) -> _Payload | None:
     """The error a provider's body describes, whatever its nesting."""
     if isinstance(body, bytes | bytearray):
         body = bytes(body).decode("utf-8", "replace")
@@ -349,15 +352,15 @@ def _openrouter_upstream(err: Mapping[object, object], depth: int) -> _Payload |
 
     https://openrouter.ai/docs/api/reference/errors-and-debugging
     """
-    raw = _get(_get(err, "metadata"), "raw")
-    if raw is None or depth >= _MAX_RAW_DEPTH:
+    if depth >= _MAX_RAW_DEPTH:
         return None
-    upstream = _read_body(raw, depth + 1)
-    if upstream is None or not upstream.has_info():
-        if isinstance(raw, str) and raw.strip():
-            return _Payload(message=raw.strip())
+    raw = upstream_raw(err)
+    if raw is None:
         return None
-    return upstream
+    if isinstance(raw, str):
+        return _Payload(message=raw)
+    upstream = _error_payload(raw, depth + 1)
+    return upstream if upstream is not None and upstream.has_info() else None
 
 
 def _code_of(err: Mapping[object, object]) -> str | None:
@@ -409,17 +412,7 @@ def _google_retry(err: Mapping[object, object]) -> float | None:
         kind = _get(detail, "@type")
         if not (isinstance(kind, str) and kind.endswith("google.rpc.RetryInfo")):
             continue
-        delay = _get(detail, "retryDelay")
-        if isinstance(delay, str):
-            match = _DURATION.match(delay)
-            return _seconds(float(match.group(1))) if match else None
-        if isinstance(delay, Mapping):
-            seconds, nanos = _get(delay, "seconds"), _get(delay, "nanos")
-            try:
-                total = float(seconds or 0) + float(nanos or 0) / 1e9  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                return None
-            return _seconds(total)
+        return retry_delay_s(detail)
     return None
 
 

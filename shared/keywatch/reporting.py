@@ -48,6 +48,7 @@ from keywatch.events import (
     TallyBatch,
     TallyGroup,
 )
+from keywatch.extract import MESSAGE_CAPTURE_CHARS
 from keywatch.fingerprint import is_fingerprint, key_fingerprint
 from keywatch.scrub import KeyScrubber, remove_key, scan_chars, scrub
 from keywatch.settings import Settings, get_settings
@@ -57,7 +58,7 @@ log = logging.getLogger("keywatch")
 _TEXT_LIMIT = 200  # provider, model, feature, ids ...
 # Text is cut at capture to what scrub() reads, plus one character so that scrub still knows it
 # was cut (and drops a key split at the cut): memory per record is bounded from the start.
-_CAPTURE_CHARS = scan_chars(MAX_MESSAGE_CHARS) + 1
+_CAPTURE_CHARS = MESSAGE_CAPTURE_CHARS
 _TEXT_CAPTURE = scan_chars(_TEXT_LIMIT) + 1
 # The bytes a record holds besides its error message: the tuple, its numbers, its short strings
 # (measured with tracemalloc on CPython 3.12: about 900 for a typical record).

@@ -24,7 +24,7 @@ import pytest
 from google.genai import errors as genai_errors
 from langchain_core.exceptions import ModelRateLimitError, OutputParserException
 
-from keywatch.extract import MAX_MESSAGE_CHARS, ErrorInfo, describe_exception
+from keywatch.extract import MESSAGE_CAPTURE_CHARS, ErrorInfo, describe_exception
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -678,10 +678,10 @@ def test_plain_exception() -> None:
 
 
 def test_message_is_bounded() -> None:
-    """error_message never exceeds MAX_MESSAGE_CHARS, whatever the provider sent."""
+    """error_message never exceeds what the reporter captures, whatever the provider sent."""
     body = {"error": {"message": "x" * 50_000, "type": "server_error", "code": None}}
     info = describe_exception(_openai_error(500, body))
-    assert info.error_message is not None and len(info.error_message) == MAX_MESSAGE_CHARS
+    assert info.error_message is not None and len(info.error_message) == MESSAGE_CAPTURE_CHARS
     assert info.error_code == "server_error"
 
 

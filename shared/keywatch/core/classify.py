@@ -78,6 +78,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
+from keywatch.core.errorbody import json_text, retry_delay_s, upstream_raw
 from keywatch.core.textrules import Hits, TextRules, any_of
 from keywatch.events import Source
 
@@ -967,10 +968,10 @@ def _run(
     provider: str | None,
     body: object,
     retry_after_s: float | None,
-) -> tuple[Reason, str, str, _Facts, int | None, str]:
-    facts = _Facts()
+) -> tuple[Reason, str, str, _Evidence, int | None, str]:
+    facts = _Evidence()
     if body is not None:
-        _read_body(body, facts)
+        _read_evidence(body, facts)
     if error_code:
         facts.code(error_code, 0)
     if error_type:
@@ -998,7 +999,7 @@ def _run(
     return reason, rule, evidence, facts, status, text
 
 
-class _Facts:
+class _Evidence:
     """Codes (with their depth: deeper is closer to the provider) and wording."""
 
     __slots__ = ("codes", "status", "texts", "wait_s")
@@ -1034,7 +1035,7 @@ class _Facts:
 
 
 def _decide(
-    facts: _Facts,
+    facts: _Evidence,
     status: int | None,
     error_type: str | None,
     provider: str,
@@ -1093,7 +1094,7 @@ def _output_larger(text: str) -> bool:
 
 
 def _credential_signal(
-    facts: _Facts, status: int | None, error_type: str | None, hits: Hits
+    facts: _Evidence, status: int | None, error_type: str | None, hits: Hits
 ) -> bool:
     """An unambiguous sign that the key is wrong: never under a 5xx; else a credential code
     from the innermost structured error, an SDK's authentication error class, a 401 or 403,
@@ -1121,7 +1122,7 @@ def _credential_signal(
 
 
 def _decide_reason(
-    facts: _Facts,
+    facts: _Evidence,
     status: int | None,
     error_type: str | None,
     provider: str,
@@ -1200,7 +1201,7 @@ def _refine(reason: Reason, hits: Hits) -> tuple[Reason, str]:
     return reason, ""
 
 
-def _limit_reason(text: str, hits: Hits, facts: _Facts, default: Reason) -> tuple[Reason, str]:
+def _limit_reason(text: str, hits: Hits, facts: _Evidence, default: Reason) -> tuple[Reason, str]:
     """A limit was hit: an overload, a quota (long window, zero, money) or a rate limit."""
     if "money" in hits:
         return Reason.QUOTA_EXHAUSTED, "text:money"
@@ -1247,7 +1248,7 @@ def _requested_over_limit(text: str) -> bool:
 
 
 def _by_text(
-    text: str, hits: Hits, status: int | None, codes: list[str], facts: _Facts
+    text: str, hits: Hits, status: int | None, codes: list[str], facts: _Evidence
 ) -> tuple[Reason, str] | None:
     if not text:
         return None
@@ -1383,32 +1384,21 @@ _NESTED_KEYS = (
     "Error",
 )
 _EXTRA_TEXT_KEYS = ("quotaId", "quotaMetric", "description", "domain")
-_GOOGLE_DELAY = re.compile(r"^(\d+(?:\.\d+)?)s$")
 
 
-def _read_body(body: object, facts: _Facts) -> None:
+def _read_evidence(body: object, facts: _Evidence) -> None:
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     if isinstance(body, str):
-        parsed = _parse_json(body)
+        parsed = json_text(body)
         if parsed is None:
             facts.add_text(body)
             return
         body = parsed
-    _walk(body, facts, 0)
+    _collect(body, facts, 0)
 
 
-def _parse_json(raw: str) -> object:
-    stripped = raw.strip()
-    if stripped[:1] not in ("{", "["):
-        return None
-    try:
-        return json.loads(stripped)
-    except ValueError:
-        return None
-
-
-def _read_embedded(message: str, facts: _Facts) -> None:
+def _read_embedded(message: str, facts: _Evidence) -> None:
     """An error re-wrapped as text ("AnthropicError - {...}", openai's "Error code: 400 -
     {'error': {...}}"): the structure inside is the provider's own, read as the innermost."""
     start = message.find("{")
@@ -1423,15 +1413,15 @@ def _read_embedded(message: str, facts: _Facts) -> None:
             parsed = ast.literal_eval(chunk)  # a Python repr of the body: literals only
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return
-    _walk(parsed, facts, _RAW_DEPTH_BONUS)
+    _collect(parsed, facts, _RAW_DEPTH_BONUS)
 
 
-def _walk(node: object, facts: _Facts, depth: int) -> None:
+def _collect(node: object, facts: _Evidence, depth: int) -> None:
     if depth > _MAX_DEPTH:
         return
     if node.__class__ is list:
         for item in node[:8]:
-            _walk(item, facts, depth + 1)
+            _collect(item, facts, depth + 1)
         return
     if node.__class__ is not dict and not isinstance(node, Mapping):
         return
@@ -1454,24 +1444,25 @@ def _walk(node: object, facts: _Facts, depth: int) -> None:
         if isinstance(value, str):
             facts.add_text(value)
         elif isinstance(value, Mapping | list):  # Mistral's 422, FastAPI's detail list
-            _walk(value, facts, depth + 1)
+            _collect(value, facts, depth + 1)
             facts.add_text(str(value))
     for key in _EXTRA_TEXT_KEYS:
         value = get(key)
         if isinstance(value, str):
             facts.add_text(value)
-    delay = get("retryDelay")  # google.rpc.RetryInfo
-    if isinstance(delay, str) and (m := _GOOGLE_DELAY.match(delay)):
-        facts.wait_s = float(m.group(1))
+    if "retryDelay" in node:  # google.rpc.RetryInfo
+        delay = retry_delay_s(node)
+        if delay is not None:
+            facts.wait_s = delay
     error = get("error")
     if isinstance(error, str):  # xAI {"code": ..., "error": "..."}, plain {"error": "..."}
         facts.add_text(error)
     elif error is not None:
-        _walk(error, facts, depth + 1)
+        _collect(error, facts, depth + 1)
     for key in _NESTED_KEYS:
         value = get(key)
         if value is not None and isinstance(value, Mapping | list):
-            _walk(value, facts, depth + 1)
+            _collect(value, facts, depth + 1)
     if "ResponseMetadata" in node:  # botocore ClientError.response
         meta = get("ResponseMetadata")
         if isinstance(meta, Mapping):
@@ -1480,38 +1471,28 @@ def _walk(node: object, facts: _Facts, depth: int) -> None:
         # Bedrock stream events: {"throttlingException": {...}}
         if key.__class__ is str and key.endswith("Exception") and isinstance(value, Mapping):
             facts.code(key, depth + 1)
-            _walk(value, facts, depth + 1)
+            _collect(value, facts, depth + 1)
     if "metadata" in node:
         _read_gateway(node, facts, depth)
     if "promptFeedback" in node or "candidates" in node or "choices" in node:
         _read_blocks(node, facts, depth)
 
 
-def _read_gateway(node: Mapping[str, Any], facts: _Facts, depth: int) -> None:
+def _read_gateway(node: Mapping[str, Any], facts: _Evidence, depth: int) -> None:
     """OpenRouter keeps the upstream error in metadata.raw, sometimes as a JSON string."""
     metadata = node.get("metadata")
     if not isinstance(metadata, Mapping):
         return
     if "flagged_input" in metadata or "reasons" in metadata:  # moderation
         facts.code("moderation_blocked", depth + 1)
-    raw = metadata.get("raw")
-    inner = depth + _RAW_DEPTH_BONUS
-    if isinstance(raw, Mapping):
-        data = raw.get("data")  # {"__kind": "OK", "data": "<json>"}
-        if isinstance(data, str):
-            raw = data
-        else:
-            _walk(raw, facts, inner)
-            return
+    raw = upstream_raw(node)
     if isinstance(raw, str):
-        parsed = _parse_json(raw)
-        if parsed is None:
-            facts.add_text(raw)
-        else:
-            _walk(parsed, facts, inner)
+        facts.add_text(raw)
+    elif raw is not None:
+        _collect(raw, facts, depth + _RAW_DEPTH_BONUS)
 
 
-def _read_blocks(node: Mapping[str, Any], facts: _Facts, depth: int) -> None:
+def _read_blocks(node: Mapping[str, Any], facts: _Evidence, depth: int) -> None:
     """A 200 whose content was withheld: Gemini blockReason/finishReason, OpenAI finish_reason."""
     feedback = node.get("promptFeedback")
     if isinstance(feedback, Mapping) and feedback.get("blockReason"):
