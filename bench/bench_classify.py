@@ -78,7 +78,7 @@ def _per_s(fn: Any, items: list[Any], repeat: int = 3) -> float:
 
 
 def _clear_caches() -> None:
-    C._classify_fields.cache_clear()
+    C._remembered.cache_clear()
     logentry._scrub_message.cache_clear()
 
 
@@ -125,14 +125,14 @@ def bench_core(msgs: list[bytes], distinct: list[bytes]) -> dict[str, Any]:
     old_logger = structured_logger("bench-classify-old", stream=io.StringIO())
     try:
         C.RULES = TextRules(rules.groups, engine="re")
-        old_classify = C._classify_fields.__wrapped__
+        old_classify = C._remembered.__wrapped__
         old_scrub = logentry._scrub_message.__wrapped__
-        C._classify_fields, cached = old_classify, C._classify_fields  # type: ignore[assignment]
+        C._remembered, cached = old_classify, C._remembered  # type: ignore[assignment]
         logentry._scrub_message, cached_scrub = old_scrub, logentry._scrub_message
         before = _per_s(_core(_LoggingSink(old_logger)), msgs[: len(msgs) // 4], repeat=1)
     finally:
         C.RULES = rules
-        C._classify_fields = cached  # type: ignore[assignment]
+        C._remembered = cached  # type: ignore[assignment]
         logentry._scrub_message = cached_scrub
     return {
         "json_loads_per_s": round(baseline),
@@ -162,7 +162,7 @@ def bench_corpus(cases: list[dict[str, Any]]) -> dict[str, Any]:
     def us_per_case() -> float:
         best = float("inf")
         for _ in range(5):
-            C._classify_fields.cache_clear()
+            C._remembered.cache_clear()
             t0 = time.perf_counter()
             for case in cases:
                 one(case)

@@ -299,10 +299,10 @@ def test_a_credential_code_a_401_or_403_or_wording_that_names_the_key_still_does
 def test_repeated_wording_is_decided_once() -> None:
     """The same failure fields again (an outage's thousandth copy) come from the cache, with
     the same answer as the first."""
-    from keywatch.core.classify import _classify_fields
+    from keywatch.core.classify import _remembered
 
-    _classify_fields.cache_clear()
+    _remembered.cache_clear()
     first = classify(429, "RateLimitError", "rate_limit_exceeded", "Rate limit reached for RPM")
     again = classify(429, "RateLimitError", "rate_limit_exceeded", "Rate limit reached for RPM")
     assert again is first
-    assert _classify_fields.cache_info().hits == 1
+    assert _remembered.cache_info().hits == 1

@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from keywatch.core.classify import RETRYABLE, USER_ACTIONABLE, Reason, classify
+from keywatch.core.classify import (
+    RETRYABLE,
+    USER_ACTIONABLE,
+    Classification,
+    Reason,
+    classify,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "provider_errors.jsonl"
 CASES: list[dict[str, Any]] = [
@@ -45,6 +51,17 @@ KNOWN_MISSES = {
 }
 
 
+def _classify(case: dict[str, Any]) -> Classification:
+    return classify(
+        case["status_code"],
+        case["error_type"],
+        case["error_code"],
+        case["error_message"],
+        provider=case["provider"],
+        body=case["body"],
+    )
+
+
 def _marks(case: dict[str, Any]) -> Any:
     if case["id"] in KNOWN_MISSES:
         return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason="known miss"))
@@ -54,14 +71,7 @@ def _marks(case: dict[str, Any]) -> Any:
 @pytest.mark.parametrize("case", [_marks(c) for c in CASES], ids=[c["id"] for c in CASES])
 def test_reason_matches_corpus(case: dict[str, Any]) -> None:
     """Each real payload gets the reason its owner's next step calls for."""
-    got = classify(
-        case["status_code"],
-        case["error_type"],
-        case["error_code"],
-        case["error_message"],
-        provider=case["provider"],
-        body=case["body"],
-    )
+    got = _classify(case)
     assert got.reason is Reason(case["expected"]), case["note"]
     assert got.user_actionable == (got.reason in USER_ACTIONABLE)
     assert got.retryable == (got.reason in RETRYABLE)
@@ -87,13 +97,5 @@ def test_known_misses_are_what_they_say() -> None:
     """A known miss gets the reason written beside it, so a rule that changes it is seen."""
     by_id = {c["id"]: c for c in CASES}
     for case_id, got in KNOWN_MISSES.items():
-        c = by_id[case_id]
-        reason = classify(
-            c["status_code"],
-            c["error_type"],
-            c["error_code"],
-            c["error_message"],
-            provider=c["provider"],
-            body=c["body"],
-        ).reason
-        assert reason.value == got != c["expected"], case_id
+        reason = _classify(by_id[case_id]).reason
+        assert reason.value == got != by_id[case_id]["expected"], case_id

@@ -889,31 +889,33 @@ def classify(
 ) -> Classification:
     """The reason for one failure, from whatever the provider and SDK told us."""
     if body is None:
-        return _classify_fields(
+        return _remembered(
             status_code, error_type, error_code, error_message, provider, retry_after_s
         )
-    reason = _run(
-        status_code, error_type, error_code, error_message, provider, body, retry_after_s
-    )[0]
-    return _classification(reason, status_code, error_type, error_code, error_message)
+    return _decided(
+        status_code, error_type, error_code, error_message, provider, retry_after_s, body
+    )
 
 
-@lru_cache(maxsize=1024)
-def _classify_fields(
+def _decided(
     status_code: int | None,
     error_type: str | None,
     error_code: str | None,
     error_message: str | None,
     provider: str | None,
     retry_after_s: float | None,
+    body: object = None,
 ) -> Classification:
-    """classify() without a body, remembered: in an outage one wording arrives thousands of
-    times a second, and the rules are pure, so each distinct failure is decided once. Messages
-    are at most 2,000 characters (events.py): the cache holds at most about 2 million."""
     reason = _run(
-        status_code, error_type, error_code, error_message, provider, None, retry_after_s
+        status_code, error_type, error_code, error_message, provider, body, retry_after_s
     )[0]
     return _classification(reason, status_code, error_type, error_code, error_message)
+
+
+# classify() without a body, remembered: in an outage one wording arrives thousands of times a
+# second, and the rules are pure, so each distinct failure is decided once. Messages are at
+# most 2,000 characters (events.py): the cache holds at most about 2 million.
+_remembered = lru_cache(maxsize=1024)(_decided)
 
 
 def explain(
