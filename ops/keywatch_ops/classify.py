@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from functools import partial
+from itertools import chain
 from typing import IO, Any
 
 from keywatch.core.classify import Explanation, Reason, classify, explain, unknown_fingerprint
@@ -61,51 +63,63 @@ def classify_record(record: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_records(
-    lines: Iterable[str], err: IO[str]
-) -> tuple[list[tuple[int, dict[str, Any]]], int]:
-    """(line number, record) for each JSON object: one per line, or one JSON array of them
-    (Logs Explorer's download, `gcloud logging read --format=json`). Anything else is
-    reported on `err` and skipped; returns the records and how many were skipped."""
-    lines = list(lines)
-    head = next((x.lstrip() for x in lines if x.strip()), "")
-    if head.startswith("["):
+class Records:
+    """(line number, record) for each JSON object of `lines`, read as they come: one object per
+    line, or one JSON array of them (Logs Explorer's download, `gcloud logging read
+    --format=json`, which is parsed whole). Anything else is reported on `err`, skipped, and
+    counted in `bad`."""
+
+    def __init__(self, lines: Iterable[str], err: IO[str]) -> None:
+        self._lines = iter(lines)
+        self._err = err
+        self.bad = 0
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        head: list[str] = []
+        for line in self._lines:
+            head.append(line)
+            if line.strip():
+                break
+        if "".join(head).lstrip().startswith("["):
+            yield from self._array("".join(head) + "".join(self._lines))
+            return
+        for n, line in enumerate(chain(head, self._lines), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                self._skip(f"line {n}: not JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict):
+                self._skip(f"line {n}: not a JSON object")
+                continue
+            yield n, record
+
+    def _array(self, text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            items = json.loads("".join(lines))
+            items = json.loads(text)
         except json.JSONDecodeError as exc:
-            print(f"line {exc.lineno}: not JSON ({exc.msg})", file=err)
-            return [], 1
-        good = [(n, x) for n, x in enumerate(items, 1) if isinstance(x, dict)]
-        for n, x in enumerate(items, 1):
-            if not isinstance(x, dict):
-                print(f"item {n}: not a JSON object", file=err)
-        return good, len(items) - len(good)
-    records: list[tuple[int, dict[str, Any]]] = []
-    bad = 0
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            bad += 1
-            print(f"line {n}: not JSON ({exc.msg})", file=err)
-            continue
-        if not isinstance(record, dict):
-            bad += 1
-            print(f"line {n}: not a JSON object", file=err)
-            continue
-        records.append((n, record))
-    return records, bad
+            self._skip(f"line {exc.lineno}: not JSON ({exc.msg})")
+            return
+        for n, item in enumerate(items, 1):
+            if isinstance(item, dict):
+                yield n, item
+            else:
+                self._skip(f"item {n}: not a JSON object")
+
+    def _skip(self, why: str) -> None:
+        self.bad += 1
+        print(why, file=self._err)
 
 
 def classify_lines(lines: Iterable[str], out: IO[str], err: IO[str]) -> int:
     """Classify each record; one that is not a JSON object is reported on `err` and skipped.
     Returns the number of such lines."""
-    records, bad = read_records(lines, err)
+    records = Records(lines, err)
     for _, record in records:
         out.write(json.dumps(classify_record(record), ensure_ascii=False) + "\n")
-    return bad
+    return records.bad
 
 
 # --- --explain -----------------------------------------------------------------------------
@@ -119,7 +133,7 @@ def explain_record(record: Mapping[str, Any]) -> Explanation:
 def explain_lines(lines: Iterable[str], out: IO[str], err: IO[str]) -> int:
     """For each record: the reason, the rule that decided, its evidence, why, and the facts
     read (status, codes innermost first, the wording). The wording is scrubbed."""
-    records, bad = read_records(lines, err)
+    records = Records(lines, err)
     for n, record in records:
         x = explain_record(record)
         c = x.classification
@@ -138,7 +152,7 @@ def explain_lines(lines: Iterable[str], out: IO[str], err: IO[str]) -> int:
         out.write(f"  wording   {scrub(x.text, 300) or '-'}\n")
         if c.fingerprint:
             out.write(f"  unknown_fingerprint {c.fingerprint}\n")
-    return bad
+    return records.bad
 
 
 # --- --unknowns ------------------------------------------------------------------------------
@@ -187,7 +201,7 @@ def group_unknowns(records: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str,
 
 
 def unknowns_lines(lines: Iterable[str], out: IO[str], err: IO[str], top: int = 50) -> int:
-    records, bad = read_records(lines, err)
+    records = Records(lines, err)
     groups, skipped = group_unknowns(r for _, r in records)
     total = sum(g["count"] for g in groups)
     out.write(f"{total} unknown entries in {len(groups)} shapes")
@@ -205,7 +219,7 @@ def unknowns_lines(lines: Iterable[str], out: IO[str], err: IO[str], top: int = 
             out.write(f"         today's rules: {g['reason_now']}\n")
     if len(groups) > top:
         out.write(f"\n... and {len(groups) - top} more shapes (--top)\n")
-    return bad
+    return records.bad
 
 
 # --- --accuracy ------------------------------------------------------------------------------
@@ -254,7 +268,7 @@ def accuracy_lines(
     min_provider: float = 0.85,
 ) -> int:
     """Prints the scores; returns 1 when below either bar (or a line was bad), else 0."""
-    records, bad = read_records(lines, err)
+    records = Records(lines, err)
     s = score(r for _, r in records)
     out.write(f"{'provider':<14}{'cases':>6}{'right':>7}{'accuracy':>10}\n")
     for p, t in sorted(s["providers"].items(), key=lambda kv: (kv[1]["accuracy"], kv[0])):
@@ -270,7 +284,7 @@ def accuracy_lines(
             f" every provider {min_provider:.0%})",
             file=err,
         )
-    return 0 if ok and not bad else 1
+    return 0 if ok and not records.bad else 1
 
 
 MODES = {
@@ -281,10 +295,10 @@ MODES = {
 }
 
 
-def run(path: str, mode: str = "classify") -> int:
+def run(path: str, mode: str = "classify", top: int = 50) -> int:
     """Exit status 0 when every line was read (and, for --accuracy, the bar was met), 1 when
     some were skipped, 2 when the file cannot be read."""
-    handler = MODES[mode]
+    handler = partial(unknowns_lines, top=top) if mode == "unknowns" else MODES[mode]
     if path == "-":
         bad = handler(sys.stdin, sys.stdout, sys.stderr)
     else:

@@ -73,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         help="score a labelled corpus (an `expected` reason per record) overall and per"
         " provider; exit 1 below 95%% overall or 85%% for any provider",
     )
+    cls.add_argument(
+        "--top",
+        type=_positive_int,
+        default=50,
+        help="with --unknowns: how many shapes to print (default 50)",
+    )
     hp = sub.add_parser("health", help="print provider, model and key health from Firestore")
     hp.add_argument("--window", choices=("5m", "1h", "24h"), default="1h")
     _add_dlq_parser(sub)
@@ -85,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "classify":
         from keywatch_ops.classify import run
 
-        return run(args.file, args.mode or "classify")
+        return run(args.file, args.mode or "classify", args.top)
     if args.command == "dlq":
         return _dlq(args)
 

@@ -207,3 +207,42 @@ def test_readme_explain_example_is_what_the_command_prints() -> None:
     assert record is not None
     out, _, _ = _mode("explain", record.group(1) + "\n")
     assert out.splitlines() == want
+
+
+def test_json_lines_stream_one_record_at_a_time() -> None:
+    """A backfill of JSON lines is written as it is read, never held whole in memory."""
+    from collections.abc import Iterator
+
+    from keywatch_ops.classify import classify_lines
+
+    out, err = io.StringIO(), io.StringIO()
+
+    def lines() -> Iterator[str]:
+        yield '{"status_code": 401}\n'
+        yield '{"status_code": 503}\n'
+        assert out.getvalue().count("\n") == 2, "records are written as they are read"
+        yield '{"status_code": 429}\n'
+
+    assert classify_lines(lines(), out, err) == 0
+    assert [json.loads(x)["reason"] for x in out.getvalue().splitlines()] == [
+        "invalid_key",
+        "overloaded",
+        "rate_limited",
+    ]
+
+
+def test_unknowns_top_limits_the_shapes_printed(tmp_path: Path) -> None:
+    """`keywatch classify --unknowns FILE --top 1` prints the most frequent shape only."""
+    entries = [{"provider": "x", "status": 418, "error_message": f"odd {w}"} for w in "aab"]
+    path = tmp_path / "export.json"
+    path.write_text(_logs_export(entries))
+    proc = subprocess.run(
+        [sys.executable, "-m", "keywatch_ops", "classify", "--unknowns", str(path), "--top", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("3 unknown entries in 2 shapes")
+    assert "odd a" in proc.stdout and "odd b" not in proc.stdout
+    assert "... and 1 more shapes (--top)" in proc.stdout
