@@ -312,15 +312,21 @@ class Stack:
     ) -> Service:
         log = self.workdir / "logs" / f"{name}.log"
         out: IO[bytes] = open(log, "wb")  # noqa: SIM115 (the child owns it)
+        # The child must get SIGTERM if this process dies, even by SIGKILL. Done by setpriv
+        # (util-linux) before it execs the command, not by a preexec_fn: a preexec_fn makes
+        # Python fork instead of vfork, and then grpc's fork handlers run in the child of a
+        # process whose Pub/Sub client has live threads, which once aborted the Firestore
+        # emulator's start (exit -6, "epoll_wait error: Bad file descriptor" in its log).
+        setpriv = shutil.which("setpriv")
         proc = subprocess.Popen(
-            cmd,
+            [setpriv, "--pdeathsig", "TERM", "--", *cmd] if setpriv else cmd,
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env=env,
             cwd=str(self.workdir),
             start_new_session=True,  # its own process group: stopped whole
-            preexec_fn=_die_with_parent,
+            preexec_fn=None if setpriv else _die_with_parent,
         )
         out.close()
         svc = Service(name, proc, port, log)
