@@ -271,3 +271,34 @@ def test_missing_default_credentials_under_a_gateway_class() -> None:
     """Google's ADC missing, re-wrapped by LiteLLM as a connection error: the key is missing."""
     message = "litellm.APIConnectionError: Your default credentials were not found."
     assert reason(None, message, type="APIConnectionError") == "invalid_key"
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "want"),
+    [
+        (None, "This model is not available in your region.", "permission_denied"),
+        (None, "request failed, reason: connect ETIMEDOUT 10.0.0.1:443", "network"),
+        (500, "an error was encountered while running the model: unexpected EOF", "server_error"),
+        (None, "stream error: stream ID 7; INTERNAL_ERROR; received from peer", "server_error"),
+        (None, "You have exhausted your daily quota on this model.", "quota_exhausted"),
+        (429, "Gemini X Preview doesn't have a free quota tier. Retry in 33s.", "quota_exhausted"),
+        (429, "Server is temporarily limiting requests (not your usage limit)", "overloaded"),
+        (
+            400,
+            "The model foo-image is an image model and is therefore not available on this"
+            " endpoint. Please use a compatible endpoint.",
+            "bad_request",
+        ),
+        (
+            400,
+            "The provided prompt is 4309 tokens long, but the maximum supported sequence"
+            " length is just 4096!",
+            "context_length",
+        ),
+        (400, "Expected `thinking` or `redacted_thinking`, but found `text`.", "bad_request"),
+    ],
+)
+def test_rules_from_the_second_holdout(status: int | None, message: str, want: str) -> None:
+    """Shapes the second held-out set showed: where the caller is, connection and stream
+    failures, quotas with no free tier or per day, the provider's own throttling."""
+    assert reason(status, message) == want

@@ -354,6 +354,7 @@ _NAMES_THE_KEY = any_of(
 
 # A model that exists but cannot do what was asked: the request must change, not the model.
 _UNSUPPORTED = any_of(
+    r"not available on this endpoint|use a compatible endpoint",
     r"no endpoints found that support|(?:does not|doesn't) support the provided",
     r"not supported for (?:the )?task|supported tasks?:",
     r"(?:does not|doesn't|do not|don't) support (?:tools?|tool (?:use|calling|choice)|function"
@@ -450,6 +451,7 @@ _LIMIT_WORDS = any_of(
     r"concurrency limit|concurrent requests",
 )
 _CAPACITY = any_of(
+    r"not your (?:usage |rate )?limit|(?:temporarily )?limiting requests",
     r"(?:high|heavy) (?:traffic|demand|load)|experiencing high",
     # Chinese: traffic too heavy (访问量过大), busy (繁忙), overloaded (过载, 负载).
     r"访问量过大|繁忙|过载|负载过高",
@@ -476,7 +478,13 @@ _LONG_WINDOW = any_of(
     r"free[ _-]?tier (?:limit|quota)s? (?:has been |have been )?(?:exhausted|used up|reached)",
 )
 # A limit of zero never clears (Gemini's free tier in a region or for a model without one).
-_ZERO_LIMIT = any_of(r"limit: ?0\b", r"quota_limit_value\W{0,4}\s*value\W{0,4}0\b")
+_ZERO_LIMIT = any_of(
+    r"limit: ?0\b",
+    r"quota_limit_value\W{0,4}\s*value\W{0,4}0\b",
+    r"(?:doesn't|does not) have a free (?:quota )?tier|no free (?:quota|tier)\b",
+)
+# A region or country the service is not offered in: access, whatever the thing named.
+_GEO = any_of(r"not (?:available|supported|offered) in your (?:country|region|location|territory)")
 _SHORT_WINDOW = any_of(
     r"每分钟|每秒|并发",
     r"per[ _-]?min(?:ute)?\b",
@@ -495,6 +503,7 @@ _WAIT = any_of(
 # Gemini for its per-minute limits, which then name their window).
 _QUOTA_DEFAULT = any_of(r"exceeded your current quota", r"plan and billing", r"insufficient_quota")
 _QUOTA_LATE = any_of(
+    r"exhausted (?:the |your )?(?:\w+ )?quota",
     r"exceeded (?:the |your )?(?:current )?(?:\w+ )?quota",
     r"\bfree (?:allocated |trial |tier )?(?:quota|credits?|tier|trial)\b[^.\n]{0,40}"
     r"(?:exhausted|exceeded|used up|run out)",
@@ -527,6 +536,7 @@ _BODY_SIZE = any_of(
 )
 
 _CONTEXT = any_of(
+    r"maximum supported sequence length|prompt is \d+ tokens long",
     r"context (?:length|window|size) of only|(?:greater|larger|more) than the (?:model'?s? )?"
     r"context (?:length|window|size)|context (?:the )?overflows?|\bn_keep\b|\bn_ctx\b",
     r"\binputs?`? (?:must have|must be) (?:less|fewer) than \d+ tokens",
@@ -578,6 +588,7 @@ _CONTENT = any_of(
 )
 
 _ORDERING = any_of(
+    r"must (?:start|begin) with an? [\w ]{0,20}block",
     r"expected (?:the )?(?:last|first) role|\blast role\b",
     r"cannot be provided in the same turn",
     r"messages? must be an? (?:odd|even) number|(?:length|number) of messages must be",
@@ -601,6 +612,7 @@ _OVERLOADED = any_of(
 )
 
 _SERVER = any_of(
+    r"while running the model|unexpected eof|post predict",
     r"\bunknown error\b|系统错误|内部错误|服务(?:器)?错误|服务异常",
     r"internal server error|internal error|internalserver",
     r"server had an error",
@@ -612,6 +624,7 @@ _SERVER = any_of(
 # A failure after the 200: the stream broke on the provider's side. Read before network
 # wording, which a gateway's class name ("APIConnectionError") can put in the text.
 _MIDSTREAM = any_of(
+    r"stream error: stream id|internal_error; received from peer|rst_stream",
     r"error (?:occurred )?(?:during|while|in the middle of) (?:the )?stream",
     r"stream (?:was )?(?:interrupted|terminated|ended) unexpectedly",
     r"(?:raised|returned|sent) a streaming error|streaming error",
@@ -625,6 +638,7 @@ _TIMEOUT = any_of(
 )
 
 _NETWORK = any_of(
+    r"connect etimedout|connect(?:ion)? attempt timed out",
     r"connection (?:error|reset|refused|aborted|closed|lost)",
     r"connecterror|apiconnectionerror|connectionerror",
     r"name resolution|name or service not known|nodename nor servname|getaddrinfo",
@@ -638,6 +652,7 @@ _NETWORK = any_of(
 )
 
 _BAD_REQUEST = any_of(
+    r"expected [^.\n]{0,60}, but (?:found|got)",
     r"invalid '?\w+'? type|expected one of|unable to tokenize",
     r"invalid params?\b|参数错误|参数无效|参数不合法",
     r"could not parse the json body|invalid json|malformed",
@@ -666,6 +681,7 @@ RULES = TextRules(
         "too_large": _TOO_LARGE,
         "long_window": _LONG_WINDOW,
         "zero_limit": _ZERO_LIMIT,
+        "geo": _GEO,
         "short_window": _SHORT_WINDOW,
         "wait": _WAIT,
         "quota_default": _QUOTA_DEFAULT,
@@ -1260,6 +1276,10 @@ def _by_text(
         return Reason.BAD_REQUEST, "text:unsupported"
     # Model existence comes before permissions: "does not exist or you do not have access to
     # it" is a model problem, "Project X does not have access to model Y" a permission one.
+    if "geo" in hits:
+        # "This model is not available in your region": the model exists, the caller's
+        # location has no access to it.
+        return Reason.PERMISSION_DENIED, "text:geo"
     if "model" in hits:
         return Reason.MODEL_NOT_FOUND, "text:model"
     # A safety block is named precisely; xAI sends it as a 403 with gRPC's generic "caller
@@ -1341,6 +1361,7 @@ _WHY = {
     "text:unsupported": "the model exists but does not support what was asked",
     "text:model": "the wording says the model or deployment does not exist or is retired",
     "text:permission": "the wording says access is denied",
+    "text:geo": "the wording says the service is not offered where the caller is",
     "text:wrong_url": "the wording says the URL or path is wrong",
     "text:capacity": "a limit that says the provider has no capacity",
     "text:too_large": "one request larger than the whole per-minute limit",
