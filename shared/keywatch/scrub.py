@@ -77,6 +77,9 @@ _PUBLIC_ID = re.compile(
 # between short pieces. A random key is mixed-case or has long runs with digits.
 _WORDISH = re.compile(r"[A-Za-z][a-z0-9]*(?:[-._][a-z0-9]+)*[-._]?")
 _PIECE = re.compile(r"[-._]")
+# Words run together, each capitalised or not (`InvalidApiKey`): no digit, no two capitals in a
+# row, which a random key of any length has.
+_CAMEL = re.compile(r"(?:[A-Z]?[a-z]+)+")
 # Request and idempotency ids. No provider listed here issues UUID-shaped keys.
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
@@ -91,6 +94,8 @@ _CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
 
 def _wordish(value: str) -> bool:
     value = value.rstrip("=")
+    if all(_CAMEL.fullmatch(p) or len(p) <= 3 for p in _PIECE.split(value)):
+        return True  # a dotted name of words: `oauth.v2.InvalidApiKey` (Apigee's errorcode)
     if _WORDISH.fullmatch(value) is None and _CONSTANT.fullmatch(value) is None:
         return False
     return all(p.isalpha() or len(p) <= 10 for p in _PIECE.split(value))

@@ -48,6 +48,9 @@ KNOWN_MISSES = {
     # A bare {"error": "invalid token"} with no status: "token" alone is too often the LLM
     # sense to invalidate a key on it.
     "huggingface-inference-invalid-token-json": "unknown",
+    # A local router's own 502 "fetch connect timeout": the router answered, so by the rules
+    # it is not a network failure, and its words say timeout.
+    "deepseek-9router-502-fetch-connect-timeout": "timeout",
 }
 
 
@@ -99,20 +102,3 @@ def test_known_misses_are_what_they_say() -> None:
     for case_id, got in KNOWN_MISSES.items():
         reason = _classify(by_id[case_id]).reason
         assert reason.value == got != by_id[case_id]["expected"], case_id
-
-
-UNSEEN = CORPUS.parent / "unseen.jsonl"
-
-
-def test_the_unseen_set_is_well_formed_and_apart() -> None:
-    """tests/corpus/unseen.jsonl holds real cases no rule was written from (the README's
-    second holdout): the corpus's fields, ids of its own, every reason a known one. Its
-    accuracy is measured (`keywatch classify --accuracy`), not asserted: the next rules are
-    written from it, and then it joins provider_errors.jsonl."""
-    unseen = [json.loads(x) for x in UNSEEN.read_text(encoding="utf-8").splitlines() if x]
-    assert len(unseen) >= 50
-    assert len({c["id"] for c in unseen}) == len(unseen)
-    assert not {c["id"] for c in unseen} & {c["id"] for c in CASES}
-    for case in unseen:
-        assert set(case) == FIELDS and case["source"], case["id"]
-        Reason(case["expected"])

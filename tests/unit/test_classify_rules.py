@@ -302,3 +302,51 @@ def test_rules_from_the_second_holdout(status: int | None, message: str, want: s
     """Shapes the second held-out set showed: where the caller is, connection and stream
     failures, quotas with no free tier or per day, the provider's own throttling."""
     assert reason(status, message) == want
+
+
+@pytest.mark.parametrize(
+    ("status", "type_", "message", "want"),
+    [
+        (
+            None,
+            None,
+            "Your access was terminated due to violation of our policies.",
+            "permission_denied",
+        ),
+        (
+            429,
+            None,
+            "Rate limit reached on tokens per minute (TPM): Limit 7000, Used 0,"
+            " Requested ~12903. Please try again in 50.5s.",
+            "context_length",
+        ),
+        (
+            None,
+            "ServiceUnavailable",
+            "503 failed to connect to all addresses; TCP handshake shutdown",
+            "network",
+        ),
+        (None, "AsyncEngineDeadError", "Background loop has errored already.", "server_error"),
+        (
+            400,
+            None,
+            "This credential is only authorized for use with Claude Code.",
+            "permission_denied",
+        ),
+        (None, "StopCandidateException", "finish_reason: RECITATION", "content_filter"),
+        (None, None, "Insufficient quota. Please check your billing details.", "quota_exhausted"),
+        (404, None, "No handler found on route. Please double check your URL.", "bad_request"),
+        (404, None, 'We couldn\'t find a secret with the name "XAI_API_KEY".', "invalid_key"),
+        (
+            None,
+            None,
+            "Cannot connect to API: self-signed certificate in certificate chain",
+            "network",
+        ),
+    ],
+)
+def test_rules_from_the_third_holdout(
+    status: int | None, type_: str | None, message: str, want: str
+) -> None:
+    """Shapes the third held-out set (an ordinary day's mix) showed."""
+    assert reason(status, message, type=type_) == want

@@ -659,3 +659,12 @@ def test_random_keys_in_random_text_are_removed(family: str) -> None:
         assert_no_secret(out, secret)
         assert not looks_secret(out)
         assert scrub(out) == out
+
+
+def test_a_dotted_error_code_of_words_is_not_a_key() -> None:
+    """Apigee's `oauth.v2.InvalidApiKey` beside "errorcode" is a name of words, kept as it is."""
+    text = (
+        '{"fault": {"faultstring": "Invalid ApiKey",'
+        ' "detail": {"errorcode": "oauth.v2.InvalidApiKey"}}}'
+    )
+    assert scrub(text) == text

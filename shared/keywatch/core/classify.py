@@ -275,6 +275,7 @@ _MONEY = any_of(
 )
 # An account, organisation or project that is barred: a new key on it would not help.
 _BARRED = any_of(
+    r"\b(?:access|account)\b (?:was |has been )?(?:terminated|revoked|suspended|disabled) due to",
     r"\b(?:account|organi[sz]ation|org|workspace|tenant|team|subscription)\b[^.\n]{0,80}?"
     r"(?:is |was |has been )(?:not active|inactive|locked)\b",
     # Chinese: an account (账户, 账号) locked, frozen, banned, disabled or suspended.
@@ -291,6 +292,7 @@ _BILLING_CAUSE = any_of(
 )
 
 _KEY = any_of(
+    r"(?:couldn't|could not|cannot|can't) find (?:a |the )?(?:secret|api[ _-]?key)",
     r"token seems invalid|token (?:is )?(?:invalid|not valid)\b",
     r"wrong api[ _-]?key|wrong_api_key",
     r"please log ?in\b|not logged in|must be authenticated|be authenticated to",
@@ -369,6 +371,7 @@ _UNSUPPORTED = any_of(
 )
 # A 404 for the path, not the model.
 _WRONG_URL = any_of(
+    r"no handler found|double[- ]check (?:your|the) url",
     r"404 status code \(no body\)",
     r"^(?:404:? )?not found\.?$|unexpected endpoint",
     r"invalid url|unknown url|unrecognized request url",
@@ -385,6 +388,7 @@ _MODEL_WORDING = (
     # Chinese: the model does not exist (模型不存在).
     r"模型[^。\n]{0,20}?不存在",
     r"no models? (?:is |are )?loaded|model (?:is )?not loaded|load a model",
+    r"nomodelmatchingquery|no model matching",
     r"not a valid model(?: id)?\b|invalid model id|(?:is )?not servable",
     r"model[^\n]{0,80}?not supported by (?:any |the |this )?provider",
     r"\bmodels?\b[^\n]{0,160}?(?:does not exist|doesn't exist|not exists?\b|not found"
@@ -406,6 +410,7 @@ _MODEL_EXISTS = any_of(*_MODEL_WORDING)
 _MODEL = any_of(r"model_not_found|model_decommissioned|deploymentnotfound", *_MODEL_WORDING)
 
 _PERMISSION = any_of(
+    r"only authori[sz]ed for use with|cannot be used for other api requests",
     r"\bno permission\b|without permission|无权限|暂无权限|没有权限",
     r"(?:not activated|not enabled|not opened?) (?:the |this )?model|activate the model",
     r"permission[_ ]denied",
@@ -484,6 +489,8 @@ _ZERO_LIMIT = any_of(
     r"(?:doesn't|does not) have a free (?:quota )?tier|no free (?:quota|tier)\b",
 )
 # A region or country the service is not offered in: access, whatever the thing named.
+# The client never reached the server (said outright, not guessed from a class name).
+_NO_CONNECTION = any_of(r"failed to connect to all addresses|tcp handshake")
 _GEO = any_of(r"not (?:available|supported|offered) in your (?:country|region|location|territory)")
 _SHORT_WINDOW = any_of(
     r"每分钟|每秒|并发",
@@ -503,6 +510,7 @@ _WAIT = any_of(
 # Gemini for its per-minute limits, which then name their window).
 _QUOTA_DEFAULT = any_of(r"exceeded your current quota", r"plan and billing", r"insufficient_quota")
 _QUOTA_LATE = any_of(
+    r"insufficient[_ ]quota",
     r"exhausted (?:the |your )?(?:\w+ )?quota",
     r"exceeded (?:the |your )?(?:current )?(?:\w+ )?quota",
     r"\bfree (?:allocated |trial |tier )?(?:quota|credits?|tier|trial)\b[^.\n]{0,40}"
@@ -567,6 +575,7 @@ _CONTEXT = any_of(
 )
 
 _CONTENT = any_of(
+    r"finish[_ ]?reason\W{0,4}recitation\b",
     r"content (?:exists )?risk|risky content|risk control",
     # Chinese: unsafe or sensitive content (不安全, 敏感), a violation (违规), content safety
     # (内容安全).
@@ -612,6 +621,7 @@ _OVERLOADED = any_of(
 )
 
 _SERVER = any_of(
+    r"background loop has errored|engine (?:is )?dead",
     r"while running the model|unexpected eof|post predict",
     r"\bunknown error\b|系统错误|内部错误|服务(?:器)?错误|服务异常",
     r"internal server error|internal error|internalserver",
@@ -638,6 +648,8 @@ _TIMEOUT = any_of(
 )
 
 _NETWORK = any_of(
+    r"failed to connect to all addresses|tcp handshake",
+    r"self[- ]signed certificate|cannot connect to (?:the )?api",
     r"connect etimedout|connect(?:ion)? attempt timed out",
     r"connection (?:error|reset|refused|aborted|closed|lost)",
     r"connecterror|apiconnectionerror|connectionerror",
@@ -682,6 +694,7 @@ RULES = TextRules(
         "long_window": _LONG_WINDOW,
         "zero_limit": _ZERO_LIMIT,
         "geo": _GEO,
+        "no_connection": _NO_CONNECTION,
         "short_window": _SHORT_WINDOW,
         "wait": _WAIT,
         "quota_default": _QUOTA_DEFAULT,
@@ -787,6 +800,8 @@ _EXCEPTION_NAMES: dict[str, Reason] = {
     "protocolerror": R.NETWORK,
     "sslerror": R.NETWORK,
     "gaierror": R.NETWORK,
+    "asyncenginedeaderror": R.SERVER_ERROR,  # vLLM: its engine loop died
+    "enginedeaderror": R.SERVER_ERROR,
     "serviceunavailable": R.OVERLOADED,  # google.api_core
     "internalservererror": R.SERVER_ERROR,
 }
@@ -870,7 +885,7 @@ _DURATION = re.compile(
     r"(?![a-z])"
 )
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-_LIMIT_REQUESTED = re.compile(r"limit:? ?(\d+)[^.\n]{0,40}?requested:? ?(\d+)")
+_LIMIT_REQUESTED = re.compile(r"limit:? ?(\d+)[^.\n]{0,40}?requested:? ?~?(\d+)")
 _WAIT_AT = re.compile(
     r"(?:retry|try again|reset|resets|available|wait)\w*(?: (?:in|after|for))?:? ~?"
     r"((?:\d+(?:\.\d+)? ?[a-z]+ ?){1,3})"
@@ -1204,6 +1219,10 @@ def _decide_reason(
 
 def _refine(reason: Reason, hits: Hits) -> tuple[Reason, str]:
     """A specific code, unless the wording says the key's owner must do something else."""
+    if reason in (Reason.OVERLOADED, Reason.SERVER_ERROR) and "no_connection" in hits:
+        # google.api_core's ServiceUnavailable for "failed to connect to all addresses": gRPC
+        # never reached the server, whatever class it raised.
+        return Reason.NETWORK, "no_connection"
     if reason is Reason.MODEL_NOT_FOUND:
         if "unsupported" in hits:  # the model exists; it cannot do what was asked
             return Reason.BAD_REQUEST, "unsupported"
@@ -1362,6 +1381,7 @@ _WHY = {
     "text:model": "the wording says the model or deployment does not exist or is retired",
     "text:permission": "the wording says access is denied",
     "text:geo": "the wording says the service is not offered where the caller is",
+    "code+no_connection": "an unavailable class, but the wording says the client never connected",
     "text:wrong_url": "the wording says the URL or path is wrong",
     "text:capacity": "a limit that says the provider has no capacity",
     "text:too_large": "one request larger than the whole per-minute limit",
