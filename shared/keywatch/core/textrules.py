@@ -4,10 +4,11 @@ The classifier asks of one lower-cased text which of some thirty groups of phras
 Asked one group at a time, CPython's backtracking `re` scans the text once a group, each scan
 trying every alternative at every position: about 250 µs for a 200-character error message.
 RE2's `Set` (google-re2: a dependency of the functions, and the `fast` extra) answers for
-every group in one linear pass, about 4 µs. Without google-re2 the same patterns run on `re` with the ASCII flag,
-which gives RE2's meaning of `\\b` and `\\w`, group by group and only when asked: the same
-answers, slower. Patterns therefore keep to the syntax both engines share (no look-around, no
-back-references); a test compiles every group with both and compares their answers.
+every group in one linear pass, about 4 µs. Without google-re2 the same patterns run on `re`
+with the ASCII flag, which gives RE2's meaning of `\\b` and `\\w`, group by group and only
+when asked: the same answers, slower. Patterns therefore keep to the syntax both engines
+share (no look-around, no back-references); a test compiles every group with both and
+compares their answers.
 """
 
 from __future__ import annotations
