@@ -41,6 +41,7 @@ from pydantic import ValidationError
 
 from keywatch.context import RequestContext, current
 from keywatch.events import (
+    CONTROL_CHARS,
     MAX_MESSAGE_CHARS,
     FailureEvent,
     Source,
@@ -50,7 +51,7 @@ from keywatch.events import (
 )
 from keywatch.extract import MESSAGE_CAPTURE_CHARS
 from keywatch.fingerprint import is_fingerprint, key_fingerprint
-from keywatch.scrub import KeyScrubber, remove_key, scan_chars, scrub
+from keywatch.scrub import KeyScrubber, nfkc, remove_key, scan_chars, scrub
 from keywatch.settings import Settings, get_settings
 
 log = logging.getLogger("keywatch")
@@ -60,6 +61,7 @@ _TEXT_LIMIT = 200  # provider, model, feature, ids ...
 # was cut (and drops a key split at the cut): memory per record is bounded from the start.
 _CAPTURE_CHARS = MESSAGE_CAPTURE_CHARS
 _TEXT_CAPTURE = scan_chars(_TEXT_LIMIT) + 1
+_MAX_NAMES = 4096  # distinct (model, key) names remembered by success()
 # The bytes a record holds besides its error message: the tuple, its numbers, its short strings
 # (measured with tracemalloc on CPython 3.12: about 900 for a typical record).
 _RECORD_BYTES = 1_024
@@ -134,6 +136,9 @@ class Reporter:
         self._imported = threading.Event()  # the thread's imports are done (see _before_fork)
         self._thread: threading.Thread | None = None
         self._successes: dict[Group, dict[int, int]] = {}  # group -> Unix minute -> count
+        # (model as given, key fingerprint) -> the model name a tally carries: scrubbing a name
+        # is done once per name and key, not once per success.
+        self._names: dict[tuple[object, str], str] = {}
         self._last_success: dict[Group, float] = {}
         self._recovered: dict[Group, list[int]] = {}
         # (request id, provider) -> event ids, as tuples of ints: the collector untracks those,
@@ -274,7 +279,15 @@ class Reporter:
             ctx = current()
             prov = str(provider).lower()
             src = _source(source, ctx, prov)
-            group = (prov, str(model), _fingerprint_of(api_key, key_fingerprint), src.value)
+            fp = _fingerprint_of(api_key, key_fingerprint)
+            name = self._names.get((model, fp)) if model.__class__ is str else None
+            if name is None:
+                name = _clean_name(model, api_key, key_fingerprint)
+                if len(self._names) >= _MAX_NAMES:
+                    self._names.clear()
+                if model.__class__ is str:
+                    self._names[(model, fp)] = name
+            group = (prov, name, fp, src.value)
             rid = request_id or (ctx.request_id if ctx else None)
             now = time.time()
             minute = int(now // 60)
@@ -483,7 +496,8 @@ class Reporter:
             nonlocal clamped
             if value is None:
                 return None
-            s = value if isinstance(value, str) else str(value)
+            s = nfkc(value if isinstance(value, str) else str(value))
+            s = CONTROL_CHARS.sub(" ", s)  # names and ids are one line (events.py)
             if key:
                 s = remove_key(s, key)
             s = scrub(s, limit) or ""  # ids and names can hold a key too
@@ -738,6 +752,18 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
+
+
+def _clean_name(model: object, api_key: str | KeyScrubber | None, fingerprint: str | None) -> str:
+    """A model name as a tally carries it: one line, the caller's key (and its fragments) and
+    anything key-shaped removed, as from a failure's fields."""
+    name = CONTROL_CHARS.sub(" ", nfkc(str(model)))[:_TEXT_CAPTURE]
+    key = api_key.key if isinstance(api_key, KeyScrubber) else api_key
+    if not key and fingerprint and not is_fingerprint(fingerprint):
+        key = fingerprint  # the key itself, passed as a fingerprint by mistake
+    if key:
+        name = remove_key(name, key)
+    return scrub(name, _TEXT_LIMIT) or "unknown"
 
 
 def _fingerprint_of(api_key: str | KeyScrubber | None, fingerprint: str | None) -> str:

@@ -21,15 +21,25 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping
 
 from keywatch.fingerprint import key_fingerprint
 
-__all__ = ["KeyScrubber", "looks_secret", "remove_key", "scrub", "scrub_mapping"]
+__all__ = [
+    "KeyScrubber",
+    "looks_random",
+    "looks_secret",
+    "nfkc",
+    "normalise",
+    "remove_key",
+    "scrub",
+    "scrub_mapping",
+]
 
 REDACTED = "[REDACTED]"
-TRUNCATED = "…[truncated]"
+TRUNCATED = "...[truncated]"  # ASCII: NFKC (events.py) leaves it as it is
 
 # A key starts wherever a non-alphanumeric character precedes it (`=`, quote, space, `_`), or a
 # string escape does: error bodies are often JSON or repr text, with `\n` or `\u0027` right in
@@ -401,6 +411,89 @@ def _cut(text: str, end: int) -> str:
     return text[:end]
 
 
+# A line break between two token characters: a key wrapped by a terminal or a log shipper, a
+# JSON `\\n`. Most such breaks are two words or two fields; `_join_split` joins one only when the
+# rules find a key across it that they do not find without it.
+_BREAK = re.compile(r"(?<=[A-Za-z0-9_\-*])[ \t]*(?:\r\n|\r|\n|\\r\\n|\\n)[ \t]*(?=[A-Za-z0-9_\-*])")
+_LINE = re.compile(r"\r\n|\r|\n|\\r\\n|\\n")
+_TAIL = re.compile(r"[A-Za-z0-9_\-+/.~*=]+")
+_CONTEXT = 2 * _NEAR
+
+
+def _tail_of_key(value: str) -> bool:
+    """Could be the rest of a key: 10 characters or more, digits among letters, not a word, a
+    name or a public id."""
+    value = value.rstrip("=.")
+    if len(value) < 10 or _wordish(value) or _PUBLIC_ID.match(value):
+        return False
+    digits = sum(c.isdigit() for c in value)
+    return 0 < digits < len(value)
+
+
+def nfkc(text: str) -> str:
+    """NFKC (a full-width `ｓｋ-proj-` is `sk-proj-`) without invisible format characters
+    (zero-width spaces, bidi marks); `text` itself when it is ASCII."""
+    if text.isascii():
+        return text
+    out = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in out if c.isascii() or unicodedata.category(c) != "Cf")
+
+
+def _join_split(text: str) -> str:
+    """`text` with each line break that splits a key joined; `text` itself when none does."""
+    if "\n" not in text and "\r" not in text and "\\n" not in text:
+        return text
+    parts: list[str] = []
+    last = 0
+    for m in _BREAK.finditer(text):
+        head = "".join(parts)[-_CONTEXT:] + text[max(last, m.start() - _CONTEXT) : m.start()]
+        left = _LINE.split(head)[-1]
+        right = _TAIL.match(text, m.end())
+        tail = right.group() if right is not None else ""
+        # The rest of a key is random itself (`Host` after `Basic <token>` is a header); a tail
+        # of under 10 characters is left, as no rule could tell it from a word.
+        if not _tail_of_key(tail) or _redact(left + tail).endswith(tail):
+            continue
+        parts.append(text[last : m.start()])
+        last = m.end()
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def normalise(text: str) -> str:
+    """`text` as the rules read it: NFKC without format characters, and each line break that
+    splits a key joined. Returns `text` itself when there is nothing to change."""
+    return _join_split(nfkc(text))
+
+
+def _clean(text: str, key: KeyScrubber | None) -> str:
+    """The known key and every key-shaped string removed. When normalising the text
+    (`normalise`) reveals a key the rules miss in it as it is (split over two lines, written in
+    full-width letters), the normalised text, redacted, is returned; otherwise the text keeps
+    its own characters and line breaks."""
+    if key is not None:
+        text = key(text)
+    out = _redact(text)
+    n = nfkc(text)
+    if n is not text and key is not None:
+        n = key(n)
+    n = _join_split(n)
+    if n is text:
+        return out
+    redacted = _redact(n)
+    return redacted if redacted != n else out
+
+
+def looks_random(value: str) -> bool:
+    """True if the whole of `value` is a random token (a bare key, 32 hex digits): for short
+    fields that are codes or names (`error_code`, `feature`), where a random value of 16
+    characters or more is never a code. Not for request ids, which are random by design."""
+    value = normalise(value).strip()
+    return _TOKEN.fullmatch(value) is not None and _random(value)
+
+
 def scan_chars(limit: int) -> int:
     """How much of a text `scrub(text, limit)` reads: a caller may cut a text to one more
     character than this before handing it over, and loses nothing (`scrub` then cuts it safely)."""
@@ -409,7 +502,7 @@ def scan_chars(limit: int) -> int:
 
 def scrub(text: str | None, limit: int = 2000, key: KeyScrubber | None = None) -> str | None:
     """`text` with the known `key` (and its fragments) removed, then every key-shaped string
-    redacted, then cut to at most `limit` characters (ending with `…[truncated]` when cut).
+    redacted, then cut to at most `limit` characters (ending with `...[truncated]` when cut).
     None stays None."""
     if text is None:
         return None
@@ -420,9 +513,7 @@ def scrub(text: str | None, limit: int = 2000, key: KeyScrubber | None = None) -
     if truncated:
         # Drop the run split at the scan boundary: a key cut short would not match its pattern.
         text = _cut(text, scan)
-    if key is not None:
-        text = key(text)
-    out = _redact(text)
+    out = _clean(text, key)
     if not truncated and len(out) <= limit:
         return out
     if limit <= len(TRUNCATED):
@@ -462,8 +553,8 @@ def scrub_mapping(d: Mapping[str, object], limit: int = 2000) -> dict[str, objec
 
 
 def looks_secret(text: str) -> bool:
-    """True if `text` still holds anything `scrub` would redact."""
-    return _redact(text) != text
+    """True if `text` holds anything `scrub` would redact, normalised or as it is."""
+    return _clean(text, None) != text
 
 
 # -- keys the caller handed over ------------------------------------------------------------

@@ -221,14 +221,15 @@ def test_successes_are_counted_in_the_minute_they_happened(
 
     client = FakePublisherClient()
     r = reporter_with(client)
-    clock = iter([600.0, 630.0, 661.0])
-    monkeypatch.setattr(reporting.time, "time", lambda: next(clock, 661.0))
+    base = 29_000_000 * 60.0  # a Unix minute of 2025
+    clock = iter([base, base + 30, base + 61])
+    monkeypatch.setattr(reporting.time, "time", lambda: next(clock, base + 61))
     for _ in range(3):
         r.success("openai", "gpt-4o", api_key="k")
     monkeypatch.undo()
     assert r.flush(5)
     [g] = client.tally_groups()
-    assert g["successes_by_minute"] == {"10": 2, "11": 1}
+    assert g["successes_by_minute"] == {"29000000": 2, "29000001": 1}
 
 
 # -- the caller's key -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ B64URL = ALNUM + "-_"
 B64 = ALNUM + "+/"
 HEX = "0123456789abcdef"
 UPPER_DIGITS = string.ascii_uppercase + string.digits
-TRUNCATED = "…[truncated]"
+TRUNCATED = "...[truncated]"
 
 
 def body(n: int, alphabet: str = ALNUM, seed: str = "") -> str:
