@@ -1,4 +1,10 @@
-# Firestore: the database, and the health documents' TTL and unindexed fields.
+# Firestore: two databases, and the health documents' TTL and unindexed fields.
+#
+# The device tokens (users/*/fcm_tokens) live in the app's (default) database; the health
+# documents live in a database of their own. Firestore's IAM conditions stop at the database
+# (see iam.tf): a grant cannot name a collection or a document path, so the only way to let
+# the routers read health without letting them read device tokens is to keep the two in
+# different databases.
 
 resource "google_firestore_database" "default" {
   count = var.create_firestore_database ? 1 : 0
@@ -13,8 +19,23 @@ resource "google_firestore_database" "default" {
   depends_on = [google_project_service.enabled]
 }
 
+# Same location, type and protections as (default). health writes it, routers read it, nothing
+# else is granted on it. The health function and the routers find it by KEYWATCH_HEALTH_DATABASE
+# (topology.tf, outputs.tf).
+resource "google_firestore_database" "health" {
+  name                              = var.health_database
+  location_id                       = var.firestore_location
+  type                              = "FIRESTORE_NATIVE"
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = "DELETE_PROTECTION_ENABLED"
+  deletion_policy                   = "ABANDON"
+
+  depends_on = [google_project_service.enabled]
+}
+
 locals {
-  firestore_database = "(default)"
+  tokens_database = "(default)"
+  health_database = google_firestore_database.health.name
 }
 
 # The health documents routers read. Counting happens in Memorystore; health writes each
@@ -44,13 +65,11 @@ locals {
 resource "google_firestore_field" "unindexed" {
   for_each = local.unindexed_timestamps
 
-  database   = local.firestore_database
+  database   = local.health_database
   collection = each.value.collection
   field      = each.value.field
 
   index_config {}
-
-  depends_on = [google_firestore_database.default]
 }
 
 # A health document not rewritten for 25 hours has had no data for 24: the health run deletes
@@ -59,13 +78,11 @@ resource "google_firestore_field" "unindexed" {
 resource "google_firestore_field" "ttl" {
   for_each = local.health_doc_groups
 
-  database   = local.firestore_database
+  database   = local.health_database
   collection = each.value
   field      = "expire_at"
 
   ttl_config {}
 
   index_config {}
-
-  depends_on = [google_firestore_database.default]
 }

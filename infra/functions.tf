@@ -97,6 +97,8 @@ resource "google_cloudfunctions2_function" "fn" {
 
   depends_on = [
     google_project_iam_member.build,
+    google_project_iam_member.build_gcf_sources,
+    google_storage_bucket_iam_member.build_source,
     google_secret_manager_secret_iam_member.redis_auth,
     google_secret_manager_secret_version.redis_auth,
   ]

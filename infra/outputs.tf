@@ -41,3 +41,8 @@ output "fingerprint_secret" {
   description = "The secret the backend and the routers read as KEYWATCH_FINGERPRINT_SECRET."
   value       = google_secret_manager_secret.fingerprint.id
 }
+
+output "health_database" {
+  description = "The Firestore database of the health documents: the routers' KEYWATCH_HEALTH_DATABASE (HealthReader(database=...))."
+  value       = google_firestore_database.health.name
+}

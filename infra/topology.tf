@@ -43,7 +43,8 @@ locals {
     }
   }
 
-  # Firestore collections (settings.py).
+  # Firestore collections (settings.py). The tokens are in (default), the health collections
+  # in the health database (firestore.tf).
   collections = {
     provider_health = "provider_health"
     key_health      = "key_health"
@@ -110,6 +111,9 @@ locals {
         KEYWATCH_KEY_HEALTH_COLLECTION      = local.collections.key_health
         KEYWATCH_REDIS_URL                  = local.redis_url
         KEYWATCH_REDIS_CA_PEM               = local.redis_ca_pem
+        # Its own database, the only one kw-health may use (iam.tf); routers read the same
+        # name from the health_database output.
+        KEYWATCH_HEALTH_DATABASE = local.health_database
       }
     }
   }

@@ -40,11 +40,27 @@ variable "firestore_location" {
 
 variable "create_firestore_database" {
   description = <<-EOT
-    Create the (default) Firestore database. Set false when the app's Firebase project already
-    has one (the device tokens live there): keywatch then only adds its index and TTL policies.
+    Create the (default) Firestore database, where the app's device tokens live. Set false when
+    the app's Firebase project already has one: keywatch then only lets notify use it.
   EOT
   type        = bool
   default     = true
+}
+
+variable "health_database" {
+  description = <<-EOT
+    The Firestore database of the health documents, apart from the device tokens in (default) so
+    that the routers can be granted the one without the other (KEYWATCH_HEALTH_DATABASE).
+  EOT
+  type        = string
+  default     = "keywatch-health"
+
+  # Firestore database ids: 4 to 63 characters, lower-case letters, digits and dashes, starting
+  # with a letter and not ending with a dash (https://cloud.google.com/firestore/docs/manage-databases).
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,61}[a-z0-9]$", var.health_database))
+    error_message = "health_database: 4 to 63 lower-case letters, digits and dashes, starting with a letter, not ending with a dash."
+  }
 }
 
 variable "health_schedule" {
@@ -94,7 +110,7 @@ variable "publisher_members" {
 }
 
 variable "health_reader_members" {
-  description = "Who may read provider and key health from Firestore: the routers' service accounts."
+  description = "Who may read provider and key health (the health database only): the routers' service accounts."
   type        = list(string)
   default     = []
 }
@@ -112,7 +128,7 @@ variable "platform_failure_rate_threshold" {
 }
 
 variable "operator_members" {
-  description = "Who may replay dead letters: the SREs' groups (group:...)."
+  description = "Who may replay dead letters of the events and health-tick routes, and peek at every route's: the SREs' groups (group:...)."
   type        = list(string)
   default     = []
 }
