@@ -190,11 +190,11 @@ class FakeCountingStore:
         return RecordResult(True, applied, ahead, mismatched)
 
     # -- the health run's side
-    def begin_run(self, end: int, lock_ttl_s: int) -> tuple[Any, str] | str:
+    def begin_run(self, end: int, lock_ttl_s: int, ceiling: int) -> tuple[Any, str] | str:
         self._check()
         if self.locked:
             return "busy"
-        if self.as_of is not None and self.as_of > end:
+        if self.as_of is not None and end < self.as_of <= ceiling:
             return "stale"
         self.locked = True
         self.as_of = end
@@ -289,16 +289,20 @@ class FakeHealthDocs:
     writes: int = 0
     deletes: int = 0
     down: bool = False
+    refuse: set[str] = field(default_factory=set)  # paths refused for good, as a 400
 
-    def write(self, docs: dict[str, dict[str, Any]], deletes: Sequence[str] = ()) -> int:
+    def write(
+        self, docs: dict[str, dict[str, Any]], deletes: Sequence[str] = ()
+    ) -> list[tuple[str, str]]:
         if self.down:
             raise HealthStoreError("firestore: unavailable")
-        self.docs.update(docs)
+        rejected = [(p, "InvalidArgument: refused") for p in [*docs, *deletes] if p in self.refuse]
+        self.docs.update({p: d for p, d in docs.items() if p not in self.refuse})
         for path in deletes:
             self.docs.pop(path, None)
         self.writes += len(docs)
         self.deletes += len(deletes)
-        return len(docs) + len(deletes)
+        return rejected
 
 
 @dataclass

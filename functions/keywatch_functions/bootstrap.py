@@ -13,11 +13,11 @@ from keywatch_functions.service.health import HealthDeps
 from keywatch_functions.service.notify import NotifyDeps
 
 
-def _firestore(settings: Settings):  # type: ignore[no-untyped-def]
+def _firestore(settings: Settings, database: str | None = None):  # type: ignore[no-untyped-def]
     from google.cloud import firestore
 
     # With FIRESTORE_EMULATOR_HOST set, the client itself uses anonymous credentials.
-    return firestore.Client(project=settings.project_id)
+    return firestore.Client(project=settings.project_id, database=database)
 
 
 def _redis(settings: Settings):  # type: ignore[no-untyped-def]
@@ -112,7 +112,9 @@ def build_health_deps(settings: Settings) -> HealthDeps:
 
     return HealthDeps(
         counts=_counting(settings),
-        docs=FirestoreHealthDocs(_firestore(settings)),
+        docs=FirestoreHealthDocs(
+            _firestore(settings, settings.health_database), settings.firestore_timeout_s
+        ),
         max_writes=settings.health_max_writes,
         provider_collection=settings.provider_health_collection,
         key_collection=settings.key_health_collection,

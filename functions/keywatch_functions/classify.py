@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from keywatch.core.counting import judged_at
 from keywatch.events import FailureEvent, SuccessTally
 from keywatch_functions import bootstrap, log
-from keywatch_functions.decode import PubsubMessage, decode_ingest, run_pubsub
+from keywatch_functions.decode import PubsubMessage, decode_ingest, run_pubsub, sent_at
 from keywatch_functions.service.classify import (
     ClassifyDeps,
     TallyOutcome,
@@ -24,12 +25,14 @@ def classify(cloud_event: Any, deps: ClassifyDeps | None = None) -> None:
     def handle(msg: PubsubMessage) -> None:
         event = decode_ingest(msg.data)
         d = deps or bootstrap.classify_deps()
+        # Producers' times are judged against when the message was sent, never later than now.
+        at = judged_at(sent_at(msg), d.clock())
         if isinstance(event, FailureEvent):
-            handle_failure(event, d)
+            handle_failure(event, d, at)
         elif isinstance(event, SuccessTally):
-            _log_tally(handle_tally(event, d), str(event.tally_id), msg.message_id)
+            _log_tally(handle_tally(event, d, at), str(event.tally_id), msg.message_id)
         else:
-            _log_tally(handle_tallies(event, d), str(event.batch_id), msg.message_id)
+            _log_tally(handle_tallies(event, d, at), str(event.batch_id), msg.message_id)
 
     run_pubsub(cloud_event, handle, log.logger(), "classify")
 

@@ -13,6 +13,7 @@ import binascii
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError
@@ -57,6 +58,17 @@ def pubsub_message(cloud_event: Any) -> PubsubMessage:
         publish_time=msg.get("publishTime") or msg.get("publish_time"),
         subscription=data.get("subscription") if isinstance(data, dict) else None,
     )
+
+
+def sent_at(msg: PubsubMessage) -> datetime | None:
+    """When Pub/Sub received the message (its publishTime): the same on every delivery. None
+    when absent or unreadable."""
+    if not msg.publish_time:
+        return None
+    try:
+        return datetime.fromisoformat(msg.publish_time.replace("Z", "+00:00")).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
 
 
 Ingest = FailureEvent | SuccessTally | TallyBatch

@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from keywatch.core.counting import judged_at
 from keywatch_functions import bootstrap, log
-from keywatch_functions.decode import PubsubMessage, run_pubsub
+from keywatch_functions.decode import PubsubMessage, run_pubsub, sent_at
 from keywatch_functions.service.health import HealthDeps, run_health
 
 
 def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
     def handle(msg: PubsubMessage) -> None:
         # The tick's publish time is the moment computed for, so a redelivered tick writes the
-        # same documents as the first delivery did.
-        now = _tick_time(msg.publish_time)
-        r = run_health(now, deps or bootstrap.health_deps())
+        # same documents as the first delivery did; never later than this instance's clock, so
+        # a forged or skewed tick cannot date documents (or the run's high-water mark) ahead.
+        d = deps or bootstrap.health_deps()
+        now = datetime.fromtimestamp(judged_at(sent_at(msg), d.clock()), UTC)
+        r = run_health(now, d)
         log.logger().info(
             "health %s: wrote %d documents, deleted %d, %d unchanged, as of %s",
             r.outcome,
@@ -33,6 +36,7 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
                     "keys": r.keys,
                     "rollups": r.rollups,
                     "left_due": r.left_due,
+                    "rejected": len(r.rejected),
                     "counted_since": r.counted_since,
                     "as_of": now.isoformat(),
                 },
@@ -40,13 +44,23 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
             },
         )
 
+        if r.rejected:
+            # One entry per run: the documents Firestore refused for good, skipped so that they
+            # never stop the others (a name or size over its limits).
+            log.logger().error(
+                "health: Firestore refused %d documents for good; the others were written: %s",
+                len(r.rejected),
+                "; ".join(f"{path}: {why}" for path, why in r.rejected[:5]),
+                extra={
+                    "json_fields": {
+                        "event": "health_documents_rejected",
+                        "rejected": [f"{path}: {why}" for path, why in r.rejected[:50]],
+                        "count": len(r.rejected),
+                        "as_of": now.isoformat(),
+                    },
+                    "labels": {"function": "health"},
+                },
+            )
+
     run_pubsub(cloud_event, handle, log.logger(), "health")
 
-
-def _tick_time(publish_time: str | None) -> datetime:
-    if publish_time:
-        try:
-            return datetime.fromisoformat(publish_time.replace("Z", "+00:00")).astimezone(UTC)
-        except ValueError:
-            pass
-    return datetime.now(UTC)

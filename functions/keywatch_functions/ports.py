@@ -161,7 +161,7 @@ class PushSender(Protocol):
 class CountSource(Protocol):
     """The health run's view of the counting store (see RedisCountingStore)."""
 
-    def begin_run(self, end: int, lock_ttl_s: int) -> tuple[Any, str] | str: ...
+    def begin_run(self, end: int, lock_ttl_s: int, ceiling: int) -> tuple[Any, str] | str: ...
 
     def end_run(self, lock: Any) -> None: ...
 
@@ -200,4 +200,9 @@ class Commit:
 class HealthDocs(Protocol):
     """Where routers read health: Firestore documents keyed by their full path."""
 
-    def write(self, docs: dict[str, dict[str, Any]], deletes: Sequence[str] = ()) -> int: ...
+    def write(
+        self, docs: dict[str, dict[str, Any]], deletes: Sequence[str] = ()
+    ) -> list[tuple[str, str]]:
+        """Returns the documents refused for good, with why; raises HealthStoreError when the
+        store is unavailable."""
+        ...

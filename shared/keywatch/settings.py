@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     # The counting store (Memorystore, the same instance as notify's): every key classify and
     # health use starts with this prefix.
     counting_prefix: str = "kw"
+    # The Firestore database health writes to (and routers read from): a database of its own
+    # in production (infra/firestore.tf), so that a router's read access, conditioned on it,
+    # reaches no device token. The local stack uses the emulator's default database.
+    health_database: str = "(default)"
     # Firestore collections written by health (read by routers).
     provider_health_collection: str = "provider_health"
     key_health_collection: str = "key_health"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 import io
 import itertools
 import json
@@ -22,14 +23,20 @@ _ids = itertools.count()
 
 
 def push_body(
-    data: bytes, message_id: str = "1", attributes: dict[str, str] | None = None
+    data: bytes,
+    message_id: str = "1",
+    attributes: dict[str, str] | None = None,
+    publish_time: str | None = None,
 ) -> dict[str, Any]:
-    """What a Pub/Sub push subscription POSTs (the emulator's shape)."""
+    """What a Pub/Sub push subscription POSTs (the emulator's shape); published now unless
+    told otherwise."""
+    if publish_time is None:
+        publish_time = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     return {
         "message": {
             "data": base64.b64encode(data).decode(),
             "messageId": message_id,
-            "publishTime": "2026-11-22T12:00:00Z",
+            "publishTime": publish_time,
             "attributes": attributes or {},
         },
         "subscription": "projects/demo-keywatch/subscriptions/test",

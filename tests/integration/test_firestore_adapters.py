@@ -18,17 +18,17 @@ def test_health_docs_are_written_and_deleted_at_their_paths(
     """Documents land at the full paths the core gives them, nested ones included, and a
     delete removes exactly the paths named."""
     docs = FirestoreHealthDocs(firestore_client)
-    n = docs.write(
+    rejected = docs.write(
         {
             f"h_{unique}/openai": {"status": "healthy"},
             f"h_{unique}/openai/models/gpt-4o": {"status": "down"},
         }
     )
-    assert n == 2
+    assert rejected == []
     assert (
         firestore_client.document(f"h_{unique}/openai/models/gpt-4o").get().get("status") == "down"
     )
-    assert docs.write({}, [f"h_{unique}/openai/models/gpt-4o"]) == 1
+    assert docs.write({}, [f"h_{unique}/openai/models/gpt-4o"]) == []
     assert not firestore_client.document(f"h_{unique}/openai/models/gpt-4o").get().exists
     assert firestore_client.document(f"h_{unique}/openai").get().exists
 
@@ -36,8 +36,25 @@ def test_health_docs_are_written_and_deleted_at_their_paths(
 def test_more_than_one_batch_of_documents(firestore_client: Any, unique: str) -> None:
     """Over 500 writes go out in several batches (Firestore's limit per batch)."""
     docs = FirestoreHealthDocs(firestore_client)
-    assert docs.write({f"hb_{unique}/d{i}": {"i": i} for i in range(1_201)}) == 1_201
+    assert docs.write({f"hb_{unique}/d{i}": {"i": i} for i in range(1_201)}) == []
     assert len(list(firestore_client.collection(f"hb_{unique}").stream())) == 1_201
+
+
+def test_a_document_refused_for_good_is_skipped_and_the_others_written(
+    firestore_client: Any, unique: str
+) -> None:
+    """One document over Firestore's id limit (1,500 bytes) is refused with why, once; the
+    other documents of its batch are written all the same, and nothing raises (it was raised
+    as a transient error, retried forever, before)."""
+    docs = FirestoreHealthDocs(firestore_client)
+    too_long = f"hr_{unique}/" + "x" * 1_600
+    rejected = docs.write(
+        {f"hr_{unique}/a": {"i": 1}, too_long: {"i": 2}, f"hr_{unique}/b": {"i": 3}}
+    )
+    assert [path for path, _ in rejected] == [too_long]
+    assert "InvalidArgument" in rejected[0][1] or "BadRequest" in rejected[0][1]
+    got = sorted(s.id for s in firestore_client.collection(f"hr_{unique}").stream())
+    assert got == ["a", "b"]
 
 
 def test_token_store_reads_and_deletes(firestore_client: Any, unique: str) -> None:

@@ -29,7 +29,9 @@ class World:
         self.t = NOW
         self.counts = FakeCountingStore(now=lambda: self.t.timestamp())
         self.docs = FakeHealthDocs()
-        self.classify = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), self.counts)
+        self.classify = ClassifyDeps(
+            FakeLogSink(), FakeAlertPublisher(), self.counts, clock=lambda: self.t.timestamp()
+        )
 
     def health(self, **kw: Any) -> HealthDeps:
         return HealthDeps(self.counts, self.docs, **kw)

@@ -19,6 +19,9 @@ from google.cloud import firestore
 from keywatch_functions.ports import DeviceToken, HealthStoreError, TokenStoreError
 
 _FAILURES = (gexc.GoogleAPICallError, gexc.RetryError)
+# What can never succeed, however often it is tried: Firestore's 400s (a document name or size
+# over its limits), and a path the client itself refuses (ValueError).
+_PERMANENT = (gexc.BadRequest, ValueError)
 _MAX_BATCH = 500
 
 
@@ -37,21 +40,46 @@ class FirestoreHealthDocs:
         self._db = client
         self._timeout = timeout_s
 
-    def write(self, docs: dict[str, dict[str, Any]], deletes: Sequence[str] = ()) -> int:
+    def write(
+        self, docs: dict[str, dict[str, Any]], deletes: Sequence[str] = ()
+    ) -> list[tuple[str, str]]:
+        """Write and delete in batches of 500. Returns the documents Firestore refused for
+        good (a 400: a name or a size over its limits), each with why: a batch that holds one
+        is written again a document at a time, so that one refused document never holds back
+        the others, and is never retried. Anything else (Firestore down, a deadline) raises
+        HealthStoreError, and the run is retried."""
         ops: list[tuple[str, dict[str, Any] | None]] = [*docs.items()]
         ops += [(path, None) for path in deletes]
+        rejected: list[tuple[str, str]] = []
+        for start in range(0, len(ops), _MAX_BATCH):
+            chunk = ops[start : start + _MAX_BATCH]
+            try:
+                self._commit(chunk)
+            except _PERMANENT:
+                for op in chunk:
+                    try:
+                        self._commit([op])
+                    except _PERMANENT as exc:
+                        rejected.append((op[0], _reason(exc)))
+        return rejected
+
+    def _commit(self, ops: list[tuple[str, dict[str, Any] | None]]) -> None:
         try:
-            for start in range(0, len(ops), _MAX_BATCH):
-                batch = self._db.batch()
-                for path, data in ops[start : start + _MAX_BATCH]:
-                    if data is None:
-                        batch.delete(self._db.document(path))
-                    else:
-                        batch.set(self._db.document(path), data)
-                batch.commit(retry=_retry(self._timeout), timeout=self._timeout)
+            batch = self._db.batch()
+            for path, data in ops:
+                if data is None:
+                    batch.delete(self._db.document(path))
+                else:
+                    batch.set(self._db.document(path), data)
+            batch.commit(retry=_retry(self._timeout), timeout=self._timeout)
+        except _PERMANENT:
+            raise
         except _FAILURES as exc:
             raise HealthStoreError(f"firestore: {exc}") from exc
-        return len(ops)
+
+
+def _reason(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 class FirestoreTokenStore:

@@ -158,18 +158,20 @@ class RedisCountingStore:
 
     # -- health's side ----------------------------------------------------------------------
 
-    def begin_run(self, end: int, lock_ttl_s: int) -> tuple[Any, str] | str:
+    def begin_run(self, end: int, lock_ttl_s: int, ceiling: int) -> tuple[Any, str] | str:
         """Take the run lock (redis-py's Lock: released only with its own token). Returns
         (lock, counted_since) to go on; "busy" when another run holds it; "stale" when a run
-        for a later tick already ran, so a late tick never overwrites newer documents.
+        for a later tick already ran, so a late tick never overwrites newer documents. A
+        stored tick after `ceiling` (now, plus the skew tolerated) is a poisoned one: ignored,
+        and overwritten by this run's.
         counted_since is the Unix minute this store began counting: after a restart that lost
         its data, the minute counting began again."""
         try:
             lock = self._r.lock(self.layout.run_lock, timeout=lock_ttl_s, blocking=False)
             if not lock.acquire():
                 return "busy"
-            last: Any = self._r.get(self.layout.run_as_of)
-            if last is not None and int(last) > end:
+            last = _minute(self._r.get(self.layout.run_as_of))
+            if last is not None and end < last <= ceiling:
                 lock.release()
                 return "stale"
             pipe = self._r.pipeline(transaction=True)
@@ -310,3 +312,11 @@ def _parse_key(h: dict[bytes, bytes]) -> KeyRead:
 def _parse_series(h: dict[bytes, bytes]) -> Series | None:
     """A model series' hash as a Series; None for one gone (expired) or without its meta."""
     return parse_series(h, Kind.MODEL)
+
+
+def _minute(value: Any) -> int | None:
+    """A stored Unix minute; None when absent or not an integer (nothing keywatch wrote)."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from pydantic import TypeAdapter, ValidationError
 
 from keywatch.core.classify import Classification, classify
-from keywatch.core.counting import Group, TallyCount
+from keywatch.core.counting import Group, TallyCount, bound_tally
 from keywatch.core.health import unix_minute
 from keywatch.core.logentry import failure_entry
 from keywatch.core.notify import alert_gate_key, incident_bucket
-from keywatch.events import Alert, FailureEvent, Source, SuccessTally, TallyBatch, TallyGroup
+from keywatch.events import (
+    Alert,
+    FailureEvent,
+    Source,
+    SuccessTally,
+    TallyBatch,
+    TallyGroup,
+    is_document_uid,
+)
 from keywatch_functions.ports import AlertGate, AlertPublisher, Counter, LogSink
 
 _GROUP: TypeAdapter[TallyGroup] = TypeAdapter(TallyGroup)
@@ -26,14 +37,20 @@ class ClassifyDeps:
     # 1,000 times is one notify invocation, not 1,000. None: every failure alerts.
     gate: AlertGate | None = None
     alert_window_s: int = 600
+    clock: Callable[[], float] = time.time
 
 
-def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
+def handle_failure(
+    event: FailureEvent, deps: ClassifyDeps, at: float | None = None
+) -> Classification:
     """Log first (insertId and timestamp make a redelivery show once), then count, then alert.
 
     Each step is idempotent on its own, so a redelivery after a crash anywhere repeats safely:
-    notify deduplicates the alert.
+    notify deduplicates the alert. `at` is when the message was sent (`judged_at`): a failure
+    dated after it is a producer's clock running fast, and is taken to have happened then.
     """
+    if at is not None and event.occurred_at.timestamp() > at:
+        event = event.model_copy(update={"occurred_at": datetime.fromtimestamp(at, UTC)})
     c = classify(
         event.status_code,
         event.error_type,
@@ -44,7 +61,8 @@ def handle_failure(event: FailureEvent, deps: ClassifyDeps) -> Classification:
     deps.log.write(failure_entry(event, c))
     deps.counter.record_failure(event, c)
     # A platform failure never notifies a user.
-    if event.source is Source.BYOK and c.user_actionable and event.uid:
+    # An alert names the user's document (users/{uid}): a uid that cannot is logged, not pushed.
+    if event.source is Source.BYOK and c.user_actionable and event.uid and is_document_uid(event.uid):
         gate_key = alert_gate_key(event.uid, event.provider, c.reason.value, event.key_fingerprint)
         eid = str(event.event_id)
         # The claim also counts the key as failing for notify's provider-incident guard.
@@ -91,8 +109,11 @@ class TallyOutcome:
     keys_restored: int = 0  # told markers and alert claims cleared by these successes
 
 
-def handle_tallies(batch: TallyBatch, deps: ClassifyDeps) -> TallyOutcome:
-    """Count every valid group of a batch; report the invalid ones (with why) to be logged."""
+def handle_tallies(batch: TallyBatch, deps: ClassifyDeps, at: float | None = None) -> TallyOutcome:
+    """Count every valid group of a batch; report the invalid ones (with why) to be logged.
+    A group is invalid when it breaks the contract, or claims successes after `at`, when the
+    batch was sent (`bound_tally`); the others are counted all the same."""
+    at = deps.clock() if at is None else at
     valid: list[TallyCount] = []
     invalid: list[tuple[int, str]] = []
     for i, raw in enumerate(batch.groups):
@@ -101,27 +122,37 @@ def handle_tallies(batch: TallyBatch, deps: ClassifyDeps) -> TallyOutcome:
         except ValidationError as exc:
             invalid.append((i, _why(exc)))
             continue
-        valid.append(
+        bounded = bound_tally(
             TallyCount(
                 Group(g.provider, g.model, g.key_fingerprint, g.source.value),
                 tuple(sorted(g.successes_by_minute.items())),
                 g.last_success_at.timestamp() if g.last_success_at else None,
                 tuple(str(e) for e in g.recovered_event_ids),
-            )
+            ),
+            at,
         )
+        if isinstance(bounded, str):
+            invalid.append((i, bounded))
+        else:
+            valid.append(bounded)
     return _count(str(batch.batch_id), valid, invalid, deps)
 
 
-def handle_tally(tally: SuccessTally, deps: ClassifyDeps) -> TallyOutcome:
+def handle_tally(tally: SuccessTally, deps: ClassifyDeps, at: float | None = None) -> TallyOutcome:
     """A single-group tally (the first form of the contract): its successes in the minute of
     its window's start, as before."""
-    count = TallyCount(
-        Group(tally.provider, tally.model, tally.key_fingerprint, tally.source.value),
-        ((unix_minute(tally.window_start), tally.successes),),
-        tally.last_success_at.timestamp() if tally.last_success_at else None,
-        tuple(str(e) for e in tally.recovered_event_ids),
+    bounded = bound_tally(
+        TallyCount(
+            Group(tally.provider, tally.model, tally.key_fingerprint, tally.source.value),
+            ((unix_minute(tally.window_start), tally.successes),),
+            tally.last_success_at.timestamp() if tally.last_success_at else None,
+            tuple(str(e) for e in tally.recovered_event_ids),
+        ),
+        deps.clock() if at is None else at,
     )
-    return _count(str(tally.tally_id), [count], [], deps)
+    if isinstance(bounded, str):
+        return _count(str(tally.tally_id), [], [(0, bounded)], deps)
+    return _count(str(tally.tally_id), [bounded], [], deps)
 
 
 def _count(

@@ -13,11 +13,13 @@ fails half-way leaves its due work for the next one.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from keywatch.core.counting import parse_recent, stale_fields
+from keywatch.core.counting import MAX_SKEW_S, parse_recent, stale_fields
 from keywatch.core.health import (
     KeyThresholds,
     Planned,
@@ -53,6 +55,7 @@ class HealthDeps:
     # at most this many documents, and leaves the rest due for the next run.
     max_writes: int = 20_000
     lock_ttl_s: int = 540  # below the function's 600 s timeout
+    clock: Callable[[], float] = time.time
 
 
 @dataclass(slots=True)
@@ -67,11 +70,17 @@ class RunResult:
     deleted: int = 0
     unchanged: int = 0
     left_due: int = 0  # keys and rollups left for the next run (write budget spent)
+    # Documents Firestore refused for good (path, why): skipped, logged, not retried until
+    # their content changes.
+    rejected: list[tuple[str, str]] = field(default_factory=list)
 
 
 def run_health(now: datetime, deps: HealthDeps) -> RunResult:
     end = unix_minute(now)
-    began = deps.counts.begin_run(end, deps.lock_ttl_s)
+    # A stored high-water mark beyond this is not a later tick but a poisoned one (a forged or
+    # skewed tick before ticks were bounded): it is overwritten, never obeyed.
+    ceiling = unix_minute(deps.clock() + MAX_SKEW_S)
+    began = deps.counts.begin_run(end, deps.lock_ttl_s, ceiling)
     if isinstance(began, str):
         return RunResult(outcome=began, as_of=end)
     lock, since = began
@@ -211,7 +220,7 @@ class _Plan:
     def flush(self, deps: HealthDeps, result: RunResult) -> None:
         """Documents first, then the digests: a failure in between rewrites, never skips."""
         if self.writes or self.deletes:
-            deps.docs.write(self.writes, self.deletes)
+            result.rejected += deps.docs.write(self.writes, self.deletes)
         result.written += len(self.writes)
         result.deleted += len(self.deletes)
         result.unchanged += self.unchanged

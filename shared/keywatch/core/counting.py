@@ -28,8 +28,9 @@ provider documents' digests; `kw:f:<event id>` a failure's marker (what its reco
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from keywatch.core.health import (
@@ -52,7 +53,12 @@ SERIES_TTL_S = (HOUR_SPAN + 2) * 3600
 MARKER_TTL_S = (HOUR_SPAN + 1) * 3600
 # RECENT_FAILURES (core.health): a key series keeps the timestamps and reasons of its latest
 # failures, to the second (count_failure.lua, field `t`).
-MAX_FUTURE_S = 300  # clock skew tolerated on occurred_at; later events are counted as now
+# Producers' clocks are untrusted. A time up to this far after the moment a message was sent
+# is a clock running a little fast, and is counted as that moment; a later one is a broken
+# clock or a forgery, and its group is refused (`bound_tally`). Never counted in the future:
+# a success dated ahead would outrank every failure of its key until then.
+MAX_SKEW_S = 300
+MAX_FUTURE_S = MAX_SKEW_S
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,12 +162,37 @@ class RecordResult:
 
 def countable_minute(at: datetime | float, now: float) -> int | None:
     """The Unix minute an event is counted in: None when it is older than the 24-hour window
-    (its buckets are gone); clamped to now when it claims to be from the future."""
+    (its buckets are gone); now when it claims to be from the future."""
     ts = at.timestamp() if isinstance(at, datetime) else at
-    ts = min(ts, now + MAX_FUTURE_S)
+    ts = min(ts, now)
     if now - ts >= HOUR_SPAN * 3600:
         return None
     return unix_minute(ts)
+
+
+def judged_at(sent: datetime | None, now: float) -> float:
+    """The moment a message is judged by: when Pub/Sub received it (its publishTime, the same
+    on every delivery, so a redelivery is judged as the first was), never later than this
+    consumer's own clock (a publishTime is untrusted too)."""
+    return now if sent is None else min(sent.timestamp(), now)
+
+
+def bound_tally(t: TallyCount, at: float) -> TallyCount | str:
+    """A tally group within the clock, judged at `at` (`judged_at`): minutes older than the
+    24-hour window dropped, a minute or last success up to MAX_SKEW_S ahead counted as `at`.
+    A reason (a string) instead when it claims more of the future: the group is refused."""
+    latest = unix_minute(at + MAX_SKEW_S)
+    if any(m > latest for m, _ in t.successes):
+        return "successes_by_minute: a minute after the tally was sent"
+    if t.last_success is not None and t.last_success > at + MAX_SKEW_S:
+        return "last_success_at: after the tally was sent"
+    now_minute = unix_minute(at)
+    oldest = unix_minute(at - HOUR_SPAN * 3600)
+    successes = tuple((min(m, now_minute), n) for m, n in t.successes if m > oldest)
+    last = None if t.last_success is None else min(t.last_success, at)
+    if successes == t.successes and last == t.last_success:
+        return t
+    return replace(t, successes=successes, last_success=last)
 
 
 def stale_fields(
@@ -188,7 +219,10 @@ def parse_series(fields: dict[bytes, bytes], kind: Kind) -> Series | None:
     without its meta field (expired, or only bookkeeping left)."""
     s = Series(kind, "")
     for name, value in fields.items():
-        _field(s, name, value)
+        try:
+            _field(s, name, value)
+        except (ValueError, IndexError, UnicodeDecodeError):
+            continue  # not a field keywatch writes (or not as it writes it): never fatal
     return s if s.provider else None
 
 
@@ -268,23 +302,35 @@ class StoredSeries:
         return self.next_change is not None and self.next_change <= end
 
 
+def _number(value: bytes | None) -> float | None:
+    """A stored number, None when absent or not a finite number."""
+    if not value:
+        return None
+    try:
+        n = float(value)
+    except ValueError:
+        return None
+    return n if math.isfinite(n) else None
+
+
 def stored_series(sid: str, fields: dict[bytes, bytes]) -> StoredSeries | None:
     meta = fields.get(b"_")
     if meta is None:
         return None
-    model = parse_meta(meta.decode())[2]
-    nxt = fields.get(b"_n")
-    li = fields.get(b"l:invalid_key")
-    ls = fields.get(b"s")
+    try:
+        model = parse_meta(meta.decode())[2]
+    except (ValueError, UnicodeDecodeError):
+        return None
+    nxt = _number(fields.get(b"_n"))
     return StoredSeries(
         sid=sid,
         model=model,
-        version=(fields.get(b"_v") or b"").decode(),
-        computed=(fields.get(b"_c") or b"").decode(),
-        next_change=int(nxt) if nxt else None,
-        state=(fields.get(b"_s") or b"").decode(),
-        last_invalid=float(li) if li else None,
-        last_success=float(ls) if ls else None,
+        version=(fields.get(b"_v") or b"").decode(errors="replace"),
+        computed=(fields.get(b"_c") or b"").decode(errors="replace"),
+        next_change=int(nxt) if nxt is not None else None,
+        state=(fields.get(b"_s") or b"").decode(errors="replace"),
+        last_invalid=_number(fields.get(b"l:invalid_key")),
+        last_success=_number(fields.get(b"s")),
         load=lambda: parse_series(fields, Kind.KEY),
         recent=fields.get(b"t") or b"",
     )
@@ -302,6 +348,7 @@ class KeyRead:
 
 __all__ = [
     "MARKER_TTL_S",
+    "MAX_SKEW_S",
     "RECENT_FAILURES",
     "SERIES_TTL_S",
     "Group",
@@ -310,7 +357,9 @@ __all__ = [
     "RecordResult",
     "StoredSeries",
     "TallyCount",
+    "bound_tally",
     "countable_minute",
+    "judged_at",
     "parse_meta",
     "parse_series",
     "stale_fields",

@@ -303,13 +303,30 @@ def status_of(r: Rollup, t: Thresholds) -> Status:
     return Status.HEALTHY
 
 
+# Firestore takes document ids of up to 1,500 bytes, and whole document names of up to 6 KiB
+# (https://firebase.google.com/docs/firestore/quotas#collections_documents_and_fields). A name
+# percent-encoded grows up to 12 bytes a character (an emoji): 200 characters could make 2,400.
+# An id longer than this is its first bytes and a hash of the whole name, so that every id
+# stays far inside the limit and a path has room for two of them; the documents keep the full
+# name as a field (`provider`, `model`).
+MAX_DOC_ID_BYTES = 200
+
+
 @lru_cache(maxsize=65_536)
 def doc_id(name: str) -> str:
-    """A Firestore-safe document id for a provider or model name ("a/b" has a slash)."""
+    """A Firestore-safe document id for a provider or model name ("a/b" has a slash): the name
+    percent-encoded, at most MAX_DOC_ID_BYTES (a longer one: a prefix, `+`, and a hash;
+    percent-encoding never writes a `+`, so no other name's id can be that)."""
     safe = quote(name, safe="")
     if safe in {".", ".."} or safe.startswith("__"):  # reserved ids: escape the first char
         safe = f"%{ord(safe[0]):02X}{safe[1:]}"
-    return safe
+    if len(safe) <= MAX_DOC_ID_BYTES:
+        return safe
+    digest = hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+    cut = MAX_DOC_ID_BYTES - len(digest) - 1
+    if "%" in safe[cut - 2 : cut]:  # never split a %XX escape
+        cut = safe.rindex("%", cut - 2, cut)
+    return f"{safe[:cut]}+{digest}"
 
 
 # A planned document: its content digest (`as_of` and `expire_at` excluded) and its content.
