@@ -140,7 +140,9 @@ def _fingerprint(value: str) -> str:
 _Text = Annotated[str, BeforeValidator(_nfkc), Field(min_length=1, max_length=200)]
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
 # A provider: lowercase, a short name of a fixed alphabet (it is a Redis key and a document id).
-Name = Annotated[_Text, AfterValidator(_lower), AfterValidator(_provider), AfterValidator(_not_secret)]
+Name = Annotated[
+    _Text, AfterValidator(_lower), AfterValidator(_provider), AfterValidator(_not_secret)
+]
 # A name that becomes an identifier (a model: a Redis field, a document id, a push's data).
 Ident = Annotated[_Text, AfterValidator(_no_control), AfterValidator(_not_secret)]
 # A free label or id, logged: scrubbed, never refused for what it holds.

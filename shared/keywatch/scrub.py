@@ -431,7 +431,7 @@ def _tail_of_key(value: str) -> bool:
 
 
 def nfkc(text: str) -> str:
-    """NFKC (a full-width `ｓｋ-proj-` is `sk-proj-`) without invisible format characters
+    """NFKC (`sk-proj-` in full-width letters is `sk-proj-`) without invisible format characters
     (zero-width spaces, bidi marks); `text` itself when it is ASCII."""
     if text.isascii():
         return text

@@ -60,10 +60,11 @@ def handle_failure(
     )
     deps.log.write(failure_entry(event, c))
     deps.counter.record_failure(event, c)
-    # A platform failure never notifies a user.
-    # An alert names the user's document (users/{uid}): a uid that cannot is logged, not pushed.
-    if event.source is Source.BYOK and c.user_actionable and event.uid and is_document_uid(event.uid):
-        gate_key = alert_gate_key(event.uid, event.provider, c.reason.value, event.key_fingerprint)
+    # A platform failure never notifies a user. An alert names the user's document
+    # (users/{uid}): a uid that cannot name one is logged and counted, never pushed.
+    uid = event.uid if event.uid and is_document_uid(event.uid) else None
+    if event.source is Source.BYOK and c.user_actionable and uid:
+        gate_key = alert_gate_key(uid, event.provider, c.reason.value, event.key_fingerprint)
         eid = str(event.event_id)
         # The claim also counts the key as failing for notify's provider-incident guard.
         claimed = deps.gate is None or deps.gate.claim(
@@ -81,7 +82,7 @@ def handle_failure(
                 Alert(
                     event_id=event.event_id,
                     occurred_at=event.occurred_at,
-                    uid=event.uid,
+                    uid=uid,
                     source=event.source,
                     provider=event.provider,
                     model=event.model,
