@@ -10,6 +10,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -98,16 +99,25 @@ def _provider(value: str) -> str:
     return value
 
 
+# Names and labels repeat (a provider, a handful of models and features): each distinct value
+# is judged once per process. The caches hold at most 4,096 values of 200 characters or so.
+@lru_cache(maxsize=4096)
+def _key_shaped(value: str) -> bool:
+    return looks_secret(value)
+
+
 def _not_secret(value: str) -> str:
-    if looks_secret(value):
+    if _key_shaped(value):
         raise PydanticCustomError("key_shaped", "holds something shaped like a key")
     return value
 
 
+@lru_cache(maxsize=4096)
 def _scrubbed(value: str) -> str:
     return scrub(value, 200) or ""
 
 
+@lru_cache(maxsize=4096)
 def _not_random(value: str) -> str:
     return REDACTED if looks_random(value) else value
 
