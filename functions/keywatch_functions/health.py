@@ -63,4 +63,3 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
             )
 
     run_pubsub(cloud_event, handle, log.logger(), "health")
-

@@ -104,7 +104,9 @@ def test_health_tick_writes_documents(client_for: Any, logs: io.StringIO) -> Non
     )
     counts.record_failure(e, classify(500))
     docs = FakeHealthDocs()
-    resp = client_for("health", HealthDeps(counts, docs)).post("/", json=push_body(b"{}", publish_time="2026-11-22T12:00:00Z"))
+    resp = client_for("health", HealthDeps(counts, docs)).post(
+        "/", json=push_body(b"{}", publish_time="2026-11-22T12:00:00Z")
+    )
     assert resp.status_code == 200
     assert docs.docs["provider_health/openai"]["as_of"] == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     assert docs.docs["provider_health/openai/models/gpt-4o"]["5m"]["requests"] == 1  # type: ignore[index]
@@ -134,7 +136,9 @@ def test_a_502_mentioning_401_through_classify_and_health_invalidates_no_key(
         resp = client_for("classify", deps).post("/", json=push_body(e.model_dump_json().encode()))
         assert resp.status_code == 200
     docs = FakeHealthDocs()
-    resp = client_for("health", HealthDeps(counts, docs)).post("/", json=push_body(b"{}", publish_time="2026-11-22T12:00:00Z"))
+    resp = client_for("health", HealthDeps(counts, docs)).post(
+        "/", json=push_body(b"{}", publish_time="2026-11-22T12:00:00Z")
+    )
     assert resp.status_code == 200
     assert docs.docs[f"key_health/{revoked}"]["invalid"] is True
     assert docs.docs[f"key_health/{revoked}"]["probe_at"] == at + timedelta(minutes=5)
