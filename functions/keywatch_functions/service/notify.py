@@ -53,6 +53,10 @@ class NotifyDeps:
     # counted with the rest instead of being pushed before the count rises.
     guard: IncidentGuard | None = None
     settle_s: float = 15.0
+    # The most of notify's budget the settle wait may take: the function's timeout less the
+    # rest of an attempt (Settings: notify_timeout_s - (notify_attempt_budget_s - the settle
+    # time)). None: settle_s alone bounds it, which Settings' validator keeps within that.
+    settle_budget_s: float | None = None
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -141,9 +145,22 @@ def _incident(alert: Alert, deps: NotifyDeps, now: datetime) -> IncidentCheck | 
     check = deps.guard.check(alert.provider, alert.reason, alert.key_fingerprint, minute, eid)
     if check.holds:
         return check
-    wait = deps.settle_s - (now - alert.occurred_at).total_seconds()
+    wait = settle_wait(alert.occurred_at, now, deps.settle_s, deps.settle_budget_s)
     if wait <= 0:
         return None
     deps.sleep(wait)
     check = deps.guard.check(alert.provider, alert.reason, "", minute, eid)
     return check if check.holds else None
+
+
+def settle_wait(
+    occurred_at: datetime, now: datetime, settle_s: float, budget_s: float | None = None
+) -> float:
+    """How long an alert waits before the guard's second look: until it is `settle_s` old,
+    never negative, never longer than `settle_s` nor `budget_s`. An alert stamped in the future
+    (a backend's clock ahead of ours) is taken as occurring now: 120 s of skew once held a
+    request for 122 s, past the function's 60 s timeout, and a time centuries ahead overflowed
+    time.sleep."""
+    age = max((now - occurred_at).total_seconds(), 0.0)
+    cap = settle_s if budget_s is None else min(settle_s, budget_s)
+    return min(max(settle_s - age, 0.0), max(cap, 0.0))
