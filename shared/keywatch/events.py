@@ -11,13 +11,12 @@ import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
 )
@@ -60,65 +59,67 @@ class EventType(StrEnum):
 # decode alike), so what passes them is what every consumer may rely on:
 # - text is NFKC-normalised without invisible format characters, and names hold no control
 #   character (a key split over two lines is one line here, or refused);
-# - a name that becomes an identifier (provider, model, uid: Redis keys, Firestore document
-#   ids, a push's data) and holds anything key-shaped is refused: the event is poison;
+# - a name that becomes an identifier (provider, model, an alert's uid: Redis keys, Firestore
+#   document ids, a push's data) and holds anything key-shaped is refused: the event is poison;
 # - free labels (feature, operation, region, ids, error type and code) are scrubbed, and a code
 #   or label that is wholly a random token (a bare key, 32 hex digits) is replaced;
-# - times lie within [EARLIEST, LATEST); the functions clamp them to their own clock too
-#   (keywatch.core.boundary).
+# - times lie within [EARLIEST, LATEST); the functions bound them by their own clock too
+#   (keywatch.core.counting: judged_at, bound_tally).
+# Each kind of name is one validator after pydantic's own (Rust) string check, and remembers the
+# values it judged: names and labels repeat (a provider, a handful of models and features), so
+# each distinct value is judged once per process. A cache holds at most 4,096 values of at most
+# 200 characters. Request ids, distinct by design, are judged afresh.
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _PROVIDER = re.compile(r"[a-z0-9][a-z0-9._:+-]{0,63}")
+MAX_NAME_CHARS = 200
 
 
-def _nfkc(value: object) -> object:
-    return nfkc(value) if isinstance(value, str) else value
+def _text(value: str, limit: int = MAX_NAME_CHARS) -> str:
+    value = nfkc(value)
+    if not value:
+        raise PydanticCustomError("string_too_short", "empty")
+    if len(value) > limit:
+        raise PydanticCustomError("string_too_long", "over {limit} characters", {"limit": limit})
+    return value
 
 
-def _no_control(value: str) -> str:
+def _one_line(value: str) -> str:
     if CONTROL_CHARS.search(value):
         raise PydanticCustomError("control_character", "holds a control character")
     return value
 
 
-def _utc(value: datetime) -> datetime:
-    value = value.astimezone(UTC)
-    if not EARLIEST <= value < LATEST:
-        raise PydanticCustomError("time_out_of_range", "outside the years 2000 to 2199")
-    return value
-
-
-def _lower(value: str) -> str:
-    return value.strip().lower()
-
-
-def _provider(value: str) -> str:
-    if _PROVIDER.fullmatch(value) is None:
-        raise PydanticCustomError(
-            "provider_name", "not a provider name (a-z, 0-9, . _ : + -, at most 64)"
-        )
-    return value
-
-
-# Names and labels repeat (a provider, a handful of models and features): each distinct value
-# is judged once per process. The caches hold at most 4,096 values of 200 characters or so.
-@lru_cache(maxsize=4096)
-def _key_shaped(value: str) -> bool:
-    return looks_secret(value)
-
-
 def _not_secret(value: str) -> str:
-    if _key_shaped(value):
+    if looks_secret(value):
         raise PydanticCustomError("key_shaped", "holds something shaped like a key")
     return value
 
 
 @lru_cache(maxsize=4096)
-def _scrubbed(value: str) -> str:
-    return scrub(value, 200) or ""
+def _provider(value: str) -> str:
+    value = _text(value).strip().lower()
+    if _PROVIDER.fullmatch(value) is None:
+        raise PydanticCustomError(
+            "provider_name", "not a provider name (a-z, 0-9, . _ : + -, at most 64)"
+        )
+    return _not_secret(value)
 
 
 @lru_cache(maxsize=4096)
-def _not_random(value: str) -> str:
+def _ident(value: str) -> str:
+    return _not_secret(_one_line(_text(value)))
+
+
+def _scrubbed(value: str) -> str:
+    return scrub(_one_line(_text(value)), MAX_NAME_CHARS) or ""
+
+
+_label = lru_cache(maxsize=4096)(_scrubbed)
+
+
+@lru_cache(maxsize=4096)
+def _code(value: str) -> str:
+    value = _scrubbed(value)
     return REDACTED if looks_random(value) else value
 
 
@@ -135,9 +136,18 @@ def is_document_uid(value: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def _uid(value: str) -> str:
+    value = _text(value, MAX_UID_CHARS)
     if not is_document_uid(value):
         raise PydanticCustomError("uid_path", "cannot name a user's document")
+    return _not_secret(value)
+
+
+def _utc(value: datetime) -> datetime:
+    value = value.astimezone(UTC)
+    if not EARLIEST <= value < LATEST:
+        raise PydanticCustomError("time_out_of_range", "outside the years 2000 to 2199")
     return value
 
 
@@ -147,26 +157,24 @@ def _fingerprint(value: str) -> str:
     return value
 
 
-_Text = Annotated[str, BeforeValidator(_nfkc), Field(min_length=1, max_length=200)]
+def _schema(limit: int = MAX_NAME_CHARS) -> Any:
+    """The bounds the validators enforce, for the JSON Schema files."""
+    return Field(json_schema_extra={"minLength": 1, "maxLength": limit})
+
+
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_utc)]
 # A provider: lowercase, a short name of a fixed alphabet (it is a Redis key and a document id).
-Name = Annotated[
-    _Text, AfterValidator(_lower), AfterValidator(_provider), AfterValidator(_not_secret)
-]
+Name = Annotated[str, AfterValidator(_provider), _schema(64)]
 # A name that becomes an identifier (a model: a Redis field, a document id, a push's data).
-Ident = Annotated[_Text, AfterValidator(_no_control), AfterValidator(_not_secret)]
-# A free label or id, logged: scrubbed, never refused for what it holds.
-Label = Annotated[_Text, AfterValidator(_no_control), AfterValidator(_scrubbed)]
+Ident = Annotated[str, AfterValidator(_ident), _schema()]
+# A free label, logged: scrubbed, never refused for what it holds.
+Label = Annotated[str, AfterValidator(_label), _schema()]
+# An id, distinct by design: scrubbed like a label, not remembered.
+RequestId = Annotated[str, AfterValidator(_scrubbed), _schema()]
 # A code or a short label that is never random: a wholly random value is taken for a key.
-Code = Annotated[Label, AfterValidator(_not_random)]
-Uid = Annotated[
-    str,
-    BeforeValidator(_nfkc),
-    Field(min_length=1, max_length=MAX_UID_CHARS),
-    AfterValidator(_no_control),
-    AfterValidator(_uid),
-    AfterValidator(_not_secret),
-]
+Code = Annotated[str, AfterValidator(_code), _schema()]
+# The user's document: users/{uid}.
+Uid = Annotated[str, AfterValidator(_uid), _schema(MAX_UID_CHARS)]
 Fingerprint = Annotated[str, AfterValidator(_fingerprint)]
 Minute = Annotated[int, Field(ge=MIN_MINUTE, lt=MAX_MINUTE)]
 
@@ -183,7 +191,7 @@ class FailureEvent(_Event):
     type: Literal[EventType.FAILURE] = EventType.FAILURE
     event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
     occurred_at: UtcDatetime = Field(default_factory=lambda: datetime.now(UTC))
-    request_id: Label
+    request_id: RequestId
     attempt: int = Field(default=1, ge=1, le=1000)
     # Logged and counted as it is; an alert needs one that can name a document (Alert.uid).
     uid: Label | None = None
