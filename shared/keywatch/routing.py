@@ -20,10 +20,19 @@ Reads: one batched read (`get_all`) for every document not in the cache, the key
 document and its summary. The cache is bounded (`max_entries`, LRU) and holds each document for
 `max_age_s` (30 s). If Firestore cannot be read, what is cached is served while younger than
 `max_stale_s` (10 min), then the error is raised.
+
+Every read has a total deadline, `deadline_s` (3 s), retries included: past it a router
+serves what it has cached, or the error is raised (the reader's own backstop gives up 1 s after
+the deadline should the SDK not). Without one, the SDK's default for BatchGetDocuments retries
+for 300 s, each attempt with a 300 s timeout, so a Firestore that did not answer held each read
+for five minutes. The health documents are read
+from the Firestore database `database`, else Settings' `health_database`
+(`KEYWATCH_HEALTH_DATABASE`; "(default)" when unset), where the health function writes them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import OrderedDict
@@ -36,9 +45,25 @@ from keywatch.core.health import KeyState, doc_id
 from keywatch.fingerprint import is_fingerprint
 from keywatch.settings import Settings, get_settings
 
-__all__ = ["AsyncHealthReader", "HealthReader", "RankedKey", "Ranking", "rank"]
+__all__ = [
+    "AsyncHealthReader",
+    "HealthReadTimeoutError",
+    "HealthReader",
+    "RankedKey",
+    "Ranking",
+    "rank",
+]
 
 NO_DATA = "no_data"
+
+# A read past its deadline by this much is abandoned by the reader itself. gRPC's deadline
+# normally ends it first (it covers the whole stream); the backstop also covers what that
+# deadline does not: building the client and finding credentials on the first read.
+_BACKSTOP_S = 1.0
+
+
+class HealthReadTimeoutError(TimeoutError):
+    """A read of the health documents ran past its deadline (and the reader's backstop)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +230,20 @@ class _Cache:
         return len(self._docs)
 
 
+def _retry(deadline_s: float, *, is_async: bool) -> Any:
+    """What the SDK's own policy for BatchGetDocuments retries (DeadlineExceeded,
+    InternalServerError, ServiceUnavailable: firestore_v1's transports/base.py), within
+    `deadline_s` in all, with back-offs short enough that a few fit in a few seconds."""
+    from google.api_core import exceptions as gexc
+    from google.api_core.retry import AsyncRetry, Retry, if_exception_type
+
+    retryable = if_exception_type(
+        gexc.DeadlineExceeded, gexc.InternalServerError, gexc.ServiceUnavailable
+    )
+    policy = AsyncRetry if is_async else Retry
+    return policy(initial=0.1, maximum=1.0, multiplier=1.3, predicate=retryable, timeout=deadline_s)
+
+
 class _Reader:
     """What the sync and async readers share: paths, the cache, ranking."""
 
@@ -219,12 +258,33 @@ class _Reader:
         max_data_age_s: float = 24 * 3600.0,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] | None = None,
+        deadline_s: float = 3.0,
+        database: str | None = None,
     ) -> None:
+        """`client`: a Firestore Client (AsyncClient for the async reader); None builds one for
+        `settings.project_id` and `database` on first use. `deadline_s`: the longest one read
+        waits on Firestore, retries included; then the cached value is served (while younger
+        than `max_stale_s`), or the error raised. `database`: the Firestore database holding
+        the health documents, when the reader builds its client; None: Settings'
+        `health_database` (`KEYWATCH_HEALTH_DATABASE`, "(default)" when unset)."""
+        if not deadline_s > 0:
+            raise ValueError(f"deadline_s must be positive, not {deadline_s!r}")
         self._settings = settings or get_settings()
         self._client = client
+        self._client_lock = threading.Lock()
         self._cache = _Cache(max_age_s, max_stale_s, max_entries, clock)
         self._max_data_age = timedelta(seconds=max_data_age_s)
         self._now = now or (lambda: datetime.now(UTC))
+        self._deadline_s = float(deadline_s)
+        self._database = database if database is not None else self._settings.health_database
+
+    def _client_or(self, build: Callable[[], Any]) -> Any:
+        """The client, built once (two first reads at once must not build two)."""
+        if self._client is None:
+            with self._client_lock:
+                if self._client is None:
+                    self._client = build()
+        return self._client
 
     def _provider_path(self, provider: str, model: str | None = None) -> str:
         coll = self._settings.provider_health_collection
@@ -258,21 +318,55 @@ class HealthReader(_Reader):
     """Sync reader (Firestore's Client)."""
 
     def _db(self) -> Any:
-        if self._client is None:
+        def build() -> Any:
             from google.cloud import firestore
 
-            self._client = firestore.Client(project=self._settings.project_id)
-        return self._client
+            return firestore.Client(project=self._settings.project_id, database=self._database)
+
+        return self._client_or(build)
+
+    def _read(self, missing: list[str]) -> dict[str, dict[str, Any] | None]:
+        db = self._db()
+        read: dict[str, dict[str, Any] | None] = dict.fromkeys(missing)
+        # One batched read. Both are needed: `retry` alone leaves each attempt the SDK's 300 s
+        # timeout; `timeout` is counted down across attempts (api_core's TimeToDeadlineTimeout),
+        # and as gRPC's deadline it bounds reading the stream too.
+        retry = _retry(self._deadline_s, is_async=False)
+        snaps = db.get_all([db.document(p) for p in missing], retry=retry, timeout=self._deadline_s)
+        for snap in snaps:
+            read[snap.reference.path] = snap.to_dict() if snap.exists else None
+        return read
+
+    def _bounded(self, missing: list[str]) -> dict[str, dict[str, Any] | None]:
+        """`_read` in a thread of its own, waited on for the deadline and the backstop: a read
+        the SDK does not end in time is left to finish on its own, unwaited."""
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["read"] = self._read(missing)
+            except BaseException as exc:  # handed to the caller
+                box["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="keywatch-health-read", daemon=True).start()
+        if not done.wait(self._deadline_s + _BACKSTOP_S):
+            raise HealthReadTimeoutError(
+                f"Firestore did not answer within the health read's {self._deadline_s:g} s deadline"
+            )
+        if "error" in box:
+            raise box["error"]
+        read: dict[str, dict[str, Any] | None] = box["read"]
+        return read
 
     def _get(self, paths: list[str]) -> dict[str, dict[str, Any] | None]:
         hits, missing = self._cache.fresh(paths)
         if not missing:
             return hits
         try:
-            db = self._db()
-            read: dict[str, dict[str, Any] | None] = dict.fromkeys(missing)
-            for snap in db.get_all([db.document(p) for p in missing]):  # one batched read
-                read[snap.reference.path] = snap.to_dict() if snap.exists else None
+            read = self._bounded(missing)
         except Exception as exc:
             return self._served_stale(paths, exc)
         self._cache.put(read)
@@ -303,21 +397,34 @@ class AsyncHealthReader(_Reader):
     """Async reader (Firestore's AsyncClient): never blocks the event loop."""
 
     def _db(self) -> Any:
-        if self._client is None:
+        def build() -> Any:
             from google.cloud import firestore
 
-            self._client = firestore.AsyncClient(project=self._settings.project_id)
-        return self._client
+            return firestore.AsyncClient(project=self._settings.project_id, database=self._database)
+
+        return self._client_or(build)
+
+    async def _read(self, missing: list[str]) -> dict[str, dict[str, Any] | None]:
+        db = self._db()
+        read: dict[str, dict[str, Any] | None] = dict.fromkeys(missing)
+        retry = _retry(self._deadline_s, is_async=True)  # as the sync reader's
+        snaps = db.get_all([db.document(p) for p in missing], retry=retry, timeout=self._deadline_s)
+        async for snap in snaps:
+            read[snap.reference.path] = snap.to_dict() if snap.exists else None
+        return read
 
     async def _get(self, paths: list[str]) -> dict[str, dict[str, Any] | None]:
         hits, missing = self._cache.fresh(paths)
         if not missing:
             return hits
         try:
-            db = self._db()
-            read: dict[str, dict[str, Any] | None] = dict.fromkeys(missing)
-            async for snap in db.get_all([db.document(p) for p in missing]):
-                read[snap.reference.path] = snap.to_dict() if snap.exists else None
+            try:
+                read = await asyncio.wait_for(self._read(missing), self._deadline_s + _BACKSTOP_S)
+            except TimeoutError as exc:  # asyncio's, on 3.11: cancelled by the backstop
+                raise HealthReadTimeoutError(
+                    "Firestore did not answer within the health read's"
+                    f" {self._deadline_s:g} s deadline"
+                ) from exc
         except Exception as exc:
             return self._served_stale(paths, exc)
         self._cache.put(read)

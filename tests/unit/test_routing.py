@@ -1,16 +1,20 @@
 """The router client: ranking and why, probes, freshness, one batched read, a bounded cache,
-stale served while Firestore is down, fingerprints validated; sync and async."""
+stale served while Firestore is down, every read within its deadline, fingerprints validated;
+sync and async."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from keywatch import routing
 from keywatch.fingerprint import key_fingerprint
-from keywatch.routing import AsyncHealthReader, HealthReader, rank
+from keywatch.routing import AsyncHealthReader, HealthReader, HealthReadTimeoutError, rank
 from keywatch.settings import Settings
 
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
@@ -28,15 +32,25 @@ class Snap:
 
 
 class FakeFirestore:
-    """Counts batched reads (get_all) and the documents they asked for."""
+    """Counts batched reads (get_all) and the documents they asked for, and keeps the retry
+    and timeout each was given; `hang`, while set, makes a read wait on `release`."""
 
     def __init__(self, docs: dict[str, dict[str, Any]]) -> None:
         self.docs, self.batches, self.read, self.down = docs, 0, 0, False
+        self.hang = False
+        self.release = threading.Event()
+        self.given: list[tuple[Any, Any]] = []
 
     def document(self, path: str) -> str:
         return path
 
-    def get_all(self, refs: list[str]) -> Any:
+    def get_all(self, refs: list[str], retry: Any = None, timeout: Any = None) -> Any:
+        self.given.append((retry, timeout))
+        if self.hang:
+            self.release.wait(30)  # a Firestore that does not answer
+        return self._snaps(refs)
+
+    def _snaps(self, refs: list[str]) -> list[Snap]:
         if self.down:
             raise ConnectionError("firestore unreachable")
         self.batches += 1
@@ -45,13 +59,16 @@ class FakeFirestore:
 
 
 class FakeAsyncFirestore(FakeFirestore):
-    async def _gen(self, snaps: list[Snap]) -> Any:
-        for s in snaps:
+    async def _gen(self, refs: list[str]) -> Any:
+        if self.hang:
+            await asyncio.sleep(30)  # a Firestore that does not answer
+        for s in self._snaps(refs):
             await asyncio.sleep(0)
             yield s
 
-    def get_all(self, refs: list[str]) -> Any:  # an async generator, as AsyncClient's
-        return self._gen(super().get_all(refs))
+    def get_all(self, refs: list[str], retry: Any = None, timeout: Any = None) -> Any:
+        self.given.append((retry, timeout))  # an async generator, as AsyncClient's
+        return self._gen(refs)
 
 
 def model_doc(state: str, **kw: Any) -> dict[str, Any]:
@@ -204,3 +221,102 @@ def test_rank_is_pure_and_an_empty_list_means_call_nothing() -> None:
         NOW + timedelta(minutes=4),
     )
     assert later.fingerprints == [FP["e"]] and later.keys[0].probe
+
+
+# -- every read within its deadline ----------------------------------------------------------
+
+
+def test_each_read_carries_its_deadline_as_retry_and_timeout() -> None:
+    """get_all gets the reader's deadline twice: as the retry's total and as the call's
+    timeout (the retry alone would leave each attempt the SDK's 300 s)."""
+    from google.api_core.retry import AsyncRetry, Retry
+
+    client = FakeFirestore(docs_for())
+    reader(client, deadline_s=1.5).rank_keys("openai", "gpt-4o", [FP["a"]])
+    [(retry, timeout)] = client.given
+    assert isinstance(retry, Retry) and (retry.timeout, timeout) == (1.5, 1.5)
+    aclient = FakeAsyncFirestore(docs_for())
+    areader = AsyncHealthReader(aclient, Settings(), now=lambda: NOW, deadline_s=1.5)
+    asyncio.run(areader.rank_keys("openai", "gpt-4o", [FP["a"]]))
+    [(retry, timeout)] = aclient.given
+    assert isinstance(retry, AsyncRetry) and (retry.timeout, timeout) == (1.5, 1.5)
+    with pytest.raises(ValueError, match="deadline_s"):
+        reader(client, deadline_s=0)
+
+
+BACKSTOP_S = 0.05  # the reader's own margin past the deadline (1 s), shortened here
+
+
+def test_a_read_that_hangs_serves_stale_or_raises_within_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A get_all that never returns (the SDK's own deadline not honoured): the reader gives up
+    after its deadline and its backstop, serving the cached ranking, else raising."""
+    monkeypatch.setattr(routing, "_BACKSTOP_S", BACKSTOP_S)
+    now = [0.0]
+    client = FakeFirestore(docs_for())
+    r = reader(client, deadline_s=0.2, clock=lambda: now[0])
+    before = r.rank_keys("openai", "gpt-4o", [FP["a"], FP["b"]])
+    now[0] = 60.0  # no longer fresh: read again
+    client.hang = True
+    try:
+        t0 = time.monotonic()
+        assert r.rank_keys("openai", "gpt-4o", [FP["a"], FP["b"]]) == before
+        with pytest.raises(HealthReadTimeoutError, match=r"0\.2 s deadline"):
+            r.rank_keys("openai", "gpt-4o", [FP["c"]])  # nothing cached for it
+        took = time.monotonic() - t0
+    finally:
+        client.release.set()
+    assert took < 2 * (0.2 + BACKSTOP_S) + 0.5
+
+
+def test_an_async_read_that_hangs_serves_stale_or_raises_within_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same for the async reader: the read is cancelled after its deadline and backstop."""
+    monkeypatch.setattr(routing, "_BACKSTOP_S", BACKSTOP_S)
+    now = [0.0]
+    client = FakeAsyncFirestore(docs_for())
+    r = AsyncHealthReader(client, Settings(), now=lambda: NOW, clock=lambda: now[0], deadline_s=0.2)
+
+    async def main() -> float:
+        before = await r.rank_keys("openai", "gpt-4o", [FP["a"], FP["b"]])
+        now[0] = 60.0
+        client.hang = True
+        t0 = time.monotonic()
+        assert await r.rank_keys("openai", "gpt-4o", [FP["a"], FP["b"]]) == before
+        with pytest.raises(HealthReadTimeoutError):
+            await r.rank_keys("openai", "gpt-4o", [FP["c"]])
+        return time.monotonic() - t0
+
+    assert asyncio.run(main()) < 2 * (0.2 + BACKSTOP_S) + 0.5
+
+
+def test_the_database_is_the_argument_else_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader that builds its own client opens the health database it is given, else the
+    one Settings names (KEYWATCH_HEALTH_DATABASE), by default Firestore's "(default)"."""
+    from google.cloud import firestore
+
+    opened: list[tuple[str, str | None]] = []
+
+    def recorder(kind: str) -> Any:
+        def build(project: str | None = None, database: str | None = None) -> Any:
+            opened.append((kind, database))
+            return FakeAsyncFirestore({}) if kind == "async" else FakeFirestore({})
+
+        return build
+
+    monkeypatch.setattr(firestore, "Client", recorder("sync"))
+    monkeypatch.setattr(firestore, "AsyncClient", recorder("async"))
+
+    named = Settings(health_database="kw-health-from-settings")
+    HealthReader(None, named, database="kw-health").provider("openai")
+    asyncio.run(AsyncHealthReader(None, named, database="kw-health").provider("openai"))
+    HealthReader(None, named).provider("openai")
+    asyncio.run(AsyncHealthReader(None, Settings()).provider("openai"))
+    assert opened == [
+        ("sync", "kw-health"),
+        ("async", "kw-health"),
+        ("sync", "kw-health-from-settings"),
+        ("async", "(default)"),
+    ]
