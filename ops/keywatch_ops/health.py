@@ -74,15 +74,18 @@ def render(
 
 
 def run(window: str) -> int:
+    from google.api_core.retry import Retry
     from google.cloud import firestore
 
     s = get_settings()
-    db = firestore.Client(project=s.project_id)
+    # Health's own database; each read bounded (the SDK's default retries for minutes).
+    db = firestore.Client(project=s.project_id, database=s.health_database)
+    bound = {"retry": Retry(timeout=s.firestore_timeout_s), "timeout": s.firestore_timeout_s}
     try:
         providers = [
-            d.to_dict() or {} for d in db.collection(s.provider_health_collection).stream()
+            d.to_dict() or {} for d in db.collection(s.provider_health_collection).stream(**bound)
         ]
-        models = [d.to_dict() or {} for d in db.collection_group("models").stream()]
+        models = [d.to_dict() or {} for d in db.collection_group("models").stream(**bound)]
     except Exception as exc:
         print(f"keywatch health: cannot read Firestore: {exc}", file=sys.stderr)
         return 2

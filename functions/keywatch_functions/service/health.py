@@ -54,7 +54,9 @@ class HealthDeps:
     # https://cloud.google.com/firestore/docs/best-practices#ramping_up_traffic): a run writes
     # at most this many documents, and leaves the rest due for the next run.
     max_writes: int = 20_000
-    lock_ttl_s: int = 540  # below the function's 600 s timeout
+    # The function's timeout (infra/topology.tf, 540 s): a run cut off there holds the lock no
+    # longer than its request could have lasted.
+    lock_ttl_s: int = 540
     clock: Callable[[], float] = time.time
 
 
