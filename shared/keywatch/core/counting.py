@@ -58,7 +58,6 @@ MARKER_TTL_S = (HOUR_SPAN + 1) * 3600
 # clock or a forgery, and its group is refused (`bound_tally`). Never counted in the future:
 # a success dated ahead would outrank every failure of its key until then.
 MAX_SKEW_S = 300
-MAX_FUTURE_S = MAX_SKEW_S
 
 
 @dataclass(frozen=True, slots=True)
