@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from keywatch.events import Alert, FailureEvent, SuccessTally, TallyBatch
+from keywatch.events import Alert, FailureEvent, SuccessTally, TallyBatch, error_location
 from keywatch_functions.ports import KeywatchError, TransientError
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -104,7 +104,7 @@ def _why(exc: ValidationError) -> str:
     """Field locations and error kinds only: never echo input values (they may hold secrets)."""
     parts = []
     for err in exc.errors(include_input=False, include_url=False)[:5]:
-        loc = ".".join(str(p) for p in err["loc"])
+        loc = error_location(err["loc"])
         if err["type"] == "json_invalid":
             return "malformed JSON"
         if loc.endswith("schema_version"):

@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from keywatch.fingerprint import is_fingerprint
-from keywatch.scrub import REDACTED, looks_random, looks_secret, nfkc, scrub
+from keywatch.scrub import REDACTED, looks_bare_key, looks_random, looks_secret, nfkc, scrub
 
 SCHEMA_VERSION: Literal[1] = 1
 # The longest error message an event carries: the reporter scrubs and cuts to it.
@@ -95,19 +95,30 @@ def _not_secret(value: str) -> str:
     return value
 
 
+def _not_bare_key(value: str) -> str:
+    # A name that is one unbroken random token (32 hex digits: an Azure OpenAI key) cannot be
+    # told from a bare key. A model named by a bare hash (a Replicate version without its
+    # `owner/name:`) is refused with it: report the full name.
+    if looks_bare_key(value):
+        raise PydanticCustomError("key_shaped", "is wholly a random token, like a bare key")
+    return value
+
+
 @lru_cache(maxsize=4096)
 def _provider(value: str) -> str:
-    value = _text(value).strip().lower()
+    # Judged as sent, then lower-cased: some key prefixes (`AIza`, `AKIA`) are case-sensitive.
+    sent = _not_bare_key(_not_secret(_text(value)))
+    value = sent.strip().lower()
     if _PROVIDER.fullmatch(value) is None:
         raise PydanticCustomError(
             "provider_name", "not a provider name (a-z, 0-9, . _ : + -, at most 64)"
         )
-    return _not_secret(value)
+    return value
 
 
 @lru_cache(maxsize=4096)
 def _ident(value: str) -> str:
-    return _not_secret(_one_line(_text(value)))
+    return _not_bare_key(_not_secret(_one_line(_text(value))))
 
 
 def _scrubbed(value: str) -> str:
@@ -283,3 +294,18 @@ class Alert(_Event):
     feature: Code = "unknown"
     key_fingerprint: Fingerprint
     reason: Code
+
+
+# Field names and event types: the only strings an error's location may show. A location also
+# holds dict keys (a tally's minutes), which are the producer's text and may be a key.
+_NAMES = frozenset(
+    name
+    for model in (FailureEvent, SuccessTally, TallyGroup, TallyBatch, Alert)
+    for name in model.model_fields
+) | frozenset(e.value for e in EventType)
+
+
+def error_location(loc: tuple[int | str, ...]) -> str:
+    """Where a validation error is, without anything the producer wrote: indices and field
+    names as they are, any other part (a dict's key) as `[key]`."""
+    return ".".join(str(p) if isinstance(p, int) or p in _NAMES else "[key]" for p in loc)

@@ -51,7 +51,7 @@ from keywatch.events import (
 )
 from keywatch.extract import MESSAGE_CAPTURE_CHARS
 from keywatch.fingerprint import is_fingerprint, key_fingerprint
-from keywatch.scrub import KeyScrubber, nfkc, remove_key, scan_chars, scrub
+from keywatch.scrub import KeyScrubber, nfkc, remove_key, scan_chars, scrub, scrub_message
 from keywatch.settings import Settings, get_settings
 
 log = logging.getLogger("keywatch")
@@ -542,7 +542,7 @@ class Reporter:
             "status_code": integer(raw["status_code"], 100, 599),
             "error_type": text(raw["error_type"]),
             "error_code": text(raw["error_code"]),
-            "error_message": scrub(message, MAX_MESSAGE_CHARS),
+            "error_message": scrub_message(message, MAX_MESSAGE_CHARS),
             "will_retry": raw["will_retry"] if isinstance(raw["will_retry"], bool) else None,
         }
         try:

@@ -29,6 +29,7 @@ from keywatch.fingerprint import key_fingerprint
 
 __all__ = [
     "KeyScrubber",
+    "looks_bare_key",
     "looks_random",
     "looks_secret",
     "nfkc",
@@ -36,6 +37,7 @@ __all__ = [
     "remove_key",
     "scrub",
     "scrub_mapping",
+    "scrub_message",
 ]
 
 REDACTED = "[REDACTED]"
@@ -494,6 +496,17 @@ def looks_random(value: str) -> bool:
     return _TOKEN.fullmatch(value) is not None and _random(value)
 
 
+_BARE = re.compile(r"[A-Za-z0-9]{20,}")
+
+
+def looks_bare_key(value: str) -> bool:
+    """True if `value` is one unbroken random run of 20 or more letters and digits (32 hex
+    digits: an Azure OpenAI key): for names, which may be random in part (`ep-20240611103947-
+    mbzsd`, `tunedModels/my-model-abc123`) but are never a bare token without a separator."""
+    value = normalise(value).strip()
+    return _BARE.fullmatch(value) is not None and _random(value)
+
+
 def scan_chars(limit: int) -> int:
     """How much of a text `scrub(text, limit)` reads: a caller may cut a text to one more
     character than this before handing it over, and loses nothing (`scrub` then cuts it safely)."""
@@ -519,6 +532,15 @@ def scrub(text: str | None, limit: int = 2000, key: KeyScrubber | None = None) -
     if limit <= len(TRUNCATED):
         return _cut(out, limit)
     return _cut(out, limit - len(TRUNCATED)) + TRUNCATED
+
+
+def scrub_message(
+    text: str | None, limit: int = 2000, key: KeyScrubber | None = None
+) -> str | None:
+    """`scrub`, and a message that is wholly one random token (a bare key, with no word around
+    it for the rules to go by) replaced: an error message is words, never a bare token."""
+    out = scrub(text, limit, key)
+    return REDACTED if out and looks_random(out) else out
 
 
 _MAX_DEPTH = 32

@@ -142,57 +142,15 @@ TALLY_FIELDS = [
 FIELDS = [*FAILURE_FIELDS, *TALLY_FIELDS, "attribute provider"]
 
 # Leaks this test found, each kept as a strict xfail with its cause: when one is fixed, its
-# case passes, and the xfail must go.
-_LOC = (
-    "product bug: functions/keywatch_functions/service/classify.py _why() builds an invalid"
-    " group's reason from pydantic's error loc, and for a successes_by_minute key that loc is the"
-    " key itself ('successes_by_minute.<key>.[key]: int_parsing'): classify's ERROR tally entry"
-    " echoes it, in its message and its `invalid` list"
-)
-_LOWERED = (
-    "product bug: shared/keywatch/events.py Name lower-cases a provider before _not_secret, and"
-    " scrub.py's AIza and AKIA rules are case-sensitive, so the lower-cased key passes as a"
-    " provider: Redis keys, Firestore document ids, classify's and notify's logs, and the push"
-    " (its data and its title)"
-)
-_UNPREFIXED = (
-    "gap: a bare 32-hex key has no prefix, and looks_secret() recognises an unprefixed key only"
-    " beside a credential word; events.py's {type} refuses only what looks_secret() flags"
-    " (unlike Code, which turns a wholly random value into [REDACTED]), so a {field} that is one"
-    " is stored as it is: {where}"
-)
+# case passes, and the xfail must go. Found and fixed since: a tally minute that is a key was
+# echoed by an invalid group's why (the error location holds dict keys); `AIza`/`AKIA` keys
+# passed as a provider once lower-cased; a bare 32-hex key passed as a model or provider, and
+# as a whole error message.
 _ID = (
-    "by design: ids are random (events.py types {field} as Label: scrubbed, never refused or"
+    "by design: ids are random (events.py types {field} as a label: scrubbed, never refused or"
     " replaced for being random), so a bare 32-hex key in it is kept as an id: {where}"
 )
 KNOWN_LEAKS: dict[tuple[str, str], str] = {
-    **{(fmt, "tally minute (a key of successes_by_minute)"): _LOC for fmt in FORMATS},
-    **{
-        (fmt, where): _LOWERED
-        for fmt in ("google AIza", "aws AKIA")
-        for where in ("provider", "tally provider")
-    },
-    ("azure 32 hex", "model"): _UNPREFIXED.format(
-        type="Ident",
-        field="model",
-        where="Redis, Firestore document ids, classify's log and the push's data",
-    ),
-    ("azure 32 hex", "tally model"): _UNPREFIXED.format(
-        type="Ident", field="model", where="Redis and Firestore document ids"
-    ),
-    ("azure 32 hex", "provider"): _UNPREFIXED.format(
-        type="Name",
-        field="provider",
-        where="Redis keys, Firestore document ids, the logs and the push",
-    ),
-    ("azure 32 hex", "tally provider"): _UNPREFIXED.format(
-        type="Name", field="provider", where="Redis keys and Firestore document ids"
-    ),
-    ("azure 32 hex", "error_message"): (
-        "gap: scrub() redacts an unprefixed random token only beside a credential word, and the"
-        " wholly-random rule of Code fields is not applied to error_message: a message that is"
-        " nothing but a bare 32-hex key is logged by classify as it is"
-    ),
     ("azure 32 hex", "request_id"): _ID.format(field="request_id", where="classify's log"),
     ("azure 32 hex", "uid"): _ID.format(
         field="uid",

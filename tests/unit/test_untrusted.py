@@ -345,3 +345,62 @@ def test_a_good_event_is_unchanged_by_the_boundary() -> None:
     """What the reporter sends passes as it is."""
     e = failure(source=Source.PLATFORM, uid=None, event_id=uuid.uuid4())
     assert decode_ingest(e.model_dump_json().encode()) == e
+
+
+# -- found by the e2e leak scan (tests/e2e/test_leaks.py) -----------------------------------
+
+
+def test_an_invalid_minute_key_is_never_echoed_in_why() -> None:
+    """A tally minute that is a key: the invalid group's why names the field, not the key
+    (pydantic's error location holds a dict's keys)."""
+    w = World()
+    out = w.tallies(w.group(successes_by_minute={KEY: 5}))
+    [(_, why)] = out.invalid
+    assert "successes_by_minute" in why and KEY[8:20] not in why
+
+
+@pytest.mark.parametrize(
+    "provider",
+    ["AIza" + "Sy3kQ9vL2mN8pR4tX7wZ1bC5dF0gH6jK2" + "ab", "AKIA" + "Q7RT2MXW4ZP9KD3F"],
+)
+def test_a_case_sensitive_key_prefix_is_judged_before_lower_casing(provider: str) -> None:
+    """`AIza` and `AKIA` keys as a provider are refused (lower-cased first, they passed)."""
+    raw = failure().model_dump(mode="json")
+    raw["provider"] = provider
+    with pytest.raises(PoisonMessageError, match="provider"):
+        decode_ingest(json.dumps(raw).encode())
+
+
+@pytest.mark.parametrize("field", ["model", "provider"])
+def test_a_bare_hex_key_as_a_name_is_poison(field: str) -> None:
+    """A name that is one unbroken random run (an Azure key's 32 hex digits) is refused."""
+    raw = failure().model_dump(mode="json")
+    raw[field] = HEX_KEY
+    with pytest.raises(PoisonMessageError, match=field):
+        decode_ingest(json.dumps(raw).encode())
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "ep-20240611103947-mbzsd",  # Volcengine Ark endpoint ids
+        "projects/123456789/locations/us-central1/endpoints/1234567890123456789",
+        "tunedModels/my-model-abc123xyz789",
+        "accounts/my-acct/deployedModels/llama-70b-a1b2c3d4",
+        "ft:gpt-4o-mini-2024-07-18:my-org:custom:9abcDEF1",
+        "meta/llama-2-70b-chat:02e509c789964a7ea8736978a43525956ef40397be9033abf9fd2badfe68c9e3",
+        "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/a1b2c3d4e5f6",
+        "hf.co/bartowski/Llama-3.2-3B-Instruct-GGUF:Q4_K_M",
+    ],
+)
+def test_real_model_ids_with_random_parts_are_accepted(model: str) -> None:
+    """Model ids random in part, with separators, are names, not keys."""
+    e = decode_ingest(failure(model=model).model_dump_json().encode())
+    assert e.model == model  # type: ignore[union-attr]
+
+
+def test_a_message_that_is_only_a_bare_key_is_not_logged() -> None:
+    """An error message that is nothing but a bare 32-hex key is redacted in the log entry."""
+    w = World()
+    handle_failure(failure(error_message=HEX_KEY), w.classify, w.t.timestamp())
+    assert w.log.entries[0].fields["error_message"] == "[REDACTED]"

@@ -21,6 +21,7 @@ from keywatch.events import (
     SuccessTally,
     TallyBatch,
     TallyGroup,
+    error_location,
     is_document_uid,
 )
 from keywatch_functions.ports import AlertGate, AlertPublisher, Counter, LogSink
@@ -183,8 +184,8 @@ def _count(
 
 
 def _why(exc: ValidationError) -> str:
-    """Field locations and error kinds only, never the values."""
+    """Field locations and error kinds only, never the values (nor a dict's keys)."""
     return "; ".join(
-        f"{'.'.join(str(p) for p in e['loc']) or 'group'}: {e['type']}"
+        f"{error_location(e['loc']) or 'group'}: {e['type']}"
         for e in exc.errors(include_input=False, include_url=False)[:3]
     )

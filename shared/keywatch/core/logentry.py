@@ -9,7 +9,7 @@ from typing import Any
 
 from keywatch.core.classify import Classification
 from keywatch.events import FailureEvent, Source
-from keywatch.scrub import scrub
+from keywatch.scrub import scrub_message
 
 # Fields an operator filters on, as top-level keys of jsonPayload, named the same everywhere.
 LOG_FIELDS = (
@@ -41,7 +41,7 @@ LABEL_FIELDS = ("source", "provider", "reason")
 # In an outage the same wording arrives thousands of times a second: scrubbing it once per
 # distinct text is the cost of what changes. scrub is pure; an event's message is at most
 # 2,000 characters (events.py), so the cache holds at most about 2 million characters.
-_scrub_message = lru_cache(maxsize=1024)(scrub)
+_scrub_message = lru_cache(maxsize=1024)(scrub_message)
 
 
 @dataclass(frozen=True, slots=True)
