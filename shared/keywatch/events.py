@@ -156,7 +156,10 @@ def _uid(value: str) -> str:
 
 
 def _utc(value: datetime) -> datetime:
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)  # year 1 at +14:00 is before datetime's own range
+    except OverflowError:
+        raise PydanticCustomError("time_out_of_range", "outside the years 2000 to 2199") from None
     if not EARLIEST <= value < LATEST:
         raise PydanticCustomError("time_out_of_range", "outside the years 2000 to 2199")
     return value

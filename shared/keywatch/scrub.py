@@ -420,16 +420,24 @@ _BREAK = re.compile(r"(?<=[A-Za-z0-9_\-*])[ \t]*(?:\r\n|\r|\n|\\r\\n|\\n)[ \t]*(
 _LINE = re.compile(r"\r\n|\r|\n|\\r\\n|\\n")
 _TAIL = re.compile(r"[A-Za-z0-9_\-+/.~*=]+")
 _CONTEXT = 2 * _NEAR
+# What a token cut by a break is made of (scanned back from the break).
+_HEAD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/.~*=")
+_LINE_BACK = 1024  # how far back a cut token and its words are looked for
+# Written line breaks (`\\n` in JSON or repr text) and whitespace: not part of a name or code.
+_WRITTEN_BREAKS = re.compile(r"\\[nrt]|\s")
 
 
 def _tail_of_key(value: str) -> bool:
-    """Could be the rest of a key: 10 characters or more, digits among letters, not a word, a
-    name or a public id."""
+    """Could be the rest of a key: 10 characters or more, not a word, a name or a public id, with
+    digits among its letters or, from 16 characters, the entropy of random text."""
     value = value.rstrip("=.")
     if len(value) < 10 or _wordish(value) or _PUBLIC_ID.match(value):
         return False
     digits = sum(c.isdigit() for c in value)
-    return 0 < digits < len(value)
+    if 0 < digits < len(value):
+        return True
+    # Base62 has no digit often enough in a tail of a few dozen characters; prose is not random.
+    return len(value) >= 16 and _entropy(value) >= 3.5
 
 
 def nfkc(text: str) -> str:
@@ -448,8 +456,14 @@ def _join_split(text: str) -> str:
     parts: list[str] = []
     last = 0
     for m in _BREAK.finditer(text):
-        head = "".join(parts)[-_CONTEXT:] + text[max(last, m.start() - _CONTEXT) : m.start()]
-        left = _LINE.split(head)[-1]
+        # The line up to the break, from the start of the token the break cuts (a key's prefix
+        # may be far back: an OpenAI key is 164 characters) and the words before it.
+        head = "".join(parts)[-_LINE_BACK:] + text[max(last, m.start() - _LINE_BACK) : m.start()]
+        line = _LINE.split(head)[-1]
+        start = len(line)
+        while start and line[start - 1] in _HEAD:
+            start -= 1
+        left = line[max(0, start - _CONTEXT) :]
         right = _TAIL.match(text, m.end())
         tail = right.group() if right is not None else ""
         # The rest of a key is random itself (`Host` after `Basic <token>` is a header); a tail
@@ -492,7 +506,7 @@ def looks_random(value: str) -> bool:
     """True if the whole of `value` is a random token (a bare key, 32 hex digits): for short
     fields that are codes or names (`error_code`, `feature`), where a random value of 16
     characters or more is never a code. Not for request ids, which are random by design."""
-    value = normalise(value).strip()
+    value = _WRITTEN_BREAKS.sub("", normalise(value))
     return _TOKEN.fullmatch(value) is not None and _random(value)
 
 
@@ -503,7 +517,7 @@ def looks_bare_key(value: str) -> bool:
     """True if `value` is one unbroken random run of 20 or more letters and digits (32 hex
     digits: an Azure OpenAI key): for names, which may be random in part (`ep-20240611103947-
     mbzsd`, `tunedModels/my-model-abc123`) but are never a bare token without a separator."""
-    value = normalise(value).strip()
+    value = _WRITTEN_BREAKS.sub("", normalise(value))
     return _BARE.fullmatch(value) is not None and _random(value)
 
 

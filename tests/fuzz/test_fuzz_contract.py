@@ -180,15 +180,6 @@ def _failure_at(occurred_at: str) -> bytes:
     ).encode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="product bug: keywatch/events.py _utc converts to UTC before its range check, so an "
-    "instant at datetime's own edge with an offset that carries it past (0001-01-01T00:00:00+14:00,"
-    " 9999-12-31T23:59:00-01:00) raises OverflowError out of decode_ingest instead of "
-    "PoisonMessageError: classify raises, and Pub/Sub redelivers the message until it is "
-    "dead-lettered instead of logging it as poison",
-)
 @examples(20)
 @example(occurred_at="0001-01-01T00:00:00+14:00")
 @given(occurred_at=edge_times())
@@ -211,14 +202,6 @@ _LATE_SPLIT = Plant(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: keywatch/scrub.py _join_split joins a line break inside a key only when "
-    "the 80 characters before the break (2 x _NEAR) still hold the key's prefix; a key broken "
-    "further in (an sk-proj- key is 164 characters) has its head redacted and its tail kept: "
-    "'sk-proj-[REDACTED]\\n<the rest of the key>' in classify's log entry (error_message) and, "
-    "with a written '\\\\n', in any label or code it is stored, logged or alerted with",
-)
 @examples(20)
 @example(key=_LATE_SPLIT)
 @given(key=keys(late_split=True))
@@ -248,15 +231,6 @@ def _hex_split(draw: st.DrawFn) -> Plant:
     return Plant("hex", key.text[:at] + "\\n" + key.text[at:], key.secret)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: a bare 32-hex key broken by a written '\\\\n' (backslash, n) is "
-    "accepted whole as a model (keywatch/events.py _ident: no control character, and "
-    "looks_bare_key sees no unbroken run) and as a code (_not_random: looks_random neither), "
-    "because keywatch/scrub.py _join_split joins a break only where the rules then find a key, "
-    "and no rule finds a bare key without a word beside it: the model is stored in redis and "
-    "Firestore ids, the code logged and alerted",
-)
 @examples(20)
 @example(key=_HEX_SPLIT)
 @given(key=_hex_split())
@@ -273,15 +247,6 @@ def test_a_bare_key_split_by_a_line_break_is_refused_or_replaced(key: Plant) -> 
         assert not find_leaks(field, value, [key]), f"{field}: {value!r}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="product bug: classify judges a failure at its message's publishTime (judged_at "
-    "bounds it by now from above only), and handle_failure (keywatch_functions/service/"
-    "classify.py) moves occurred_at back to it; published before 2000, the Alert it then builds "
-    "breaks the contract (occurred_at outside 2000-2199) and pydantic's ValidationError leaves "
-    "the entry point: neither poison nor transient, the message is retried until dead-lettered",
-)
 @examples(20)
 @example(published="1999-12-31T23:59:59Z")
 @given(

@@ -42,6 +42,7 @@ from keywatch.core.health import (
     series_id,
     unix_minute,
 )
+from keywatch.events import EARLIEST
 
 META_SEP = "\x1f"
 
@@ -172,8 +173,11 @@ def countable_minute(at: datetime | float, now: float) -> int | None:
 def judged_at(sent: datetime | None, now: float) -> float:
     """The moment a message is judged by: when Pub/Sub received it (its publishTime, the same
     on every delivery, so a redelivery is judged as the first was), never later than this
-    consumer's own clock (a publishTime is untrusted too)."""
-    return now if sent is None else min(sent.timestamp(), now)
+    consumer's own clock (a publishTime is untrusted too), and `now` for a publishTime before
+    the contract's years (no message was published then)."""
+    if sent is None or sent < EARLIEST:
+        return now
+    return min(sent.timestamp(), now)
 
 
 def bound_tally(t: TallyCount, at: float) -> TallyCount | str:
