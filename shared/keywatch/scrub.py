@@ -423,8 +423,8 @@ _CONTEXT = 2 * _NEAR
 # What a token cut by a break is made of (scanned back from the break).
 _HEAD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/.~*=")
 _LINE_BACK = 1024  # how far back a cut token and its words are looked for
-# Written line breaks (`\\n` in JSON or repr text) and whitespace: not part of a name or code.
-_WRITTEN_BREAKS = re.compile(r"\\[nrt]|\s")
+# Line breaks, written (`\\n` in JSON or repr text) or not: never part of a name or a code.
+_WRITTEN_BREAKS = re.compile(r"\\[nrt]|[\r\n\t]")
 
 
 def _tail_of_key(value: str) -> bool:
