@@ -80,12 +80,18 @@ def run(window: str) -> int:
     s = get_settings()
     # Health's own database; each read bounded (the SDK's default retries for minutes).
     db = firestore.Client(project=s.project_id, database=s.health_database)
-    bound = {"retry": Retry(timeout=s.firestore_timeout_s), "timeout": s.firestore_timeout_s}
+    retry, timeout = Retry(timeout=s.firestore_timeout_s), s.firestore_timeout_s
     try:
         providers = [
-            d.to_dict() or {} for d in db.collection(s.provider_health_collection).stream(**bound)
+            d.to_dict() or {}
+            for d in db.collection(s.provider_health_collection).stream(
+                retry=retry, timeout=timeout
+            )
         ]
-        models = [d.to_dict() or {} for d in db.collection_group("models").stream(**bound)]
+        models = [
+            d.to_dict() or {}
+            for d in db.collection_group("models").stream(retry=retry, timeout=timeout)
+        ]
     except Exception as exc:
         print(f"keywatch health: cannot read Firestore: {exc}", file=sys.stderr)
         return 2

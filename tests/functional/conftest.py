@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
 import io
 import itertools
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
