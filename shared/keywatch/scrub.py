@@ -502,11 +502,16 @@ def _clean(text: str, key: KeyScrubber | None) -> str:
     return redacted if redacted != n else out
 
 
+def _one_token(value: str) -> str:
+    """A short field as the whole-token checks read it: normalised, line breaks taken out."""
+    return _WRITTEN_BREAKS.sub("", normalise(value))
+
+
 def looks_random(value: str) -> bool:
     """True if the whole of `value` is a random token (a bare key, 32 hex digits): for short
     fields that are codes or names (`error_code`, `feature`), where a random value of 16
     characters or more is never a code. Not for request ids, which are random by design."""
-    value = _WRITTEN_BREAKS.sub("", normalise(value))
+    value = _one_token(value)
     return _TOKEN.fullmatch(value) is not None and _random(value)
 
 
@@ -517,7 +522,7 @@ def looks_bare_key(value: str) -> bool:
     """True if `value` is one unbroken random run of 20 or more letters and digits (32 hex
     digits: an Azure OpenAI key): for names, which may be random in part (`ep-20240611103947-
     mbzsd`, `tunedModels/my-model-abc123`) but are never a bare token without a separator."""
-    value = _WRITTEN_BREAKS.sub("", normalise(value))
+    value = _one_token(value)
     return _BARE.fullmatch(value) is not None and _random(value)
 
 
