@@ -74,40 +74,26 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from keywatch.core.errorbody import json_text, retry_delay_s, upstream_raw
+from keywatch.core.reasons import PROVIDER_FAULT, RETRYABLE, USER_ACTIONABLE, Reason
 from keywatch.core.textrules import Hits, TextRules, any_of
 from keywatch.events import Source
 
-
-class Reason(StrEnum):
-    INVALID_KEY = "invalid_key"
-    PERMISSION_DENIED = "permission_denied"
-    QUOTA_EXHAUSTED = "quota_exhausted"
-    RATE_LIMITED = "rate_limited"
-    MODEL_NOT_FOUND = "model_not_found"
-    CONTEXT_LENGTH = "context_length"
-    CONTENT_FILTER = "content_filter"
-    BAD_REQUEST = "bad_request"
-    OVERLOADED = "overloaded"
-    SERVER_ERROR = "server_error"
-    TIMEOUT = "timeout"
-    NETWORK = "network"
-    UNKNOWN = "unknown"
-
-
-# The key's owner must act (fix, replace or top up the key).
-USER_ACTIONABLE = frozenset({Reason.INVALID_KEY, Reason.PERMISSION_DENIED, Reason.QUOTA_EXHAUSTED})
-RETRYABLE = frozenset(
-    {Reason.RATE_LIMITED, Reason.OVERLOADED, Reason.SERVER_ERROR, Reason.TIMEOUT, Reason.NETWORK}
-)
-# The provider's fault: these count against its health when no retry recovered them.
-PROVIDER_FAULT = frozenset(
-    {Reason.OVERLOADED, Reason.SERVER_ERROR, Reason.TIMEOUT, Reason.NETWORK, Reason.UNKNOWN}
-)
+__all__ = [
+    "PROVIDER_FAULT",
+    "RETRYABLE",
+    "USER_ACTIONABLE",
+    "Classification",
+    "Explanation",
+    "Reason",
+    "classify",
+    "counts_against_provider",
+    "explain",
+    "unknown_fingerprint",
+]
 
 
 @dataclass(frozen=True, slots=True)
