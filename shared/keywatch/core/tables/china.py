@@ -1,0 +1,1551 @@
+# ruff: noqa: RUF001 - the providers' messages are verbatim Chinese, full-width punctuation included
+"""Error tables of the Chinese LLM providers, transcribed from their published error-code pages.
+
+Alibaba DashScope / Model Studio (百炼), Zhipu BigModel (its HTTP-status table and its business
+codes), Moonshot / Kimi, Baidu Qianfan (the v1 WENXINWORKSHOP numeric codes and the v2
+OpenAI-compatible codes), Volcengine Ark and MiniMax: one ErrorTable per page, messages verbatim
+(Chinese stays Chinese). Some pages could only be read in part, which each table's `note` says;
+iFlytek Spark, Tencent Hunyuan and SiliconFlow could not be found (see the comment at the end).
+"""
+
+from __future__ import annotations
+
+from keywatch.core.reasons import Reason as R
+from keywatch.core.tables._types import By, Code, ErrorTable
+
+W = By.WINDOW
+WD = By.WORDING
+
+# --- Alibaba DashScope / Model Studio (百炼) -----------------------------------------------------
+# The page lists one heading per "status-code" pair, several codes joined by "/" where the native
+# DashScope code and the OpenAI-compatible one differ (InvalidApiKey/invalid_api_key): each is an
+# entry of its own. Read from a markdown copy of the whole page (retrieved 2026-12-06).
+DASHSCOPE = ErrorTable(
+    provider="dashscope",
+    aliases=("qwen", "bailian", "aliyun", "alibaba", "modelstudio", "model-studio", "tongyi"),
+    source="https://help.aliyun.com/zh/model-studio/error-code",
+    field="error.code (OpenAI-compatible) / code (DashScope native)",
+    note=(
+        "The page's 'Coding Plan' section documents messages with no code of their own: 'hour/"
+        "week/month allocated quota exceeded' (quota_exhausted), 'concurrency allocated quota "
+        "exceeded' (rate_limited), 'usage allocated quota exceeded. please try again later.' "
+        "(recovers in about an hour: quota_exhausted by the window). Its 'SDK 报错' section lists "
+        "client exceptions (No api key provided, api_key client option must be set) without codes."
+    ),
+    codes=(
+        Code(
+            "InvalidParameter",
+            R.BAD_REQUEST,
+            400,
+            "Required parameter(xxx) missing or invalid, please check the request parameters.",
+            WD,
+            "Generic: the page lists dozens of messages under it, among them 'Range of input "
+            "length should be [1, xxx]' (context_length), 'Model not exist.' (model_not_found), "
+            "'Range of max_tokens should be [1, xxx]' (bad_request).",
+        ),
+        Code(
+            "invalid_request_error", R.BAD_REQUEST, 400, "you must provide a model parameter.", WD
+        ),
+        Code(
+            "invalid_value",
+            R.BAD_REQUEST,
+            400,
+            "The requested voice 'xxx' is not supported. / "
+            "-1 is lesser than the minimum of 0 - 'seed'",
+        ),
+        Code(
+            "InvalidParameter.NotSupportEnableThinking",
+            R.BAD_REQUEST,
+            400,
+            "The model xxx does not support enable_thinking.",
+        ),
+        Code(
+            "Arrearage",
+            R.QUOTA_EXHAUSTED,
+            400,
+            "Access denied, please make sure your account is in good standing.",
+            note="API Key 所属的阿里云账号存在欠费: unpaid billing, so money is the remedy.",
+        ),
+        Code(
+            "DataInspectionFailed",
+            R.CONTENT_FILTER,
+            400,
+            "Input or output data may contain inappropriate content.",
+        ),
+        Code(
+            "data_inspection_failed",
+            R.CONTENT_FILTER,
+            400,
+            "Input or output data may contain inappropriate content.",
+        ),
+        Code(
+            "APIConnectionError",
+            R.NETWORK,
+            400,
+            "Connection error.",
+            note="原因: 本地网络问题，通常是因为开启了代理.",
+        ),
+        Code(
+            "InvalidFile.DownloadFailed", R.BAD_REQUEST, 400, "The audio file cannot be downloaded."
+        ),
+        Code(
+            "InvalidFile.AudioLengthError",
+            R.BAD_REQUEST,
+            400,
+            "Audio length must be between 1s and 300s.",
+        ),
+        Code(
+            "InvalidFile.NoHuman",
+            R.BAD_REQUEST,
+            400,
+            "The input image has no human body. Please upload other image with single person.",
+        ),
+        Code(
+            "InvalidFile.BodyProportion",
+            R.BAD_REQUEST,
+            400,
+            "The proportion of the detected "
+            "person in the picture is too large or too small, please upload other image.",
+        ),
+        Code(
+            "InvalidFile.FacePose",
+            R.BAD_REQUEST,
+            400,
+            "The pose of the detected face is "
+            "invalid, please upload other image with whole face and expected orientation.",
+        ),
+        Code("InvalidFile.Resolution", R.BAD_REQUEST, 400, "The image resolution is invalid, ..."),
+        Code(
+            "InvalidFile.FPS",
+            R.BAD_REQUEST,
+            400,
+            "Invalid video FPS. The video FPS must be 15 ~ 60.",
+        ),
+        Code(
+            "InvalidFile.Value",
+            R.BAD_REQUEST,
+            400,
+            "The value of the image is invalid, please upload other clearer image.",
+        ),
+        Code(
+            "InvalidFile.FrontBody",
+            R.BAD_REQUEST,
+            400,
+            "The pose of the detected person is "
+            "invalid, please upload other image with the front view.",
+        ),
+        Code(
+            "InvalidFile.FullFace",
+            R.BAD_REQUEST,
+            400,
+            "The pose of the detected face is invalid, please upload other image with whole face.",
+        ),
+        Code(
+            "InvalidFile.FaceNotMatch",
+            R.BAD_REQUEST,
+            400,
+            "There are no matched face in the video with the provided reference image.",
+        ),
+        Code(
+            "InvalidFile.Content",
+            R.BAD_REQUEST,
+            400,
+            "The first frame of input video has no human body. Please choose another clip.",
+        ),
+        Code(
+            "InvalidFile.FullBody",
+            R.BAD_REQUEST,
+            400,
+            "The human is not fullbody in the first "
+            "frame of input video. Please choose another clip.",
+        ),
+        Code(
+            "InvalidFile.BodyPose",
+            R.BAD_REQUEST,
+            400,
+            "The pose of the detected person is "
+            "invalid, please upload other image with whole body and expected orientation.",
+        ),
+        Code(
+            "InvalidFile.Size",
+            R.BAD_REQUEST,
+            400,
+            "Invalid file size. The video/audio/image file size must be less than xxxMB.",
+        ),
+        Code(
+            "InvalidFile.Duration",
+            R.BAD_REQUEST,
+            400,
+            "Invalid file duration. The file duration must be xxx s ~ yyy s.",
+        ),
+        Code("InvalidFile.ImageSize", R.BAD_REQUEST, 400, "The size of image is beyond limit."),
+        Code(
+            "InvalidFile.AspectRatio",
+            R.BAD_REQUEST,
+            400,
+            "Invalid file ratio. The file aspect ratio (height/width) must be between 3:1 and 1:3.",
+        ),
+        Code(
+            "InvalidFile.Openerror",
+            R.BAD_REQUEST,
+            400,
+            "Invalid file, cannot open file as video/audio/image.",
+        ),
+        Code("InvalidFile.Template.Content", R.BAD_REQUEST, 400, "Invalid template content."),
+        Code(
+            "InvalidFile.Format",
+            R.BAD_REQUEST,
+            400,
+            "Invalid file format，the request file "
+            "format is one of the following types: MP4, AVI, MOV, MP3, WAV, AAC, JPEG, JPG, PNG, "
+            "BMP, and WEBP.",
+        ),
+        Code(
+            "InvalidFile.MultiHuman",
+            R.BAD_REQUEST,
+            400,
+            "The input image has multi human bodies. Please upload other image with single person.",
+        ),
+        Code(
+            "InvalidPerson",
+            R.BAD_REQUEST,
+            400,
+            "The input image has no human body or multi "
+            "human bodies. Please upload other image with single person.",
+        ),
+        Code(
+            "InvalidParameter.DataInspection",
+            R.BAD_REQUEST,
+            400,
+            "Unable to download the media resource during the data inspection process.",
+            note="The caller's media URL timed out (跨境网络不稳定); the fix is to host the file "
+            "elsewhere, not to wait for the provider.",
+        ),
+        Code(
+            "FlowNotPublished",
+            R.BAD_REQUEST,
+            400,
+            "Flow has not published yet, please publish flow and try again.",
+        ),
+        Code("InvalidImage.ImageSize", R.BAD_REQUEST, 400, "The size of image is beyond limit."),
+        Code("InvalidImage.NoHumanFace", R.BAD_REQUEST, 400, "No human face detected."),
+        Code(
+            "InvalidImageResolution",
+            R.BAD_REQUEST,
+            400,
+            "The input image resolution is too large or small.",
+        ),
+        Code("InvalidImageFormat", R.BAD_REQUEST, 400, "The input image is in invalid format."),
+        Code("InvalidURL", R.BAD_REQUEST, 400, "Invalid URL provided in your request."),
+        Code(
+            "InvalidImage.FileFormat",
+            R.BAD_REQUEST,
+            400,
+            "Invalid image type. Please ensure the uploaded file is a valid image.",
+        ),
+        Code(
+            "InvalidURL.ConnectionRefused",
+            R.BAD_REQUEST,
+            400,
+            "Connection to xxx refused, please provide available URL.",
+            note="The caller-supplied file URL refused the provider, not a transport failure of "
+            "the call itself.",
+        ),
+        Code(
+            "InvalidURL.Timeout",
+            R.BAD_REQUEST,
+            400,
+            "Download xxx timeout, please check network connection.",
+            note="Downloading the caller-supplied file URL timed out; the call itself answered.",
+        ),
+        Code("BadRequestException", R.BAD_REQUEST, 400, "Invalid part type."),
+        Code(
+            "BadRequest.EmptyInput",
+            R.BAD_REQUEST,
+            400,
+            "Required input parameter missing from request.",
+        ),
+        Code(
+            "BadRequest.EmptyParameters",
+            R.BAD_REQUEST,
+            400,
+            'Required parameter "parameters" missing from request.',
+        ),
+        Code(
+            "BadRequest.EmptyModel",
+            R.BAD_REQUEST,
+            400,
+            'Required parameter "model" missing from request.',
+        ),
+        Code(
+            "BadRequest.IllegalInput",
+            R.BAD_REQUEST,
+            400,
+            "The input parameter requires json format.",
+        ),
+        Code(
+            "BadRequest.InputDownloadFailed",
+            R.BAD_REQUEST,
+            400,
+            "Failed to download the input file: xxx.",
+        ),
+        Code("BadRequest.UnsupportedFileFormat", R.BAD_REQUEST, 400, "File format unsupported."),
+        Code("BadRequest.TooLarge", R.BAD_REQUEST, 400, "Payload Too Large."),
+        Code("BadRequest.ResourceNotExist", R.BAD_REQUEST, 400, "The Required resource not exist."),
+        Code(
+            "Throttling.AllocationQuota",
+            R.BAD_REQUEST,
+            400,
+            "您当前的配额为xxx / Free allocated "
+            "quota exceeded. / Maximum voice storage limit exceeded, please delete existing "
+            "voices.",
+            WD,
+            "At 400 this code counts stored voices or hot words (删除部分音色/热词 fixes it), not "
+            "calls; the same code at 429 is the TPM limit (below).",
+        ),
+        Code(
+            "InvalidGarment",
+            R.BAD_REQUEST,
+            400,
+            "Missing clothing image.Please input at least one top garment or bottom garment image.",
+        ),
+        Code("InvalidSchema", R.BAD_REQUEST, 400, "Database schema is invalid for text2sql."),
+        Code(
+            "InvalidSchemaFormat",
+            R.BAD_REQUEST,
+            400,
+            "Database schema format is invalid for text2sql.",
+        ),
+        Code("Audio.AudioShortError", R.BAD_REQUEST, 400, "valid audio too short!"),
+        Code("Audio.AudioSilentError", R.BAD_REQUEST, 400, "silent audio error."),
+        Code(
+            "InvalidInputLength",
+            R.BAD_REQUEST,
+            400,
+            "The image resolution is invalid, please "
+            "make sure that the largest length of image is smaller than 4096, and the smallest "
+            "length of image is larger than 150. and the size of image ranges from 5KB to 5MB.",
+        ),
+        Code(
+            "FaqRuleBlocked",
+            R.CONTENT_FILTER,
+            400,
+            "Input or output data is blocked by faq rule.",
+            note="命中FAQ规则干预模块: an intervention rule blocked the content.",
+        ),
+        Code(
+            "ClientDisconnect",
+            R.NETWORK,
+            400,
+            "Client disconnected before task finished!",
+            note="The connection closed before the task finished (speech services).",
+        ),
+        Code(
+            "ServiceUnavailableError",
+            R.BAD_REQUEST,
+            400,
+            "Role must be user or assistant and Content length must be greater than 0.",
+            note="Despite its name the page documents it only for an empty content or a wrong "
+            "role: a malformed request.",
+        ),
+        Code(
+            "IPInfringementSuspect",
+            R.CONTENT_FILTER,
+            400,
+            "Input data is suspected of being involved in IP infringement.",
+        ),
+        Code(
+            "UnsupportedOperation",
+            R.BAD_REQUEST,
+            400,
+            "The operation is unsupported on the referee object.",
+        ),
+        Code(
+            "CustomRoleBlocked",
+            R.CONTENT_FILTER,
+            400,
+            "Input or output data may contain inappropriate content with custom rule.",
+        ),
+        Code("Audio.PreprocessError", R.BAD_REQUEST, 400, "Audio preprocess error."),
+        Code("BadRequest.VoiceNotFound", R.BAD_REQUEST, 400, "Voice '%s' not found."),
+        Code("Audio.DecoderError", R.BAD_REQUEST, 400, "Decoder audio file failed."),
+        Code("Audio.AudioRateError", R.BAD_REQUEST, 400, "File sample rate unsupported."),
+        Code(
+            "Audio.DurationLimitError",
+            R.BAD_REQUEST,
+            400,
+            "Audio duration exceeds maximum allowed limit.",
+        ),
+        Code("Audio.FileSizeExceed", R.BAD_REQUEST, 430, "File too large"),
+        Code(
+            "InvalidApiKey",
+            R.INVALID_KEY,
+            401,
+            "Invalid API-key provided. / Incorrect API key provided.",
+        ),
+        Code(
+            "invalid_api_key",
+            R.INVALID_KEY,
+            401,
+            "Invalid API-key provided. / Incorrect API key provided.",
+        ),
+        Code(
+            "NOT AUTHORIZED",
+            R.PERMISSION_DENIED,
+            401,
+            "Access denied: Either you are not "
+            "authorized to access this workspace, or the workspace does not exist.",
+            note="WorkspaceId 无效或当前账号不是该业务空间的成员, or the wrong regional endpoint: "
+            "chosen as an access matter; a wrong endpoint would make it invalid_key.",
+        ),
+        Code(
+            "invalid access token or token expired",
+            R.INVALID_KEY,
+            401,
+            "invalid access token or token expired.",
+            note="The page gives the message as the code: a Token Plan key used on another "
+            "plan's base URL (a key for the wrong endpoint).",
+        ),
+        Code(
+            "AccessDenied",
+            R.PERMISSION_DENIED,
+            403,
+            "Access denied.",
+            WD,
+            "Also 'Current user api does not support asynchronous calls.' and 'current user api "
+            "does not support synchronous calls.' (bad_request), 'Invalid according to Policy: "
+            "Policy expired.' (an upload credential expired).",
+        ),
+        Code("access_denied", R.PERMISSION_DENIED, 403, "Access denied.", WD),
+        Code(
+            "AccessDenied.Unpurchased",
+            R.PERMISSION_DENIED,
+            403,
+            "Access to model denied. Please make sure you are eligible for using the model.",
+            note="原因: 未开通阿里云百炼服务 (the service is not activated).",
+        ),
+        Code("Model.AccessDenied", R.PERMISSION_DENIED, 403, "Model access denied."),
+        Code("App.AccessDenied", R.PERMISSION_DENIED, 403, "App access denied."),
+        Code("Workspace.AccessDenied", R.PERMISSION_DENIED, 403, "Workspace access denied."),
+        Code(
+            "Endpoint.AccessDenied",
+            R.MODEL_NOT_FOUND,
+            403,
+            "Workspace endpoint access denied.",
+            note="原因: 可能调用了已下线的模型 (a retired model): the remedy is another model.",
+        ),
+        Code(
+            "AllocationQuota.FreeTierOnly",
+            R.QUOTA_EXHAUSTED,
+            403,
+            "The free tier of the model "
+            "has been exhausted. If you wish to continue access the model on a paid basis, "
+            'please disable the "use free tier only" mode in the management console.',
+        ),
+        Code(
+            "ModelNotFound",
+            R.MODEL_NOT_FOUND,
+            404,
+            "Model can not be found. / The model xxx "
+            "does not exist. / The model xxx does not exist or you do not have access to it.",
+        ),
+        Code(
+            "model_not_found",
+            R.MODEL_NOT_FOUND,
+            404,
+            "The model xxx does not exist or you do not have access to it.",
+        ),
+        Code(
+            "model_not_supported",
+            R.MODEL_NOT_FOUND,
+            404,
+            "Unsupported model xxx for OpenAI compatibility mode.",
+            note="The model is not served on the OpenAI-compatible endpoint.",
+        ),
+        Code(
+            "WorkSpaceNotFound",
+            R.INVALID_KEY,
+            404,
+            "WorkSpace can not be found.",
+            note="工作空间不存在: the workspace the key addresses does not exist (wrong tenant).",
+        ),
+        Code("NotFound", R.BAD_REQUEST, 404, "Not found! / Request path not found.", WD),
+        Code(
+            "Conflict",
+            R.BAD_REQUEST,
+            409,
+            "Model instance xxx already exists, please specify a suffix.",
+        ),
+        Code(
+            "Throttling",
+            R.RATE_LIMITED,
+            429,
+            "Requests throttling triggered.",
+            W,
+            "Also 'Only 20 fine-tune job in running or succeeded allowed per user.'",
+        ),
+        Code(
+            "Throttling.RateQuota",
+            R.RATE_LIMITED,
+            429,
+            "Requests rate limit exceeded, please try again later.",
+            W,
+        ),
+        Code("LimitRequests", R.RATE_LIMITED, 429, "You have exceeded your request limit.", W),
+        Code("limit_requests", R.RATE_LIMITED, 429, "You exceeded your current requests list.", W),
+        Code(
+            "Throttling.BurstRate",
+            R.RATE_LIMITED,
+            429,
+            "Request rate increased too quickly. To "
+            "ensure system stability, please adjust your client logic to scale requests more "
+            "smoothly over time.",
+        ),
+        Code("limit_burst_rate", R.RATE_LIMITED, 429, "Request rate increased too quickly."),
+        Code(
+            "Throttling.AllocationQuota",
+            R.RATE_LIMITED,
+            429,
+            "Allocated quota exceeded, please increase your quota limit.",
+            W,
+            "原因: TPS/TPM 触发限流. The same code also carries 'Free allocated quota exceeded.' "
+            "(free quota gone, no paid use: quota_exhausted) and a Batch capacity throttle.",
+        ),
+        Code(
+            "insufficient_quota",
+            R.RATE_LIMITED,
+            429,
+            "You exceeded your current quota, please check your plan and billing details.",
+            W,
+            "DashScope documents this OpenAI-compatible code for its TPS/TPM limit, not for "
+            "money; the window in the wording decides.",
+        ),
+        Code(
+            "CommodityNotPurchased",
+            R.QUOTA_EXHAUSTED,
+            429,
+            "Commodity has not purchased yet.",
+            note="业务空间未订购: a purchase is the remedy.",
+        ),
+        Code("PrepaidBillOverdue", R.QUOTA_EXHAUSTED, 429, "The prepaid bill is overdue."),
+        Code("PostpaidBillOverdue", R.QUOTA_EXHAUSTED, 429, "The postpaid bill is overdue."),
+        Code(
+            "InternalError",
+            R.SERVER_ERROR,
+            500,
+            "An internal error has occured, please try again later or contact service support.",
+            WD,
+        ),
+        Code(
+            "internal_error",
+            R.SERVER_ERROR,
+            500,
+            "An internal error has occured, please try again later or contact service support.",
+            WD,
+        ),
+        Code("InternalError.FileUpload", R.SERVER_ERROR, 500, "oss upload error."),
+        Code("InternalError.Upload", R.SERVER_ERROR, 500, "Failed to upload result."),
+        Code("InternalError.Algo", R.SERVER_ERROR, 500, "inference internal error.", WD),
+        Code(
+            "InternalError.Timeout",
+            R.TIMEOUT,
+            500,
+            "An internal timeout error has occured "
+            "during execution, please try again later or contact service support.",
+        ),
+        Code(
+            "SystemError",
+            R.SERVER_ERROR,
+            500,
+            "An system error has occured, please try again later.",
+        ),
+        Code("ModelServiceFailed", R.SERVER_ERROR, 500, "Failed to request model service."),
+        Code("RequestTimeOut", R.TIMEOUT, 500, "Request timed out, please try again later."),
+        Code("ResponseTimeout", R.TIMEOUT, 500, "Response stream timeout"),
+        Code("InvokePluginFailed", R.SERVER_ERROR, 500, "Failed to invoke plugin."),
+        Code("AppProcessFailed", R.SERVER_ERROR, 500, "Failed to proceed application request."),
+        Code("RewriteFailed", R.SERVER_ERROR, 500, "Failed to rewrite content for prompt."),
+        Code("RetrivalFailed", R.SERVER_ERROR, 500, "Failed to retrieve data from documents."),
+        Code(
+            "ModelServingError",
+            R.OVERLOADED,
+            503,
+            "Too many requests. Your requests are being "
+            "throttled due to system capacity limits. Please try again later.",
+            note="Documented at 500/503; 原因: 网络资源目前处于饱和状态.",
+        ),
+        Code(
+            "ModelUnavailable", R.OVERLOADED, 503, "Model is unavailable, please try again later."
+        ),
+        Code(
+            "mismatched_model",
+            R.BAD_REQUEST,
+            None,
+            "The model 'xxx' for this request does not "
+            "match the rest of the batch. Each batch must contain requests for a single model.",
+        ),
+        Code(
+            "duplicate_custom_id",
+            R.BAD_REQUEST,
+            None,
+            "The custom_id 'xxx' for this request is a duplicate of another request.",
+        ),
+        Code(
+            "BailianGateway.Workspace.NotAuthorised",
+            R.PERMISSION_DENIED,
+            200,
+            "RAM 子账号操作没有权限的业务空间 / URL 中包含了特殊字符",
+        ),
+        # The page's "WebSocket 报错" section: speech-recognition task codes.
+        Code("NO_INPUT_AUDIO_ERROR", R.BAD_REQUEST, None, "未检测到有效语音"),
+        Code(
+            "SUCCESS_WITH_NO_VALID_FRAGMENT",
+            R.BAD_REQUEST,
+            None,
+            "识别结果查询接口调用成功，但是VAD模块未检测到有效语音",
+        ),
+        Code(
+            "ASR_RESPONSE_HAVE_NO_WORDS",
+            R.BAD_REQUEST,
+            None,
+            "识别结果查询接口调用成功，但是最终识别结果为空",
+        ),
+        Code("FILE_DOWNLOAD_FAILED", R.BAD_REQUEST, None, "待识别文件下载失败"),
+        Code("FILE_CHECK_FAILED", R.BAD_REQUEST, None, "文件格式错误"),
+        Code("FILE_TOO_LARGE", R.BAD_REQUEST, None, "待识别文件过大"),
+        Code("FILE_NORMALIZE_FAILED", R.BAD_REQUEST, None, "待识别文件归一化失败"),
+        Code("FILE_PARSE_FAILED", R.BAD_REQUEST, None, "文件解析失败"),
+        Code("MKV_PARSE_FAILED", R.BAD_REQUEST, None, "MKV解析失败"),
+        Code("FILE_TRANS_TASK_EXPIRED", R.BAD_REQUEST, None, "录音文件识别任务过期"),
+        Code("REQUEST_INVALID_FILE_URL_VALUE", R.BAD_REQUEST, None, "请求file_link参数非法"),
+        Code("CONTENT_LENGTH_CHECK_FAILED", R.BAD_REQUEST, None, "content-length检查失败"),
+        Code("FILE_404_NOT_FOUND", R.BAD_REQUEST, None, "需要下载的文件不存在"),
+        Code("FILE_403_FORBIDDEN", R.BAD_REQUEST, None, "没有权限下载待识别录音"),
+        Code(
+            "FILE_SERVER_ERROR",
+            R.BAD_REQUEST,
+            None,
+            "请求的文件所在的服务不可用",
+            note="The caller's file server, not the provider, is down.",
+        ),
+        Code("AUDIO_DURATION_TOO_LONG", R.BAD_REQUEST, None, "请求的文件时长超过12小时"),
+        Code("DECODE_ERROR", R.BAD_REQUEST, None, "检测音频文件信息失败"),
+        Code("CLIENT_ERROR", R.BAD_REQUEST, None, "[qwen-tts:]Engine return error code: 411"),
+        Code("NO_VALID_AUDIO_ERROR", R.BAD_REQUEST, None, "待识别音频无效"),
+    ),
+)
+
+# --- Zhipu BigModel (智谱) ------------------------------------------------------------------------
+# The brief names https://docs.bigmodel.cn/cn/faq/api-code; the page read is served at
+# /cn/api/api-code (business codes through 1313) and its HTTP-status table at /cn/faq.
+_ZHIPU_ALIASES = ("zhipuai", "bigmodel", "glm", "chatglm", "open.bigmodel.cn")
+
+ZHIPU_HTTP = ErrorTable(
+    provider="zhipu",
+    aliases=_ZHIPU_ALIASES,
+    source="https://docs.bigmodel.cn/cn/faq",
+    field="HTTP status",
+    note="Several rows share a status (429 x5); one entry per status, its meanings joined.",
+    codes=(
+        Code("400", R.BAD_REQUEST, 400, "参数错误 / 文件内容异常"),
+        Code("401", R.INVALID_KEY, 401, "鉴权失败或Token超时"),
+        Code("404", R.BAD_REQUEST, 404, "微调功能未开放 / 微调任务不存在", WD),
+        Code(
+            "429",
+            R.RATE_LIMITED,
+            429,
+            "接口请求并发超额 / 上传文件频率过快 / 账户余额已用完 / 账户异常 / 终端账号异常",
+            WD,
+            "The status covers concurrency, an empty balance (quota_exhausted) and a locked "
+            "account (permission_denied): the business code or wording decides.",
+        ),
+        Code(
+            "434",
+            R.PERMISSION_DENIED,
+            434,
+            "暂无API权限，微调API及文件管理API为内测阶段，我们会尽快开放",
+        ),
+        Code("435", R.BAD_REQUEST, 435, "文件大小超过100MB"),
+        Code("500", R.SERVER_ERROR, 500, "服务器处理请求时发生错误"),
+    ),
+)
+
+ZHIPU = ErrorTable(
+    provider="zhipu",
+    aliases=_ZHIPU_ALIASES,
+    source="https://docs.bigmodel.cn/cn/api/api-code",
+    field="error.code",
+    note="Codes are JSON strings ('1113'). The page gives no status per code.",
+    codes=(
+        Code("500", R.SERVER_ERROR, None, "内部错误"),
+        Code("1000", R.INVALID_KEY, None, "身份验证失败"),
+        Code("1001", R.INVALID_KEY, None, "Header 中未收到 Authentication 参数，无法进行身份验证"),
+        Code(
+            "1002",
+            R.INVALID_KEY,
+            None,
+            "Authentication Token 非法，请确认 Authentication Token 正确传递",
+        ),
+        Code("1003", R.INVALID_KEY, None, "Authentication Token 已过期，请重新生成/获取"),
+        Code("1004", R.INVALID_KEY, None, "通过 Authentication Token 的验证失败"),
+        Code(
+            "1100",
+            R.SERVER_ERROR,
+            None,
+            "账户读写",
+            note="A category heading the page also lists as a code; nothing says the key or the "
+            "account is at fault, so it is read as the provider's failure.",
+        ),
+        Code("1110", R.PERMISSION_DENIED, None, "您的账户当前处于非活动状态。请检查账户信息"),
+        Code("1111", R.INVALID_KEY, None, "您的账户不存在"),
+        Code("1112", R.PERMISSION_DENIED, None, "您的账户已被锁定，请联系客服解锁"),
+        Code(
+            "1113",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "您的账户已欠费，请充值后重试",
+            note="Comes at HTTP 429; arrears, so money is the remedy.",
+        ),
+        Code("1120", R.SERVER_ERROR, None, "无法成功访问您的账户，请稍后重试"),
+        Code("1121", R.PERMISSION_DENIED, None, "账户存违规行为，账号已被锁定"),
+        Code("1200", R.BAD_REQUEST, None, "API 调用错误", WD),
+        Code("1210", R.BAD_REQUEST, None, "API 调用参数有误，请检查文档"),
+        Code("1211", R.MODEL_NOT_FOUND, None, "模型不存在，请检查模型代码"),
+        Code("1212", R.BAD_REQUEST, None, "当前模型不支持 ${method} 调用方式"),
+        Code("1213", R.BAD_REQUEST, None, "未正常接收到 ${field} 参数"),
+        Code("1214", R.BAD_REQUEST, None, "${field} 参数非法。请检查文档", WD),
+        Code("1215", R.BAD_REQUEST, None, "${field1} 与 ${field2} 不能同时设置，请检查文档"),
+        Code("1220", R.PERMISSION_DENIED, None, "您无权访问 ${API_name}"),
+        Code(
+            "1221",
+            R.BAD_REQUEST,
+            None,
+            "API ${API_name} 已下线",
+            note="An API (path) retired, not a model: the request must change.",
+        ),
+        Code("1222", R.BAD_REQUEST, None, "API ${API_name} 不存在"),
+        Code("1230", R.SERVER_ERROR, None, "API 调用流程出错"),
+        Code("1231", R.BAD_REQUEST, None, "您已有请求：${request_id}"),
+        Code(
+            "1234",
+            R.SERVER_ERROR,
+            None,
+            "网络错误，错误id：${error_id}，请联系客服",
+            note="The provider's own network error (a response was received).",
+        ),
+        Code("1261", R.CONTEXT_LENGTH, None, "Prompt 超长"),
+        Code("1300", R.CONTENT_FILTER, None, "API 调用被策略阻止", WD),
+        Code(
+            "1301",
+            R.CONTENT_FILTER,
+            None,
+            "系统检测到输入或生成内容可能包含不安全或敏感内容，"
+            "请您避免输入易产生敏感内容的提示语，感谢您的配合",
+        ),
+        Code(
+            "1302",
+            R.RATE_LIMITED,
+            None,
+            "您当前使用该 API 的并发数过高，请降低并发，或联系客服增加限额",
+        ),
+        Code(
+            "1303",
+            R.RATE_LIMITED,
+            None,
+            "您当前使用该 API 的频率过高，请降低频率，或联系客服增加限额",
+        ),
+        Code(
+            "1304",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "该 API 已达今日调用次数限额，如有更多需求，请联系客服购买",
+        ),
+        Code("1305", R.RATE_LIMITED, None, "该 API 已触发流量限制", W),
+        Code(
+            "1308",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "已达到 ${number} ${unit} 的使用上限。您的限额将在 ${next_flush_time} 重置",
+            W,
+            "A plan allowance (e.g. the Coding Plan's 5-hour window) with a reset time; a reset "
+            "within a minute would make it rate_limited.",
+        ),
+        Code(
+            "1309",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "您的 GLM Coding Plan 套餐已到期，暂无法使用，"
+            "前往官方续订后即可恢复 https://bigmodel.cn/claude-code",
+        ),
+        Code(
+            "1310",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "您已达到每周/每月使用上限，您的限额将在 ${next_flush_time} 重置",
+        ),
+        Code(
+            "1311",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "当前订阅套餐暂未开放${model_name}权限",
+            note="The plan does not include the model: a plan the model requires (reasons.md), "
+            "though it reads like a permission; comes at 429 or 403.",
+        ),
+        Code(
+            "1312",
+            R.OVERLOADED,
+            None,
+            "该模型当前访问量过大，请您稍后再试，或切换其他模型如 ${model_name} 等",
+        ),
+        Code(
+            "1313",
+            R.PERMISSION_DENIED,
+            None,
+            "您的账户当前使用模式不符合公平使用策略，请求频率"
+            "已受到限制。详情请参阅《条款与协议-订阅服务协议》，如需恢复请前往个人中心-编程套餐总览-"
+            "顶部申请解除限制",
+            note="An account restricted for its usage pattern until the owner appeals: barred, "
+            "not a limit that clears by itself.",
+        ),
+    ),
+)
+
+# --- Moonshot / Kimi ---------------------------------------------------------------------------
+# Rows share an error.type with different messages; one entry per documented row.
+MOONSHOT = ErrorTable(
+    provider="moonshot",
+    aliases=("kimi", "moonshotai", "moonshot-ai"),
+    source="https://platform.moonshot.cn/docs/api/chat",
+    field="error.type",
+    note=(
+        "Transcribed from a copy of the page's error section (last updated 2026-02-09). The "
+        "newer https://platform.kimi.com/docs/api/errors could be read only for its 400 and 401 "
+        "rows (identical); secondary copies of it also name 499 client_closed_request and "
+        "server_unavailable, which are not transcribed here because the page itself was not seen."
+    ),
+    codes=(
+        Code(
+            "content_filter",
+            R.CONTENT_FILTER,
+            400,
+            "The request was rejected because it was considered high risk",
+        ),
+        Code("invalid_request_error", R.BAD_REQUEST, 400, "Invalid request: {error_details}", WD),
+        Code("invalid_request_error", R.CONTEXT_LENGTH, 400, "Input token length too long", WD),
+        Code(
+            "invalid_request_error",
+            R.CONTEXT_LENGTH,
+            400,
+            "Your request exceeded model token limit : {max_model_length}",
+            WD,
+            "Input plus max_tokens over the model's length: read as context_length, since a "
+            "shorter input fixes it as well as a smaller max_tokens.",
+        ),
+        Code(
+            "invalid_request_error",
+            R.BAD_REQUEST,
+            400,
+            "Invalid purpose: only 'file-extract' accepted",
+            WD,
+        ),
+        Code(
+            "invalid_request_error",
+            R.BAD_REQUEST,
+            400,
+            "File size is too large, max file size is 100MB, please confirm and re-upload the file",
+            WD,
+        ),
+        Code(
+            "invalid_request_error",
+            R.BAD_REQUEST,
+            400,
+            "File size is zero, please confirm and re-upload the file",
+            WD,
+        ),
+        Code(
+            "invalid_request_error",
+            R.BAD_REQUEST,
+            400,
+            "The number of files you have uploaded "
+            "exceeded the max file count {max_file_count}, please delete previous uploaded "
+            "files",
+            WD,
+        ),
+        Code("invalid_authentication_error", R.INVALID_KEY, 401, "Invalid Authentication"),
+        Code("incorrect_api_key_error", R.INVALID_KEY, 401, "Incorrect API key provided"),
+        Code(
+            "exceeded_current_quota_error",
+            R.QUOTA_EXHAUSTED,
+            429,
+            "Your account "
+            "{organization-id}<{ak-id}> is suspended, please check your plan and billing "
+            "details",
+            note="账户余额不足，已停用: suspended for an empty balance.",
+        ),
+        Code(
+            "exceeded_current_quota_error",
+            R.QUOTA_EXHAUSTED,
+            429,
+            "You exceeded your current "
+            "token quota: <{organization_id}> {token_credit}, please check your account "
+            "balance",
+        ),
+        Code(
+            "permission_denied_error",
+            R.PERMISSION_DENIED,
+            403,
+            "The API you are accessing is not open",
+        ),
+        Code(
+            "permission_denied_error",
+            R.PERMISSION_DENIED,
+            403,
+            "You are not allowed to get other user info",
+        ),
+        Code(
+            "resource_not_found_error",
+            R.MODEL_NOT_FOUND,
+            404,
+            "Not found the model {model-id} or Permission denied",
+        ),
+        Code(
+            "engine_overloaded_error",
+            R.OVERLOADED,
+            429,
+            "The engine is currently overloaded, please try again later",
+            W,
+            "说明: 当前并发请求过多，节点限流中，请稍后重试；建议充值升级 tier. "
+            "Named and worded as "
+            "the engine's capacity, though the advice (upgrade tier) hints at the account's "
+            "concurrency; either way it clears by itself.",
+        ),
+        Code(
+            "rate_limit_reached_error",
+            R.RATE_LIMITED,
+            429,
+            "Your account "
+            "{organization-id}<{ak-id}> request reached organization max concurrency: "
+            "{Concurrency}, please try again after {time} seconds",
+            W,
+        ),
+        Code(
+            "rate_limit_reached_error",
+            R.RATE_LIMITED,
+            429,
+            "Your account "
+            "{organization-id}<{ak-id}> request reached organization max RPM: {RPM}, please try "
+            "again after {time} seconds",
+            W,
+        ),
+        Code(
+            "rate_limit_reached_error",
+            R.RATE_LIMITED,
+            429,
+            "Your account "
+            "{organization-id}<{ak-id}> request reached organization TPM rate limit, "
+            "current:{current_tpm}, limit:{max_tpm}",
+            W,
+        ),
+        Code(
+            "rate_limit_reached_error",
+            R.QUOTA_EXHAUSTED,
+            429,
+            "Your account "
+            "{organization-id}<{ak-id}> request reached organization TPD rate limit, "
+            "current:{current_tpd}, limit:{max_tpd}",
+            W,
+            "Tokens per day: a daily allowance, so quota_exhausted by its window.",
+        ),
+        Code("server_error", R.SERVER_ERROR, 500, "Failed to extract file: {error}"),
+        Code("unexpected_output", R.SERVER_ERROR, 500, "invalid state transition"),
+    ),
+)
+
+# --- Baidu Qianfan (千帆 / 文心) ------------------------------------------------------------------
+_QIANFAN_ALIASES = ("baidu", "ernie", "wenxin", "wenxinworkshop", "qianfan-v2", "baidubce")
+
+QIANFAN_V1 = ErrorTable(
+    provider="qianfan",
+    aliases=_QIANFAN_ALIASES,
+    source="https://ai.baidu.com/ai-doc/WENXINWORKSHOP/tlmyncueh",
+    field="error_code",
+    note=(
+        "Read only in part: the page's rows from 1 to 111, and 336000/336001 from Baidu's "
+        "mirrors of the same table; the rest of the 336xxx rows (336002 onwards) could not be "
+        "read and are not transcribed."
+    ),
+    codes=(
+        Code("1", R.SERVER_ERROR, None, "Unknown error"),
+        Code("2", R.OVERLOADED, None, "Service temporarily unavailable"),
+        Code("3", R.BAD_REQUEST, None, "Unsupported openapi method"),
+        Code(
+            "4",
+            R.OVERLOADED,
+            None,
+            "Open api request limit reached",
+            note="说明: 【系统内部错误】集群超限额，请再次请求: "
+            "the cluster's limit, not the key's.",
+        ),
+        Code("6", R.PERMISSION_DENIED, None, "No permission to access data"),
+        Code("13", R.INVALID_KEY, None, "Get service token failed"),
+        Code("14", R.INVALID_KEY, None, "IAM Certification failed"),
+        Code(
+            "15",
+            R.SERVER_ERROR,
+            None,
+            "app not exists or create failed",
+            note="说明: 应用不存在或者创建失败。重试调用可解决问题 (a retry fixes it).",
+        ),
+        Code(
+            "17",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "Open api daily request limit reached",
+            note="付费接口未开通付费或账户已欠费, or a free API's daily limit.",
+        ),
+        Code("18", R.RATE_LIMITED, None, "Open api qps request limit reached"),
+        Code("19", R.QUOTA_EXHAUSTED, None, "Open api total request limit reached"),
+        Code(
+            "100",
+            R.INVALID_KEY,
+            None,
+            "Invalid parameter",
+            note="说明: 【鉴权错误】无效的access_token参数.",
+        ),
+        Code("110", R.INVALID_KEY, None, "Access token invalid or no longer valid"),
+        Code("111", R.INVALID_KEY, None, "Access token expired"),
+        Code("336000", R.SERVER_ERROR, None, "Internal error"),
+        Code("336001", R.BAD_REQUEST, None, "Invalid Argument"),
+    ),
+)
+
+QIANFAN_V1_LIMITS = ErrorTable(
+    provider="qianfan",
+    aliases=_QIANFAN_ALIASES,
+    source="https://cloud.baidu.com/doc/WENXINWORKSHOP/s/hlzic283e",
+    field="error_code",
+    note="The rate-limit page (错误缓解方案), which names the two codes the limits answer with.",
+    codes=(
+        Code("336501", R.RATE_LIMITED, None, "Rate limit reached for RPM"),
+        Code("336502", R.RATE_LIMITED, None, "Rate limit reached for TPM"),
+    ),
+)
+
+QIANFAN_V2 = ErrorTable(
+    provider="qianfan",
+    aliases=_QIANFAN_ALIASES,
+    source="https://cloud.baidu.com/doc/qianfan-api/s/rmwbl43x7",
+    field="error.code",
+    note="Read only in part: the 400 rows; the 401 to 5xx rows of the page could not be read.",
+    codes=(
+        Code("malformed_json", R.BAD_REQUEST, 400, "Invalid Argument"),
+        Code("invalid_model", R.BAD_REQUEST, 400, "model is empty"),
+        Code("invalid_messages", R.BAD_REQUEST, 400, "返回的具体错误信息", WD),
+        Code("characters_too_long", R.CONTEXT_LENGTH, 400, "the max input characters is xxx"),
+        Code("tokens_too_long", R.CONTEXT_LENGTH, 400, "Prompt tokens too long"),
+        Code("invalid_argument", R.BAD_REQUEST, 400, "返回的具体错误信息", WD),
+        Code(
+            "invalid_image_generation_prompt",
+            R.BAD_REQUEST,
+            400,
+            "prompt is invalid, please check parameter",
+        ),
+        Code(
+            "invalid_image_generation_refer_image",
+            R.BAD_REQUEST,
+            400,
+            "refer image is invalid, please check parameter",
+        ),
+        Code(
+            "invalid_image_url",
+            R.BAD_REQUEST,
+            400,
+            "the image width and height are not within the allowed range",
+        ),
+        Code("invalid_plugin_argument", R.BAD_REQUEST, 400, "返回的具体错误信息", WD),
+        Code(
+            "image_url_unsafe",
+            R.CONTENT_FILTER,
+            400,
+            "the content of image_url.url ...",
+            note="Type unsafe_request; the message was cut off where the page was read.",
+        ),
+    ),
+)
+
+QIANFAN_V2_OLD = ErrorTable(
+    provider="qianfan",
+    aliases=_QIANFAN_ALIASES,
+    source="https://ai.baidu.com/ai-doc/WENXINWORKSHOP/Cm2y4d5ha",
+    field="error.code",
+    note=(
+        "The earlier v2 page (2025-03-11): only its first 401 rows beyond the 400 rows above "
+        "could be read; the message of the 401 invalid_model row was cut off."
+    ),
+    codes=(
+        Code(
+            "no_parameter_permission",
+            R.PERMISSION_DENIED,
+            401,
+            "返回的具体错误信息",
+            note="Type access_denied.",
+        ),
+        Code(
+            "invalid_model",
+            R.PERMISSION_DENIED,
+            401,
+            "No permission to use th...",
+            note="At 401 the code means the key may not use the model (at 400: model is empty).",
+        ),
+    ),
+)
+
+# --- Volcengine Ark (火山方舟 / 豆包) -------------------------------------------------------------
+VOLCENGINE = ErrorTable(
+    provider="volcengine",
+    aliases=("ark", "doubao", "volces", "volcano", "volcengine-ark", "byteplus"),
+    source="https://www.volcengine.com/docs/82379/1299023",
+    field="error.code",
+    note=(
+        "Read only in part: the page's first rows, pages 460-464 of the Ark API-reference PDF "
+        "export (the same table), and a repository's transcription of the official codes and "
+        "messages. Statuses are given only where the page or the PDF showed them. Templated "
+        "codes (MissingParameter.{parameter}, InvalidParameter.{parameter}, "
+        "NotFound.{{Parameter}}) are left out. The 公共错误码 (common errors) page was not read."
+    ),
+    codes=(
+        Code(
+            "MissingParameter",
+            R.BAD_REQUEST,
+            400,
+            "The request failed because it is missing one or multiple required parameters.",
+        ),
+        Code(
+            "InvalidParameter",
+            R.BAD_REQUEST,
+            400,
+            "One or more parameters specified in the request are not valid.",
+            WD,
+        ),
+        Code(
+            "InvalidEndpoint.ClosedEndpoint",
+            R.MODEL_NOT_FOUND,
+            400,
+            "The request targeted an endpoint that is currently closed or temporarily unavailable.",
+            note="推理接入点处于已被关闭或暂时不可用: the endpoint is not serving; its admin "
+            "must reopen it (debatable against overloaded, which 'temporarily' suggests).",
+        ),
+        Code(
+            "SensitiveContentDetected",
+            R.CONTENT_FILTER,
+            400,
+            "The request failed because the input text may contain sensitive information.",
+        ),
+        Code(
+            "SensitiveContentDetected.SevereViolation",
+            R.CONTENT_FILTER,
+            400,
+            "The request failed because the input text may contain severe violation information.",
+        ),
+        Code(
+            "SensitiveContentDetected.Violence",
+            R.CONTENT_FILTER,
+            400,
+            "The request failed because the input text may contain violence information.",
+        ),
+        Code(
+            "InputTextSensitiveContentDetected",
+            R.CONTENT_FILTER,
+            400,
+            "The request failed because the input text may contain sensitive information.",
+        ),
+        Code(
+            "InputImageSensitiveContentDetected",
+            R.CONTENT_FILTER,
+            400,
+            "The request failed because the input image may contain sensitive information.",
+        ),
+        Code(
+            "InputVideoSensitiveContentDetected",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the input video may contain sensitive information.",
+        ),
+        Code(
+            "InputAudioSensitiveContentDetected",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the input audio may contain sensitive information.",
+        ),
+        Code(
+            "OutputTextSensitiveContentDetected",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the output may contain sensitive information.",
+        ),
+        Code(
+            "OutputImageSensitiveContentDetected",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the output image may contain sensitive information.",
+        ),
+        Code(
+            "OutputVideoSensitiveContentDetected",
+            R.CONTENT_FILTER,
+            400,
+            "The request failed because the output video may contain sensitive information.",
+        ),
+        Code(
+            "OutputAudioSensitiveContentDetected",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the output audio may contain sensitive information.",
+        ),
+        Code(
+            "InputTextSensitiveContentDetected.PolicyViolation",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the input text may violate platform rules.",
+        ),
+        Code(
+            "InputImageSensitiveContentDetected.PolicyViolation",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the input image may violate platform rules.",
+        ),
+        Code(
+            "InputVideoSensitiveContentDetected.PolicyViolation",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the input video may violate platform rules.",
+        ),
+        Code(
+            "InputAudioSensitiveContentDetected.PolicyViolation",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the input audio may violate platform rules.",
+        ),
+        Code(
+            "InputImageSensitiveContentDetected.PrivacyInformation",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the input image may contain real person.",
+        ),
+        Code(
+            "InputVideoSensitiveContentDetected.PrivacyInformation",
+            R.CONTENT_FILTER,
+            None,
+            "The request failed because the input video may contain real person.",
+        ),
+        Code(
+            "InputTextRiskDetection",
+            R.CONTENT_FILTER,
+            None,
+            "The request could not be "
+            "processed because the input text includes sensitive content that violates "
+            "ContentSecurityDetection.",
+        ),
+        Code(
+            "InputImageRiskDetection",
+            R.CONTENT_FILTER,
+            None,
+            "The request could not be "
+            "processed because the input image includes sensitive content that violates "
+            "ContentSecurityDetection.",
+        ),
+        Code(
+            "OutputTextRiskDetection",
+            R.CONTENT_FILTER,
+            None,
+            "The request could not be "
+            "processed because the output text includes sensitive content that violates "
+            "ContentSecurityDetection.",
+        ),
+        Code(
+            "OutputImageRiskDetection",
+            R.CONTENT_FILTER,
+            None,
+            "The request could not be "
+            "processed because the output image includes sensitive content that violates "
+            "ContentSecurityDetection.",
+        ),
+        Code(
+            "ContentSecurityDetectionError",
+            R.SERVER_ERROR,
+            None,
+            "Internal error.",
+            note="火山引擎风险识别产品请求失败: the moderation service itself failed.",
+        ),
+        Code("InvalidArgumentError", R.BAD_REQUEST, None, "The request arguments are invalid."),
+        Code(
+            "InvalidArgumentError.UnknownRole",
+            R.BAD_REQUEST,
+            None,
+            "The role of message is not supported.",
+        ),
+        Code(
+            "InvalidArgumentError.InvalidImageDetail",
+            R.BAD_REQUEST,
+            None,
+            "Invalid image detail value.",
+        ),
+        Code(
+            "InvalidArgumentError.InvalidPixelLimit",
+            R.BAD_REQUEST,
+            None,
+            "Customized image pixel limits are invalid.",
+        ),
+        Code("InvalidImageURL.EmptyURL", R.BAD_REQUEST, None, "Empty base64 image url."),
+        Code("InvalidImageURL.InvalidFormat", R.BAD_REQUEST, None, "Invalid base64 image url."),
+        Code(
+            "OutofContextError",
+            R.CONTEXT_LENGTH,
+            400,
+            "Total tokens of image and text exceed max message tokens.",
+        ),
+        Code(
+            "InvalidSubscription",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "Your account "
+            "({{account_identifier}}) does not have a valid coding plan subscription, or your "
+            "subscription has expired.",
+            note="Coding Plan 套餐未订阅或已过期: a plan is the remedy. The PDF row reads "
+            "'400 Forbidden', so the status is left unset.",
+        ),
+        Code(
+            "AuthenticationError",
+            R.INVALID_KEY,
+            401,
+            "The API key or AK/SK in the request is missing or invalid.",
+        ),
+        Code(
+            "InvalidAccountStatus",
+            R.PERMISSION_DENIED,
+            None,
+            "There is an issue with your account status.",
+        ),
+        Code(
+            "OperationDenied.CustomizationNotSupported",
+            R.BAD_REQUEST,
+            403,
+            "Operation is "
+            "denied because the specified version of the FoundationModel is not configured for "
+            "the specified type of customization.",
+        ),
+        Code(
+            "OperationDenied.ServiceNotOpen",
+            R.PERMISSION_DENIED,
+            403,
+            "Operation is denied "
+            "because the model service is unavailable, please go to the Volcano Ark console "
+            "activation management page to activate the corresponding model service, or submit "
+            "a work order to contact us.",
+        ),
+        Code(
+            "OperationDenied.ServiceOverdue",
+            R.QUOTA_EXHAUSTED,
+            403,
+            "Operation is denied "
+            "because your account balance is overdue, please go to the Volc Trading Center to "
+            "recharge in order to continue using the service.",
+        ),
+        Code(
+            "AccountOverdueError",
+            R.QUOTA_EXHAUSTED,
+            403,
+            "The request failed because your account has an overdue balance.",
+        ),
+        Code(
+            "AccessDenied",
+            R.PERMISSION_DENIED,
+            403,
+            "The request failed because you do not have access to the requested resource.",
+        ),
+        Code(
+            "OperationDenied.InvalidState",
+            R.BAD_REQUEST,
+            403,
+            "Operation is denied because the specified context is in invalid state: InProgress.",
+        ),
+        Code(
+            "OperationDenied.UnsupportedPhase",
+            R.BAD_REQUEST,
+            403,
+            "Operation is denied "
+            "because operation is not supported while the target is in its current phase.",
+        ),
+        Code(
+            "OperationDenied.FileQuotaExceeded",
+            R.BAD_REQUEST,
+            403,
+            "Your account %s has "
+            "exhausted its file storage quota. To continue using the service, please delete "
+            "historical files.",
+            note="A storage count that deleting files fixes, not money nor a time window.",
+        ),
+        Code(
+            "InvalidEndpointOrModel.NotFound",
+            R.MODEL_NOT_FOUND,
+            404,
+            "The model or endpoint %s does not exist or you do not have access to it.",
+        ),
+        Code(
+            "ModelNotOpen",
+            R.PERMISSION_DENIED,
+            404,
+            "Your account %s has not activated the "
+            "model %s. Please activate the model service in the Ark Console.",
+        ),
+        Code(
+            "InvalidEndpointOrModel.ModelIDAccessDisabled",
+            R.PERMISSION_DENIED,
+            404,
+            "Accessing the model via Model ID is not allowed for your account. Please use a "
+            "custom endpoint ID instead.",
+        ),
+        Code(
+            "UnsupportedModel",
+            R.MODEL_NOT_FOUND,
+            404,
+            "The {{model_name}} model does not support the coding plan feature.",
+            note="当前模型不支持 Coding Plan: the model is not served on that plan's channel.",
+        ),
+        Code(
+            "RateLimitExceeded.EndpointRPMExceeded",
+            R.RATE_LIMITED,
+            429,
+            "The Requests Per "
+            "Minute (RPM) limit of the associated endpoint for your account has been exceeded.",
+        ),
+        Code(
+            "RateLimitExceeded.EndpointTPMExceeded",
+            R.RATE_LIMITED,
+            429,
+            "The Tokens Per "
+            "Minute (TPM) limit of the associated endpoint for your account has been exceeded.",
+        ),
+        Code(
+            "ModelAccountRpmRateLimitExceeded",
+            R.RATE_LIMITED,
+            None,
+            "RPM limit of the model is exceeded.",
+        ),
+        Code(
+            "ModelAccountTpmRateLimitExceeded",
+            R.RATE_LIMITED,
+            None,
+            "TPM limit of the model is exceeded.",
+        ),
+        Code(
+            "APIAccountRpmRateLimitExceeded",
+            R.RATE_LIMITED,
+            None,
+            "The RPM limit for the API on your account has been exceeded.",
+        ),
+        Code(
+            "ModelAccountIpmRateLimitExceeded",
+            R.RATE_LIMITED,
+            None,
+            "IPM limit of the model is exceeded.",
+        ),
+        Code(
+            "QuotaExceeded",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "The request has exceeded the quota.",
+            W,
+            "当前账号额度已用尽或当前排队任务数超过限制: either the quota is used up or the queue "
+            "is full; the wording decides.",
+        ),
+        Code(
+            "ServerOverloaded",
+            R.OVERLOADED,
+            None,
+            "The service is currently unable to handle "
+            "additional requests due to server overload. Please retry later.",
+        ),
+        Code(
+            "RequestBurstTooFast",
+            R.RATE_LIMITED,
+            None,
+            "System protection triggered by "
+            "request burst. Please slow down traffic growth and increase requests gradually "
+            "before retrying.",
+        ),
+        Code(
+            "SetLimitExceeded",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "Your account has reached the set "
+            "inference limit for the model, and the model service has been paused.",
+            note="A spend limit the owner set (安心体验模式): raising it is the remedy.",
+        ),
+        Code(
+            "InflightBatchsizeExceeded",
+            R.RATE_LIMITED,
+            None,
+            "The Inflight Batchsize limit has been exceeded.",
+            note="已达到当前充值金额下的最大并发数限制: "
+            "a concurrency limit (recharging raises it).",
+        ),
+        Code(
+            "AccountRateLimitExceeded",
+            R.RATE_LIMITED,
+            None,
+            "Requests are too frequent. "
+            "Please reduce your request frequency, wait a short moment, and retry your request.",
+        ),
+        Code(
+            "InternalServiceError",
+            R.SERVER_ERROR,
+            None,
+            "The service encountered an unexpected internal error. Please retry later.",
+        ),
+    ),
+)
+
+# --- MiniMax ---------------------------------------------------------------------------------
+MINIMAX = ErrorTable(
+    provider="minimax",
+    aliases=("minimaxi", "minimax-ai", "hailuo"),
+    source="https://platform.minimaxi.com/docs/api-reference/errorcode",
+    field="base_resp.status_code",
+    note=(
+        "Read only in part: the rows 1000 to 1033. Later rows (1039, 1041, 1042, 2013, 2049...) "
+        "could not be read and are not transcribed."
+    ),
+    codes=(
+        Code("1000", R.SERVER_ERROR, None, "未知错误/系统默认错误"),
+        Code("1001", R.TIMEOUT, None, "请求超时"),
+        Code("1002", R.RATE_LIMITED, None, "请求频率超限", W),
+        Code("1004", R.INVALID_KEY, None, "未授权/Token 不匹配/Cookie 缺失"),
+        Code("1008", R.QUOTA_EXHAUSTED, None, "余额不足"),
+        Code("1024", R.SERVER_ERROR, None, "内部错误"),
+        Code("1026", R.CONTENT_FILTER, None, "输入内容涉敏"),
+        Code("1027", R.CONTENT_FILTER, None, "输出内容涉敏"),
+        Code("1033", R.SERVER_ERROR, None, "系统错误/下游服务错误"),
+    ),
+)
+
+# Not found (searched 2026-12-06 in the docs, pages and code corpora):
+# - iFlytek Spark (https://www.xfyun.cn/doc/spark/ error codes 10013, 10014, 10019, 10907, 11200,
+#   11201, 11202, 11203 ...): no stored copy of the error-code table was found.
+# - Tencent Hunyuan (https://cloud.tencent.com/document/api/1729 error codes and the common
+#   Tencent Cloud API errors AuthFailure.*, LimitExceeded, ResourceInsufficient.*): not searched
+#   for lack of time; no table transcribed.
+# - SiliconFlow (https://docs.siliconflow.cn error codes): only its rate-limit guide was found,
+#   no error-code table.
+
+TABLES: tuple[ErrorTable, ...] = (
+    DASHSCOPE,
+    ZHIPU_HTTP,
+    ZHIPU,
+    MOONSHOT,
+    QIANFAN_V1,
+    QIANFAN_V1_LIMITS,
+    QIANFAN_V2,
+    QIANFAN_V2_OLD,
+    VOLCENGINE,
+    MINIMAX,
+)
