@@ -20,7 +20,14 @@ from functools import partial
 from itertools import chain
 from typing import IO, Any
 
-from keywatch.core.classify import Explanation, Reason, classify, explain, unknown_fingerprint
+from keywatch.core.classify import (
+    USER_ACTIONABLE,
+    Explanation,
+    Reason,
+    classify,
+    explain,
+    unknown_fingerprint,
+)
 from keywatch.scrub import scrub
 
 
@@ -230,6 +237,8 @@ def score(cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     and each miss with the rule that decided it."""
     per: dict[str, list[int]] = {}
     misses: list[dict[str, Any]] = []
+    clear = [0, 0]  # right, cases: among cases labelled unambiguous
+    told = [0, 0, 0]  # actionable and told, actionable, told
     for case in cases:
         x = explain_record(case)
         provider = str(case.get("provider") or "-")
@@ -237,6 +246,13 @@ def score(cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         tally = per.setdefault(provider, [0, 0])
         tally[0] += right
         tally[1] += 1
+        if not case.get("ambiguous"):
+            clear[0] += right
+            clear[1] += 1
+        actionable = case.get("expected") in _ACTIONABLE
+        told[0] += actionable and x.classification.user_actionable
+        told[1] += actionable
+        told[2] += x.classification.user_actionable
         if not right:
             misses.append(
                 {
@@ -257,7 +273,17 @@ def score(cases: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             p: {"correct": t[0], "total": t[1], "accuracy": t[0] / t[1]} for p, t in per.items()
         },
         "misses": misses,
+        "unambiguous": {"correct": clear[0], "total": clear[1]},
+        # Whether the key's owner is told (any user-actionable reason), as a yes/no question.
+        "actionable": {"told_right": told[0], "actionable": told[1], "told": told[2]},
     }
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a}/{b} = {a / b:.1%}" if b else "-"
+
+
+_ACTIONABLE = frozenset(r.value for r in USER_ACTIONABLE)
 
 
 def accuracy_lines(
@@ -274,6 +300,13 @@ def accuracy_lines(
     for p, t in sorted(s["providers"].items(), key=lambda kv: (kv[1]["accuracy"], kv[0])):
         out.write(f"{p:<14}{t['total']:>6}{t['correct']:>7}{t['accuracy']:>10.1%}\n")
     out.write(f"{'overall':<14}{s['total']:>6}{s['correct']:>7}{s['accuracy']:>10.1%}\n")
+    u, a = s["unambiguous"], s["actionable"]
+    if u["total"] != s["total"]:
+        out.write(f"unambiguous cases: {_ratio(u['correct'], u['total'])}\n")
+    out.write(
+        f"user-actionable recall {_ratio(a['told_right'], a['actionable'])},"
+        f" precision {_ratio(a['told_right'], a['told'])}\n"
+    )
     for m in s["misses"]:
         out.write(f"miss {m['id']}: expected {m['expected']}, got {m['got']} ({m['rule']})\n")
     worst = min((t["accuracy"] for t in s["providers"].values()), default=0.0)

@@ -73,6 +73,14 @@ def main(argv: list[str] | None = None) -> int:
         help="score a labelled corpus (an `expected` reason per record) overall and per"
         " provider; exit 1 below 95%% overall or 85%% for any provider",
     )
+    mode.add_argument(
+        "--coverage",
+        dest="mode",
+        action="store_const",
+        const="coverage",
+        help="for every code of every published error table and runtime vocabulary the rules"
+        " read, whether it gets its documented reason; per provider and source (no FILE)",
+    )
     cls.add_argument(
         "--top",
         type=_positive_int,
@@ -89,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_health(args.window)
     if args.command == "classify":
+        if args.mode == "coverage":
+            from keywatch_ops.coverage import coverage_lines
+
+            coverage_lines(sys.stdout)
+            return 0
         from keywatch_ops.classify import run
 
         return run(args.file, args.mode or "classify", args.top)

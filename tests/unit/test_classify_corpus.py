@@ -39,9 +39,6 @@ KNOWN_MISSES = {
     # "Bad Request: Invalid state" is all a paused Hugging Face endpoint says: nothing in it
     # names the endpoint, so only a rule for this one sentence could tell.
     "hf-endpoint-paused-invalid-state": "bad_request",
-    # Zhipu's code 1234 "网络错误" (network error) comes in a response: not a connection
-    # failure, and no rule reads a bare "network error" as the provider's own failure.
-    "zhipu-1234-network-error": "unknown",
     # LiteLLM's KeyError 'choices' on a broken stream chunk, with aider's hint "down or
     # overloaded" appended: the hint's words decide, the chunk's failure is not named.
     "openrouter-litellm-choices-keyerror-apiconnectionerror": "overloaded",
