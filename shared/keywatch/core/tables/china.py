@@ -3,9 +3,11 @@
 
 Alibaba DashScope / Model Studio (百炼), Zhipu BigModel (its HTTP-status table and its business
 codes), Moonshot / Kimi, Baidu Qianfan (the v1 WENXINWORKSHOP numeric codes and the v2
-OpenAI-compatible codes), Volcengine Ark and MiniMax: one ErrorTable per page, messages verbatim
+OpenAI-compatible codes), Volcengine Ark, MiniMax, iFlytek Spark (and its MaaS API), Tencent
+Hunyuan (its SDK's error codes and the Tencent Cloud API 3.0 common errors) and SiliconFlow (its
+error-code page and its API reference's responses): one ErrorTable per page, messages verbatim
 (Chinese stays Chinese). Some pages could only be read in part, which each table's `note` says;
-iFlytek Spark, Tencent Hunyuan and SiliconFlow could not be found (see the comment at the end).
+what could not be found is listed in the comment at the end.
 """
 
 from __future__ import annotations
@@ -1525,17 +1527,763 @@ MINIMAX = ErrorTable(
         Code("1026", R.CONTENT_FILTER, None, "输入内容涉敏"),
         Code("1027", R.CONTENT_FILTER, None, "输出内容涉敏"),
         Code("1033", R.SERVER_ERROR, None, "系统错误/下游服务错误"),
+        # Rows 1039 onwards, added later: read from a verbatim copy of the page's table (a
+        # repository's transcription of errorcode.md, 24 rows); first wording of each row, the
+        # endpoint pages' wording after " / " where it differs.
+        Code("1039", R.RATE_LIMITED, None, "Token 限制 / 触发 TPM 限流", W),
+        Code(
+            "1041",
+            R.RATE_LIMITED,
+            None,
+            "连接数限制",
+            W,
+            "A concurrent-connection limit; the page says to contact MiniMax to raise it.",
+        ),
+        Code("1042", R.BAD_REQUEST, None, "不可见字符比例超限 / 非法字符超过 10%"),
+        Code("1043", R.BAD_REQUEST, None, "ASR 相似度检查失败"),
+        Code("1044", R.BAD_REQUEST, None, "克隆提示词相似度检查失败"),
+        Code("2013", R.BAD_REQUEST, None, "参数错误 / 输入参数异常", WD),
+        Code("20132", R.BAD_REQUEST, None, "语音克隆样本或 voice_id 参数错误"),
+        Code("2037", R.BAD_REQUEST, None, "语音时长不符合要求（太长或太短）"),
+        Code(
+            "2038",
+            R.PERMISSION_DENIED,
+            None,
+            "用户语音克隆功能被禁用 / 无复刻权限",
+            note="Voice cloning not enabled for the account (needs verification).",
+        ),
+        Code("2039", R.BAD_REQUEST, None, "语音克隆 voice_id 重复"),
+        Code(
+            "2042",
+            R.PERMISSION_DENIED,
+            None,
+            "无权访问该 voice_id",
+            note="A voice created by another account.",
+        ),
+        Code("2045", R.RATE_LIMITED, None, "请求频率增长超限", W),
+        Code("2048", R.BAD_REQUEST, None, "语音克隆提示音频太长"),
+        Code("2049", R.INVALID_KEY, None, "无效的 API Key"),
+        Code(
+            "2056",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "超出 Token Plan 资源限制",
+            W,
+            "The subscription plan's allowance; a plan upgrade or its reset fixes it.",
+        ),
+    ),
+)
+
+# --- iFlytek Spark (讯飞星火) ------------------------------------------------------------------
+# The service error-code table of the Spark API page. The stored copy of the page was read up to
+# 11201; 11202 and 11203 were read from iFlytek's own SDK documentation (iFLYTEK-OP/websdk-java,
+# doc/spark/sparkchat.md), whose copy of the table matches the page row for row.
+SPARK = ErrorTable(
+    provider="iflytek",
+    aliases=("xunfei", "spark", "xfyun", "xinghuo", "sparkdesk", "iflytek-spark"),
+    source="https://xfyun.cn/doc/spark/接口说明.html",
+    field="header.code (WebSocket) / code (HTTP)",
+    note=(
+        "The page's rows up to 11201 were read from the page; 11202/11203 from iFlytek's SDK "
+        "documentation, which reproduces the same table. 0 (成功) is not transcribed. The Spark "
+        "HTTP API answers with the same numeric codes (its table lists 10007, 10013, 10014, 10019, "
+        "10907, 11200-11203)."
+    ),
+    codes=(
+        Code(
+            "10000",
+            R.BAD_REQUEST,
+            None,
+            "升级为ws出现错误",
+            note="The WebSocket upgrade failed at the server: usually a malformed handshake (URL, "
+            "signature headers); debatable against network.",
+        ),
+        Code(
+            "10001",
+            R.NETWORK,
+            None,
+            "通过ws读取用户的消息出错",
+            note="Reading the caller's frames over the socket failed: a transport failure.",
+        ),
+        Code("10002", R.NETWORK, None, "通过ws向用户发送消息出错"),
+        Code("10003", R.BAD_REQUEST, None, "用户的消息格式有错误"),
+        Code("10004", R.BAD_REQUEST, None, "用户数据的schema错误"),
+        Code("10005", R.BAD_REQUEST, None, "用户参数值有错误"),
+        Code(
+            "10006",
+            R.RATE_LIMITED,
+            None,
+            "用户并发错误：当前用户已连接，同一用户不能多处同时连接。",
+            note="A concurrency limit of one connection per user: clears when the other ends.",
+        ),
+        Code(
+            "10007",
+            R.RATE_LIMITED,
+            None,
+            "用户流量受限：服务正在处理用户当前的问题，需等待处理完成后再发送新的请求。"
+            "（必须要等大模型完全回复之后，才能发送下一个问题）",
+        ),
+        Code("10008", R.OVERLOADED, None, "服务容量不足，联系工作人员"),
+        Code("10009", R.SERVER_ERROR, None, "和引擎建立连接失败"),
+        Code("10010", R.SERVER_ERROR, None, "接收引擎数据的错误"),
+        Code("10011", R.SERVER_ERROR, None, "发送数据给引擎的错误"),
+        Code("10012", R.SERVER_ERROR, None, "引擎内部错误"),
+        Code("10013", R.CONTENT_FILTER, None, "输入内容审核不通过，涉嫌违规，请重新调整输入内容"),
+        Code(
+            "10014",
+            R.CONTENT_FILTER,
+            None,
+            "输出内容涉及敏感信息，审核不通过，后续结果无法展示给用户",
+        ),
+        Code(
+            "10015",
+            R.PERMISSION_DENIED,
+            None,
+            "appid在黑名单中",
+            note="The app is blacklisted: barred.",
+        ),
+        Code(
+            "10016",
+            R.PERMISSION_DENIED,
+            None,
+            "appid授权类的错误。比如：未开通此功能，未开通对应版本，token不足，并发超过授权 等等",
+            WD,
+            "One code for a feature or version not enabled (permission_denied), tokens used up "
+            "(token不足: quota_exhausted) and concurrency over the licence (rate_limited).",
+        ),
+        Code("10017", R.SERVER_ERROR, None, "清除历史失败"),
+        Code(
+            "10019",
+            R.CONTENT_FILTER,
+            None,
+            "表示本次会话内容有涉及违规信息的倾向；建议开发者收到此错误码后给用户一个输入涉及违规的提示",
+        ),
+        Code("10021", R.CONTENT_FILTER, None, "输入审核不通过"),
+        Code("10110", R.OVERLOADED, None, "服务忙，请稍后再试"),
+        Code("10163", R.BAD_REQUEST, None, "请求引擎的参数异常 引擎的schema 检查不通过"),
+        Code(
+            "10222",
+            R.SERVER_ERROR,
+            None,
+            "引擎网络异常",
+            note="The provider's engine network, behind a response that was received.",
+        ),
+        Code(
+            "10907",
+            R.CONTEXT_LENGTH,
+            None,
+            "token数量超过上限。对话历史+问题的字数太多，需要精简输入",
+        ),
+        Code(
+            "11200",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "授权错误：该appId没有相关功能的授权 或者 业务量超过限制",
+            WD,
+            "One code for a function not licensed to the app (permission_denied) and the "
+            "purchased or free volume used up (业务量超过限制, e.g. tokens.total: a plan or "
+            "purchase fixes it). The volume case is the common one, so it is the fallback.",
+        ),
+        Code(
+            "11201",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "授权错误：日流控超限。超过当日最大访问量的限制",
+            W,
+            "A daily allowance.",
+        ),
+        Code(
+            "11202",
+            R.RATE_LIMITED,
+            None,
+            "授权错误：秒级流控超限。秒级并发超过授权路数限制",
+            W,
+            "A per-second limit.",
+        ),
+        Code(
+            "11203",
+            R.RATE_LIMITED,
+            None,
+            "授权错误：并发流控超限。并发路数超过授权路数限制",
+            W,
+            "A concurrency limit.",
+        ),
+    ),
+)
+
+# The MaaS (星辰) OpenAI-compatible API as documented in iFlytek's own SDK: its WebSocket list adds
+# 10018 and 10223 to the Spark table (messages differ slightly), and its HTTP list is by status.
+SPARK_MAAS = ErrorTable(
+    provider="iflytek",
+    aliases=("xunfei", "spark", "xfyun", "xinghuo", "iflytek-maas", "xingchen"),
+    source="https://github.com/iFLYTEK-OP/websdk-java/blob/main/doc/spark/maasapi.md",
+    field="header.code (WebSocket) / HTTP status (OpenAI-compatible HTTP)",
+    note=(
+        "iFlytek's SDK documentation for the 星辰 MaaS API (OpenAI-compatible HTTP and "
+        "WebSocket). Its 'ws错误码列表' repeats the Spark codes; only the rows that differ from "
+        "the Spark table (10013, 10014, 10018, 10019, 10223 and the HTTP list) are transcribed "
+        "here. The HTTP list has two 401 rows and two 429 rows: one entry per status, meanings "
+        "joined."
+    ),
+    codes=(
+        Code(
+            "10013",
+            R.CONTENT_FILTER,
+            None,
+            "用户问题涉及敏感信息，审核不通过，拒绝处理此次请求。",
+        ),
+        Code(
+            "10014",
+            R.CONTENT_FILTER,
+            None,
+            "回复结果涉及到敏感信息，审核不通过，后续结果无法展示给用户。",
+        ),
+        Code(
+            "10018",
+            R.BAD_REQUEST,
+            None,
+            "用户在5分钟内持续发送ping消息，但并没有实际请求数据，会返回该错误码并断开ws连接。"
+            "短链接使用无需关注",
+            note="An idle connection closed by the server: the client's use of the socket.",
+        ),
+        Code("10019", R.CONTENT_FILTER, None, "该错误码表示返回结果疑似敏感，建议拒绝用户继续交互"),
+        Code(
+            "10223",
+            R.SERVER_ERROR,
+            None,
+            "LB找不到引擎节点",
+            note="The provider's load balancer found no engine node; debatable against "
+            "overloaded (no capacity) and model_not_found (an unknown serviceId).",
+        ),
+        Code(
+            "401",
+            R.INVALID_KEY,
+            401,
+            "401-无效的身份验证 / 401-提供的API密钥不正确",
+        ),
+        Code(
+            "403",
+            R.PERMISSION_DENIED,
+            403,
+            "403-不支持的国家、地区或领土",
+        ),
+        Code(
+            "429",
+            R.RATE_LIMITED,
+            429,
+            "429-请求速率限制已达上限 / 429-超出当前配额，请检查计划和计费详情",
+            W,
+            "One status for the rate limit (您发送请求过快) and the quota "
+            "(额度已用尽或已达到每月最高消费限制): the wording decides.",
+        ),
+        Code("500", R.SERVER_ERROR, 500, "500-服务器处理请求时发生错误"),
+        Code("503", R.OVERLOADED, 503, "503-引擎当前过载，请稍后重试"),
+    ),
+)
+
+# --- Tencent Hunyuan (腾讯混元) and the Tencent Cloud API 3.0 common errors ---------------------
+# Hunyuan's own codes: the SDK's errorcodes.py, generated from the product's error-code page
+# (https://cloud.tencent.com/document/api/1729/101842), transcribed whole from the newest snapshot
+# (commit bf297176, 2026-08-21). An older stored version also listed FailedOperation.JobNotFound,
+# InvalidParameterValue.InvalidImageFormat/InvalidImageResolution/InvalidImageSize/UrlIllegal,
+# RequestLimitExceeded.JobNumExceed, ResourceInsufficient and ResourceUnavailable; they are kept
+# below too, marked, because backends on older API versions may still return them.
+HUNYUAN = ErrorTable(
+    provider="hunyuan",
+    aliases=("tencent", "tencent-hunyuan", "hunyuan-lite"),
+    source="https://github.com/TencentCloud/tencentcloud-sdk-python/blob/master/"
+    "tencentcloud/hunyuan/v20230901/errorcodes.py",
+    field="Response.Error.Code",
+    note=(
+        "The SDK file holds the service codes of the error-code page "
+        "(https://cloud.tencent.com/document/api/1729/101842), one comment each (the message). "
+        "Codes marked 'older SDK version' are in a previous version of the file only."
+    ),
+    codes=(
+        Code("FailedOperation", R.SERVER_ERROR, None, "操作失败。", WD),
+        Code("FailedOperation.ConsoleServerError", R.SERVER_ERROR, None, "控制台服务异常。"),
+        Code(
+            "FailedOperation.DownloadError",
+            R.BAD_REQUEST,
+            None,
+            "LogoUrl 或 LogoImage 有误，水印图下载失败。",
+        ),
+        Code(
+            "FailedOperation.EngineRequestTimeout",
+            R.TIMEOUT,
+            None,
+            "引擎层请求超时；请稍后重试。",
+        ),
+        Code(
+            "FailedOperation.EngineServerError",
+            R.SERVER_ERROR,
+            None,
+            "引擎层内部错误；请稍后重试。",
+        ),
+        Code(
+            "FailedOperation.EngineServerLimitExceeded",
+            R.OVERLOADED,
+            None,
+            "引擎层请求超过限额；请稍后重试。",
+            W,
+            "The engine layer's own limit with 'retry later': the provider's capacity, not the "
+            "account's allowance; debatable against rate_limited.",
+        ),
+        Code(
+            "FailedOperation.FreeResourcePackExhausted",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "免费资源包余量已用尽，请购买资源包或开通后付费。",
+        ),
+        Code(
+            "FailedOperation.GenerateImageFailed",
+            R.CONTENT_FILTER,
+            None,
+            "图片包含敏感内容",
+        ),
+        Code("FailedOperation.ImageDecodeFailed", R.BAD_REQUEST, None, "水印图解码失败"),
+        Code(
+            "FailedOperation.ImageDownloadError",
+            R.BAD_REQUEST,
+            None,
+            "LogoUrl 或 LogoImage 有误，水印图下载失败。",
+        ),
+        Code(
+            "FailedOperation.JobNotFound",
+            R.BAD_REQUEST,
+            None,
+            "任务不存在。",
+            note="Older SDK version only. An unknown job id, not a model.",
+        ),
+        Code(
+            "FailedOperation.PartnerAccountUnSupport",
+            R.PERMISSION_DENIED,
+            None,
+            "合作伙伴账号不允许开通，请更换账号。",
+        ),
+        Code(
+            "FailedOperation.ResourcePackExhausted",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "资源包余量已用尽，请购买资源包或开通后付费。",
+        ),
+        Code(
+            "FailedOperation.ServiceNotActivated",
+            R.PERMISSION_DENIED,
+            None,
+            "服务未开通，请前往控制台申请试用。",
+        ),
+        Code(
+            "FailedOperation.ServiceStop",
+            R.PERMISSION_DENIED,
+            None,
+            "用户主动停服。",
+            note="The owner stopped the service: barred until re-enabled.",
+        ),
+        Code(
+            "FailedOperation.ServiceStopArrears",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "欠费停服。",
+            note="Stopped for arrears: unpaid billing, so money is the remedy.",
+        ),
+        Code(
+            "FailedOperation.SetPayModeExceed",
+            R.BAD_REQUEST,
+            None,
+            "后付费设置次数超过每月限制。",
+            note="A console operation (switching to postpaid) counted per month, not a call "
+            "allowance; debatable.",
+        ),
+        Code(
+            "FailedOperation.UserUnAuthError",
+            R.PERMISSION_DENIED,
+            None,
+            "用户未实名，请先进行实名认证。",
+        ),
+        Code("InternalError", R.SERVER_ERROR, None, "内部错误。"),
+        Code("InvalidParameter", R.BAD_REQUEST, None, "参数错误。", WD),
+        Code(
+            "InvalidParameter.ImageCountLimitExceededError",
+            R.BAD_REQUEST,
+            None,
+            "图片数量超限错误。",
+        ),
+        Code(
+            "InvalidParameter.ImageProcessingFailureError",
+            R.BAD_REQUEST,
+            None,
+            "图片处理失败错误。",
+        ),
+        Code("InvalidParameter.InvalidParameter", R.BAD_REQUEST, None, "参数不合法。", WD),
+        Code("InvalidParameterValue", R.BAD_REQUEST, None, "参数取值错误。", WD),
+        Code(
+            "InvalidParameterValue.ImageRequestError",
+            R.BAD_REQUEST,
+            None,
+            "图片请求错误。",
+        ),
+        Code(
+            "InvalidParameterValue.InvalidImageFormat",
+            R.BAD_REQUEST,
+            None,
+            "不支持的图片格式。",
+            note="Older SDK version only.",
+        ),
+        Code(
+            "InvalidParameterValue.InvalidImageResolution",
+            R.BAD_REQUEST,
+            None,
+            "不支持的图片分辨率。",
+            note="Older SDK version only.",
+        ),
+        Code(
+            "InvalidParameterValue.InvalidImageSize",
+            R.BAD_REQUEST,
+            None,
+            "图片大小超出限制。",
+            note="Older SDK version only.",
+        ),
+        Code("InvalidParameterValue.Model", R.MODEL_NOT_FOUND, None, "模型不存在。"),
+        Code(
+            "InvalidParameterValue.ParameterValueError",
+            R.BAD_REQUEST,
+            None,
+            "参数字段或者值有误",
+            WD,
+        ),
+        Code(
+            "InvalidParameterValue.UrlIllegal",
+            R.BAD_REQUEST,
+            None,
+            "URL格式不合法。",
+            note="Older SDK version only.",
+        ),
+        Code(
+            "LimitExceeded",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "超过配额限制。",
+            W,
+            "A quota with no window stated; for Hunyuan it also answers concurrency over the "
+            "account's limit, which the wording then says.",
+        ),
+        Code(
+            "OperationDenied.ImageIllegalDetected",
+            R.CONTENT_FILTER,
+            None,
+            "图片可能包含敏感信息，请重试",
+        ),
+        Code(
+            "OperationDenied.TextIllegalDetected",
+            R.CONTENT_FILTER,
+            None,
+            "文本包含违法违规信息，审核不通过。",
+        ),
+        Code(
+            "RequestLimitExceeded.JobNumExceed",
+            R.RATE_LIMITED,
+            None,
+            "同时处理的任务数过多，请稍后重试。",
+            W,
+            "Older SDK version only. A concurrency limit on running jobs.",
+        ),
+        Code(
+            "ResourceInsufficient",
+            R.OVERLOADED,
+            None,
+            "资源不足。",
+            WD,
+            "Older SDK version only. The provider's resources, unless the wording says billing.",
+        ),
+        Code(
+            "ResourceInsufficient.ChargeResourceExhaust",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "计费资源已耗尽。",
+        ),
+        Code("ResourceNotFound", R.MODEL_NOT_FOUND, None, "资源不存在。", WD),
+        Code(
+            "ResourceUnavailable",
+            R.PERMISSION_DENIED,
+            None,
+            "资源不可用。",
+            WD,
+            "Older SDK version only. Its sub-codes are all account states (arrears, stopped).",
+        ),
+        Code(
+            "ResourceUnavailable.InArrears",
+            R.QUOTA_EXHAUSTED,
+            None,
+            "账号已欠费。",
+            note="Arrears: money is the remedy.",
+        ),
+        Code("ResourceUnavailable.LowBalance", R.QUOTA_EXHAUSTED, None, "余额不足。"),
+        Code(
+            "ResourceUnavailable.NotExist",
+            R.PERMISSION_DENIED,
+            None,
+            "计费状态未知，请确认是否已在控制台开通服务。",
+            note="The service is not (known to be) activated for the account.",
+        ),
+        Code(
+            "ResourceUnavailable.StopUsing",
+            R.PERMISSION_DENIED,
+            None,
+            "账号已停服。",
+            note="The account's service is stopped: barred.",
+        ),
+    ),
+)
+
+# The common error codes every Tencent Cloud API 3.0 product may return, read from a verbatim copy
+# of the page's table (the Chinese messages of /document/product/213/30435 and, for wording, the
+# English page https://www.tencentcloud.com/document/product/213/33281).
+TENCENT_COMMON = ErrorTable(
+    provider="hunyuan",
+    aliases=("tencent", "tencent-hunyuan", "hunyuan-lite", "tencentcloud"),
+    source="https://cloud.tencent.com/document/product/213/30435",
+    field="Response.Error.Code",
+    note="The page gives no HTTP status: Tencent Cloud API 3.0 answers 200 with Response.Error.",
+    codes=(
+        Code("ActionOffline", R.BAD_REQUEST, None, "接口已下线。"),
+        Code(
+            "AuthFailure.InvalidAuthorization",
+            R.INVALID_KEY,
+            None,
+            "请求头部的`Authorization`不符合腾讯云标准。",
+        ),
+        Code("AuthFailure.InvalidSecretId", R.INVALID_KEY, None, "密钥非法（不是云API密钥类型）。"),
+        Code(
+            "AuthFailure.MFAFailure",
+            R.PERMISSION_DENIED,
+            None,
+            "MFA错误。",
+            note="Multi-factor authentication failed: the key is recognised, the call is not "
+            "allowed; debatable against invalid_key.",
+        ),
+        Code(
+            "AuthFailure.SecretIdNotFound",
+            R.INVALID_KEY,
+            None,
+            "密钥不存在。请在控制台检查密钥是否已被删除或者禁用，如状态正常，请检查密钥是否填写正确，"
+            "注意前后不得有空格。",
+        ),
+        Code(
+            "AuthFailure.SignatureExpire",
+            R.BAD_REQUEST,
+            None,
+            "签名过期。Timestamp和服务器时间相差不得超过五分钟，请检查本地时间是否和标准时间同步。",
+            note="The client's clock, not the key: a correct key does not fix it.",
+        ),
+        Code(
+            "AuthFailure.SignatureFailure",
+            R.INVALID_KEY,
+            None,
+            "签名错误。签名计算错误，请对照调用方式中的签名方法文档检查签名计算过程。",
+            note="Most often a wrong SecretKey for the SecretId; a signing bug reads the same.",
+        ),
+        Code("AuthFailure.TokenFailure", R.INVALID_KEY, None, "token错误。"),
+        Code(
+            "AuthFailure.UnauthorizedOperation",
+            R.PERMISSION_DENIED,
+            None,
+            "请求未授权。请参考CAM文档对鉴权的说明。",
+        ),
+        Code(
+            "DryRunOperation",
+            R.BAD_REQUEST,
+            None,
+            "DryRun操作，代表请求将会是成功的，只是多传了DryRun参数。",
+        ),
+        Code("FailedOperation", R.SERVER_ERROR, None, "操作失败。", WD),
+        Code("InternalError", R.SERVER_ERROR, None, "内部错误。"),
+        Code("InvalidAction", R.BAD_REQUEST, None, "接口不存在。"),
+        Code(
+            "InvalidParameter",
+            R.BAD_REQUEST,
+            None,
+            "参数错误（包括参数格式、类型等错误）。",
+            WD,
+        ),
+        Code("InvalidParameterValue", R.BAD_REQUEST, None, "参数取值错误。", WD),
+        Code("InvalidRequest", R.BAD_REQUEST, None, "请求body的multipart格式错误。"),
+        Code("IpInBlacklist", R.PERMISSION_DENIED, None, "IP地址在黑名单中。"),
+        Code("IpNotInWhitelist", R.PERMISSION_DENIED, None, "IP地址不在白名单中。"),
+        Code("LimitExceeded", R.QUOTA_EXHAUSTED, None, "超过配额限制。", W),
+        Code("MissingParameter", R.BAD_REQUEST, None, "缺少参数。"),
+        Code("NoSuchProduct", R.BAD_REQUEST, None, "产品不存在。"),
+        Code("NoSuchVersion", R.BAD_REQUEST, None, "接口版本不存在。"),
+        Code("RequestLimitExceeded", R.RATE_LIMITED, None, "请求的次数超过了频率限制。", W),
+        Code(
+            "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+            R.RATE_LIMITED,
+            None,
+            "主账号超过频率限制。",
+            W,
+        ),
+        Code("RequestLimitExceeded.IPLimitExceeded", R.RATE_LIMITED, None, "IP限频。", W),
+        Code("RequestLimitExceeded.UinLimitExceeded", R.RATE_LIMITED, None, "主账号限频。", W),
+        Code("RequestSizeLimitExceeded", R.BAD_REQUEST, None, "请求包超过限制大小。"),
+        Code("ResourceInUse", R.BAD_REQUEST, None, "资源被占用。"),
+        Code("ResourceInsufficient", R.OVERLOADED, None, "资源不足。", WD),
+        Code("ResourceNotFound", R.MODEL_NOT_FOUND, None, "资源不存在。", WD),
+        Code("ResourceUnavailable", R.PERMISSION_DENIED, None, "资源不可用。", WD),
+        Code(
+            "ResponseSizeLimitExceeded",
+            R.BAD_REQUEST,
+            None,
+            "返回包超过限制大小。",
+            note="Asking for less output fixes it.",
+        ),
+        Code("ServiceUnavailable", R.OVERLOADED, None, "当前服务暂时不可用。"),
+        Code("UnauthorizedOperation", R.PERMISSION_DENIED, None, "未授权操作。"),
+        Code(
+            "UnknownParameter",
+            R.BAD_REQUEST,
+            None,
+            "未知参数错误，用户多传未定义的参数会导致错误。",
+        ),
+        Code("UnsupportedOperation", R.BAD_REQUEST, None, "操作不支持。"),
+        Code(
+            "UnsupportedProtocol",
+            R.BAD_REQUEST,
+            None,
+            "http(s)请求协议错误，只支持GET和POST请求。",
+        ),
+        Code(
+            "UnsupportedRegion",
+            R.BAD_REQUEST,
+            None,
+            "接口不支持所传地域。",
+            note="The request names a region the API does not serve (a wrong endpoint "
+            "parameter); debatable against permission_denied.",
+        ),
+    ),
+)
+
+# --- SiliconFlow (硅基流动) ----------------------------------------------------------------------
+SILICONFLOW_HTTP = ErrorTable(
+    provider="siliconflow",
+    aliases=("siliconcloud", "silicon-flow", "硅基流动"),
+    source="https://docs.siliconflow.cn/cn/faqs/error-code",
+    field="HTTP status",
+    note=(
+        "The page (错误处理) documents HTTP statuses, and shows one body code in its example "
+        '({"code":20012,"message":"Model does not exist. Please check it carefully."}), '
+        "transcribed in the API-reference table. 504 and 503 share one row."
+    ),
+    codes=(
+        Code(
+            "400",
+            R.BAD_REQUEST,
+            400,
+            "参数不正确，请参考报错信息（message）修正不合法的请求参数",
+            WD,
+        ),
+        Code("401", R.INVALID_KEY, 401, "API Key 没有正确设置"),
+        Code(
+            "403",
+            R.PERMISSION_DENIED,
+            403,
+            "账户余额不足或者权限不够，权限不够最常见的原因是该模型需要实名认证，"
+            "其他情况参考报错信息（message）",
+            WD,
+            "One status for an empty balance (quota_exhausted; the body then reads 'Sorry, your "
+            "account balance is insufficient') and a model that needs real-name verification "
+            "(permission_denied): the wording decides.",
+        ),
+        Code(
+            "429",
+            R.RATE_LIMITED,
+            429,
+            "触发了 rate limits；参考报错信息（message）判断触发的是 "
+            "RPM /RPD / TPM / TPD / IPM / IPD 中的具体哪一种",
+            W,
+            "RPM/TPM/IPM clear within a minute; RPD/TPD/IPD are daily (quota_exhausted).",
+        ),
+        Code(
+            "503",
+            R.OVERLOADED,
+            503,
+            "一般是服务系统负载比较高，可以稍后尝试",
+        ),
+        Code(
+            "504",
+            R.TIMEOUT,
+            504,
+            "一般是服务系统负载比较高，可以稍后尝试；对于对话和文本转语音请求，可以尝试使用流式输出",
+            note="Shares the 503 row (high load), but a 504 is a deadline that passed and "
+            "streaming is the documented workaround.",
+        ),
+        Code("500", R.SERVER_ERROR, 500, "服务发生了未知的错误，可以联系相关人员进行排查"),
+    ),
+)
+
+# The response examples of the chat-completions API reference. Read from two independent verbatim
+# copies of the page's response list (the stored copy of the page itself had no response section).
+SILICONFLOW_API = ErrorTable(
+    provider="siliconflow",
+    aliases=("siliconcloud", "silicon-flow", "硅基流动"),
+    source="https://docs.siliconflow.cn/cn/api-reference/chat-completions/chat-completions",
+    field="code (JSON body), else HTTP status (bare-string bodies)",
+    note=(
+        "Read from copies of the page's response examples, not from the page itself. 401, 403, "
+        "404 and 504 answer with a bare JSON string; 429 with an object without a code. Codes "
+        "such as 30001 ('Sorry, your account balance is insufficient'), 30003 ('Model disabled') "
+        "are seen in the wild but no published table of them was found."
+    ),
+    codes=(
+        Code(
+            "20012",
+            R.MODEL_NOT_FOUND,
+            400,
+            "Model does not exist. Please check it carefully.",
+            WD,
+            "The page's example message; the API reference shows the same code with any 400 "
+            "message, so other wordings reuse it for bad parameters.",
+        ),
+        Code(
+            "50505",
+            R.OVERLOADED,
+            503,
+            "Model service overloaded. Please try again later.",
+        ),
+        Code("401", R.INVALID_KEY, 401, "Invalid token"),
+        Code(
+            "403",
+            R.PERMISSION_DENIED,
+            403,
+            "Forbidden",
+            WD,
+            "See the error-code page: balance (quota_exhausted) or real-name verification.",
+        ),
+        Code(
+            "404",
+            R.BAD_REQUEST,
+            404,
+            "404 page not found",
+            note="A wrong URL or path (the model case is 20012).",
+        ),
+        Code(
+            "429",
+            R.RATE_LIMITED,
+            429,
+            "Request was rejected due to rate limiting. If you want more, please contact "
+            "contact@siliconflow.cn. Details:TPM limit reached.",
+            W,
+        ),
+        Code("504", R.TIMEOUT, 504, "(a bare string body)"),
     ),
 )
 
 # Not found (searched 2026-12-06 in the docs, pages and code corpora):
-# - iFlytek Spark (https://www.xfyun.cn/doc/spark/ error codes 10013, 10014, 10019, 10907, 11200,
-#   11201, 11202, 11203 ...): no stored copy of the error-code table was found.
-# - Tencent Hunyuan (https://cloud.tencent.com/document/api/1729 error codes and the common
-#   Tencent Cloud API errors AuthFailure.*, LimitExceeded, ResourceInsufficient.*): not searched
-#   for lack of time; no table transcribed.
-# - SiliconFlow (https://docs.siliconflow.cn error codes): only its rate-limit guide was found,
-#   no error-code table.
+# - Baidu Qianfan v1 codes 336002 onwards (https://ai.baidu.com/ai-doc/WENXINWORKSHOP/tlmyncueh):
+#   no stored copy of those rows; find_string for 336002, 336003, 336100 found nothing relevant.
+# - SiliconFlow numeric business codes (30001 balance insufficient, 30003 model disabled, 30011,
+#   50505 aside): seen in user code and logs, but no published SiliconFlow table lists them.
+# - Tencent Hunyuan's error-code page itself (https://cloud.tencent.com/document/api/1729/101842)
+#   was not stored; its codes come from the SDK file generated from it (HUNYUAN above).
 
 TABLES: tuple[ErrorTable, ...] = (
     DASHSCOPE,
@@ -1548,4 +2296,10 @@ TABLES: tuple[ErrorTable, ...] = (
     QIANFAN_V2_OLD,
     VOLCENGINE,
     MINIMAX,
+    SPARK,
+    SPARK_MAAS,
+    HUNYUAN,
+    TENCENT_COMMON,
+    SILICONFLOW_HTTP,
+    SILICONFLOW_API,
 )
