@@ -122,6 +122,12 @@ RATE_WINDOW_S = 60.0
 _TRANSPORT_CLASSES = {**tables.vocabulary_classes(), **EXCEPTION_NAMES}
 _VOCABULARY = tuple(g for g in RULES.groups if g.startswith("vocab_"))
 _CLASS_NAMES = frozenset(_TRANSPORT_CLASSES) | frozenset(STATUS_CLASS_NAMES)
+# The documented messages, by (reason, what decides): `doc_<reason>_<by>`.
+_DOCUMENTED = tuple(
+    (g, Reason(g[4:].rsplit("_", 1)[0]), By(g.rsplit("_", 1)[1]))
+    for g in RULES.groups
+    if g.startswith("doc_")
+)
 
 
 def classify(
@@ -342,6 +348,35 @@ def _specific(code: str, by: By) -> bool:
     return code not in GENERIC_CODES and code not in _CLASS_NAMES
 
 
+def documented_message(ev: Evidence) -> Decision | None:
+    """A message a provider's published table documents, word for word (its values aside):
+    it names its error as surely as a code does, when its reason is not a catch-all."""
+    return _documented(ev, early=True)
+
+
+def documented_message_late(ev: Evidence) -> Decision | None:
+    """A documented message whose reason is a catch-all, or decided by its wording, read
+    when the wording rules found nothing."""
+    return _documented(ev, early=False)
+
+
+def _documented(ev: Evidence, *, early: bool) -> Decision | None:
+    found = [
+        (group, reason, by)
+        for group, reason, by in _DOCUMENTED
+        if group in ev.hits and (not early or (by is not By.WORDING and reason not in _CATCH_ALL))
+    ]
+    if not found:
+        return None
+    if len(found) > 1:  # the longest documented message found decides
+        found.sort(key=lambda f: -len(RULES.phrase(f[0], ev.text) or ""))
+    group, reason, by = found[0]
+    phrase = RULES.phrase(group, ev.text) or ""
+    if early:
+        return _read_code(ev, reason, by, "documented", phrase)
+    return reason, "documented_late", phrase
+
+
 def wording(ev: Evidence) -> Decision | None:
     """The wording of every message, in English and Chinese."""
     found = _by_text(ev)
@@ -435,7 +470,9 @@ DECISIONS: tuple[Rule, ...] = (
     money,
     provider_code,
     specific_code,
+    documented_message,
     wording,
+    documented_message_late,
     documented_number,
     generic_code,
     gateway_class,
@@ -647,6 +684,9 @@ def _by_text(ev: Evidence) -> tuple[Reason, str] | None:
         return Reason.BAD_REQUEST, "text:unsupported"
     # Model existence comes before permissions: "does not exist or you do not have access to
     # it" is a model problem, "Project X does not have access to model Y" a permission one.
+    if "scope" in hits:
+        # A key's or team's allow-list: the model exists, this credential may not call it.
+        return Reason.PERMISSION_DENIED, "text:scope"
     if "geo" in hits:
         # "This model is not available in your region": the model exists, the caller's
         # location has no access to it.
@@ -720,6 +760,8 @@ _WHY = {
     "table_number": "a numeric code every published table that documents it reads alike",
     "transport": "what the runtime prints when no response came (core/tables/transport.py)",
     "class_shape": "an exception class whose name says timeout or connection",
+    "documented": "a message a provider's published table documents, word for word",
+    "documented_late": "a documented message with a catch-all reason, read after the wording",
     "table_generic": "a code the provider's table documents with a catch-all or wording-decided"
     " meaning, read after the wording",
     "code+unsupported": "a model-not-found code, but the model exists and cannot serve the feature",
@@ -739,6 +781,7 @@ _WHY = {
     "text:unsupported": "the model exists but does not support what was asked",
     "text:model": "the wording says the model or deployment does not exist or is retired",
     "text:permission": "the wording says access is denied",
+    "text:scope": "the key's, team's or user's allow-list does not include the model",
     "text:geo": "the wording says the service is not offered where the caller is",
     "code+no_connection": "an unavailable class, but the wording says the client never connected",
     "text:wrong_url": "the wording says the URL or path is wrong",

@@ -166,6 +166,12 @@ def _collect(node: object, facts: Facts, depth: int) -> None:
         if isinstance(value, str) and len(value) > 200:
             continue
         facts.code(value, depth)
+    if get("code") == "bad_response_status_code":
+        # new-api names the upstream's status in `param` (relay/helper: "bad response status
+        # code %d"): the upstream's answer is the innermost status.
+        param = get("param")
+        if isinstance(param, str) and param.isdigit():
+            facts.status_at(int(param))
     for key in _TEXT_KEYS:
         value = get(key)
         if value is None:

@@ -40,30 +40,52 @@ class Hits:
 
 
 class TextRules:
-    def __init__(self, groups: Mapping[str, str], *, engine: str | None = None) -> None:
+    """Named groups of patterns, searched together.
+
+    `shards` splits the groups into several RE2 sets searched one after another: one set of
+    every group can be far slower than its parts (RE2's DFA for the whole grows past its memory
+    budget and is rebuilt as it goes: 2.7 ms a text against 15 us for three sets, measured on
+    the corpus), so unrelated families of patterns (the wording, the transport vocabulary, the
+    documented messages) each get their own.
+    """
+
+    def __init__(
+        self,
+        groups: Mapping[str, str],
+        *,
+        engine: str | None = None,
+        shards: tuple[tuple[str, ...], ...] | None = None,
+    ) -> None:
         self.groups = dict(groups)
         self._py: dict[str, re.Pattern[str]] = {}  # compiled on first use (about 20 ms for all)
-        self._names: list[str] = list(self.groups)
-        self._set: Any = None
+        self._shards: list[tuple[list[str], Any]] = []
         use_re2 = engine == "re2" or (engine is None and _re2 is not None)
         if use_re2:
             if _re2 is None:
                 raise RuntimeError("google-re2 is not installed")
-            options = _re2.Options()
-            options.max_mem = 64 << 20  # the DFA of every group together, with room to spare
-            s = _re2.Set.SearchSet(options)
-            for pattern in self._names:
-                s.Add(self.groups[pattern])
-            s.Compile()
-            self._set = s
-        self.engine = "re2" if self._set is not None else "re"
+            for names in shards or (tuple(self.groups),):
+                options = _re2.Options()
+                options.max_mem = 64 << 20  # the DFA of a shard's groups, with room to spare
+                s = _re2.Set.SearchSet(options)
+                for name in names:
+                    s.Add(self.groups[name])
+                s.Compile()
+                self._shards.append((list(names), s))
+            covered = {n for names, _ in self._shards for n in names}
+            if covered != set(self.groups):
+                raise ValueError(f"groups in no shard: {sorted(set(self.groups) - covered)}")
+        self.shards = shards
+        self.engine = "re2" if self._shards else "re"
 
     def hits(self, text: str) -> Hits:
-        if self._set is None:
+        if not self._shards:
             return Hits(self, text, None)
-        found = self._set.Match(text)
-        names = self._names
-        return Hits(self, text, frozenset(names[i] for i in found) if found else frozenset())
+        found: set[str] = set()
+        for names, s in self._shards:
+            matched = s.Match(text)
+            if matched:
+                found.update(names[i] for i in matched)
+        return Hits(self, text, frozenset(found))
 
     def compiled(self, group: str) -> re.Pattern[str]:
         found = self._py.get(group)

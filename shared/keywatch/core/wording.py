@@ -8,7 +8,7 @@ each group reads as it does.
 
 from __future__ import annotations
 
-from keywatch.core.tables import vocabulary_groups
+from keywatch.core.tables import documented_groups, vocabulary_groups
 from keywatch.core.textrules import TextRules, any_of
 
 _MONEY = any_of(
@@ -42,6 +42,12 @@ _MONEY = any_of(
     r"(?:monthly|included|free|prepaid) credits",
     r"prepayment credits",
     r"credit limit",
+    # A budget a gateway enforces for a key, team, user or deployment (LiteLLM proxy's
+    # "Budget has been exceeded", "ExceededBudget", "crossed budget": litellm/proxy/_types.py
+    # ProxyErrorTypes.budget_exceeded; Portkey and OpenRouter budgets): money or its owner.
+    r"budget (?:has been |was |is )?(?:exceeded|exhausted|crossed|reached|used up)",
+    r"(?:exceeded|crossed|over|reached|exhausted) (?:the |your |its |their )?(?:\w+ ){0,2}budget",
+    r"exceededbudget|budget_exceeded|max_budget",
     r"spend(?:ing)? (?:limit|cap)",
     r"enforced_spend_limit",
     r"billing[_ ]hard[_ ]limit",
@@ -124,6 +130,12 @@ _KEY = any_of(
     r"default credentials were not found|defaultcredentialserror",
     r"(?:env(?:ironment)? var(?:iable)?|environment) [^.\n]{0,40}api_key[^.\n]{0,40}"
     r"(?:not set|missing)",
+    # The SDKs' own words when no key was configured: openai-node and anthropic-sdk-typescript
+    # ("The OPENAI_API_KEY environment variable is missing or empty"), LangChain ("Did not
+    # find openai_api_key, please add an environment variable").
+    r"\w*api_?key`? (?:env(?:ironment)? var(?:iable)?|environment variable) (?:is )?"
+    r"(?:missing|not set|empty|required|undefined)",
+    r"did not find `?\w*api_?key",
 )
 # Wording that names the key itself (not any token): what a 400 needs to invalidate a key.
 _NAMES_THE_KEY = any_of(
@@ -188,11 +200,21 @@ _MODEL_WORDING = (
     r"endpoint[^\n]{0,100}?(?:does not exist|doesn't exist|not found|is (?:paused|not running"
     r"|scaled to zero|in a failed state|not ready)|is not (?:yet )?deployed)",
     r"try pulling it first",
+    # A local server with no model in memory (LM Studio's "Model is unloaded.").
+    r"model (?:is |was |has been )?unloaded",
     r"end[ -]of[ -]life",
 )
 _MODEL_EXISTS = any_of(*_MODEL_WORDING)
 _MODEL = any_of(r"model_not_found|model_decommissioned|deploymentnotfound", *_MODEL_WORDING)
 
+# A key, team or user whose allow-list does not include the model (LiteLLM proxy's
+# key_model_access_denied and team_model_access_denied: "Invalid model for team X. Valid models
+# for team are [...]"): the model exists, this credential may not call it.
+_SCOPE = any_of(
+    r"valid models for (?:this |the )?(?:team|key|user|organi[sz]ation|project|end user)",
+    r"(?:team|key|user|token)\b[^.\n]{0,40}not allowed to (?:access|call|use) (?:this )?model",
+    r"key_model_access_denied|team_model_access_denied",
+)
 _PERMISSION = any_of(
     r"only authori[sz]ed for use with|cannot be used for other api requests",
     r"\bno permission\b|without permission|无权限|暂无权限|没有权限",
@@ -226,6 +248,9 @@ _PERMISSION = any_of(
 # A limit (rate, quota, capacity), and how long it lasts.
 _LIMIT_WORDS = any_of(
     r"\blimit (?:reached|exceeded|exhausted)|request limit",
+    # "request reached organization max RPM: 3" (Moonshot), "reached max request"
+    r"reached (?:\w+ ){0,2}max(?:imum)? (?:rpm|tpm|rpd|tpd|requests?|concurrency|tokens?)\b",
+    r"(?:hit|reached) (?:your |the )?(?:\w+ )?limit\b",
     r"too frequent",
     # Chinese: a limit (限额, 上限, 超限), throttling (限流), too frequent (频繁),
     # concurrency (并发).
@@ -264,6 +289,11 @@ _LONG_WINDOW = any_of(
     r"per[ _-]?month|permonth|/ ?month\b|monthly",
     r"per[ _-]?week|weekly",
     r"reset (?:after|in) \d+ ?h",
+    # A reset at a clock time or on a date is hours or days away (Claude's plan limits:
+    # "You've hit your limit · resets 1:30am", "Limits will reset at 9:30 AM").
+    r"resets?:? (?:at |on )?\d{1,2}(?::\d\d)? ?(?:am|pm)\b",
+    r"resets?:? (?:at |on )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d",
+    r"will reset at|resets? (?:at|on) (?:midnight|\d{4}-\d\d-\d\d)",
     r"free[ _-]?tier (?:limit|quota)s? (?:has been |have been )?(?:exhausted|used up|reached)",
 )
 # A limit of zero never clears (Gemini's free tier in a region or for a model without one).
@@ -301,6 +331,9 @@ _QUOTA_LATE = any_of(
     r"(?:exhausted|exceeded|used up|run out)",
     r"quota (?:exceeded|exhausted)",
     r"exceeded (?:the |your )?quota",
+    # A relay's prepaid quota below the request's cost (one-api, new-api: "user quota is not
+    # enough", "preConsumedQuota ... is not enough").
+    r"quota\b[^.\n]{0,60}(?:is not enough|not sufficient|insufficient)",
 )
 
 # An output cap set too high is the request's fault; input over the window is context_length.
@@ -461,43 +494,48 @@ _BAD_REQUEST = any_of(
     r"validation error",
 )
 
+_WORDING = {
+    "money": _MONEY,
+    "barred": _BARRED,
+    "billing_cause": _BILLING_CAUSE,
+    "key": _KEY,
+    "names_key": _NAMES_THE_KEY,
+    "unsupported": _UNSUPPORTED,
+    "wrong_url": _WRONG_URL,
+    "model": _MODEL,
+    "model_exists": _MODEL_EXISTS,
+    "permission": _PERMISSION,
+    "scope": _SCOPE,
+    "limit": _LIMIT_WORDS,
+    "capacity": _CAPACITY,
+    "too_large": _TOO_LARGE,
+    "long_window": _LONG_WINDOW,
+    "zero_limit": _ZERO_LIMIT,
+    "geo": _GEO,
+    "no_connection": _NO_CONNECTION,
+    "short_window": _SHORT_WINDOW,
+    "wait": _WAIT,
+    "quota_default": _QUOTA_DEFAULT,
+    "quota_late": _QUOTA_LATE,
+    "output_cap": _OUTPUT_CAP,
+    "output_over": _OUTPUT_OVER,
+    "input_words": _INPUT_WORDS,
+    "body_size": _BODY_SIZE,
+    "context": _CONTEXT,
+    "content": _CONTENT,
+    "ordering": _ORDERING,
+    "overloaded": _OVERLOADED,
+    "server": _SERVER,
+    "midstream": _MIDSTREAM,
+    "timeout": _TIMEOUT,
+    "network": _NETWORK,
+    "bad_request": _BAD_REQUEST,
+}
+# What the runtimes print when no response came (core/tables/transport.py), and the messages
+# the published tables document (core/tables), one group per reason: each family its own RE2 set.
+_VOCABULARY = vocabulary_groups()
+_DOCUMENTED = documented_groups()
 RULES = TextRules(
-    {
-        "money": _MONEY,
-        "barred": _BARRED,
-        "billing_cause": _BILLING_CAUSE,
-        "key": _KEY,
-        "names_key": _NAMES_THE_KEY,
-        "unsupported": _UNSUPPORTED,
-        "wrong_url": _WRONG_URL,
-        "model": _MODEL,
-        "model_exists": _MODEL_EXISTS,
-        "permission": _PERMISSION,
-        "limit": _LIMIT_WORDS,
-        "capacity": _CAPACITY,
-        "too_large": _TOO_LARGE,
-        "long_window": _LONG_WINDOW,
-        "zero_limit": _ZERO_LIMIT,
-        "geo": _GEO,
-        "no_connection": _NO_CONNECTION,
-        "short_window": _SHORT_WINDOW,
-        "wait": _WAIT,
-        "quota_default": _QUOTA_DEFAULT,
-        "quota_late": _QUOTA_LATE,
-        "output_cap": _OUTPUT_CAP,
-        "output_over": _OUTPUT_OVER,
-        "input_words": _INPUT_WORDS,
-        "body_size": _BODY_SIZE,
-        "context": _CONTEXT,
-        "content": _CONTENT,
-        "ordering": _ORDERING,
-        "overloaded": _OVERLOADED,
-        "server": _SERVER,
-        "midstream": _MIDSTREAM,
-        "timeout": _TIMEOUT,
-        "network": _NETWORK,
-        "bad_request": _BAD_REQUEST,
-        # What the runtimes print when no response came (core/tables/transport.py).
-        **vocabulary_groups(),
-    }
+    {**_WORDING, **_VOCABULARY, **_DOCUMENTED},
+    shards=(tuple(_WORDING), tuple(_VOCABULARY), tuple(_DOCUMENTED)),
 )

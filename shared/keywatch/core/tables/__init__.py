@@ -20,6 +20,7 @@ across providers and with HTTP statuses, so they are read only for their own pro
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -104,10 +105,29 @@ _PROVIDER_STATUS: dict[tuple[str, int], Code] = {
 }
 
 
+_KNOWN = {t.provider for t in TABLES}
+# The same names written without separators: "lm-studio", "LM Studio" and "lmstudio" alike.
+_COMPACT: dict[str, str] = {}
+for _name in [*_FAMILY, *_KNOWN]:
+    _COMPACT.setdefault(re.sub(r"[-_. ]", "", _name), _FAMILY.get(_name, _name))
+
+
 def family(provider: str | None) -> str:
-    """The name a provider's tables are kept under ("glm" -> "zhipu")."""
+    """The name a provider's tables are kept under ("glm" -> "zhipu", "lm-studio" ->
+    "lmstudio", "iflytek-spark" -> "iflytek" when only that part is known)."""
     name = (provider or "").strip().lower()
-    return _FAMILY.get(name, name)
+    if name in _FAMILY:
+        return _FAMILY[name]
+    if name in _KNOWN or not name:
+        return name
+    compact = _COMPACT.get(re.sub(r"[-_. ]", "", name))
+    if compact is not None:
+        return compact
+    for part in re.split(r"[-_. /]", name):
+        found = _FAMILY.get(part) or (part if part in _KNOWN else None)
+        if found is not None:
+            return found
+    return name
 
 
 def scoped(provider: str, code: str) -> Code | None:
@@ -162,3 +182,62 @@ def vocabulary_classes() -> dict[str, Reason]:
             if term.kind is Kind.CLASS:
                 out.setdefault(term.text.rsplit(".", 1)[-1].lower(), term.reason)
     return out
+
+
+# --- documented messages ---------------------------------------------------------------------
+
+# What stands for a value in a documented message: %s, {name}, <id>, ${x}, an ellipsis.
+_PLACEHOLDER = re.compile(r"%[sdvf]|\{[^}]*\}|<[^>]*>|\$\{[^}]*\}|…|\.\.\.|\[[^\]]*\]")
+# A documented message identifies its error when its fixed words are this long: shorter ones
+# ("Bad Request", "Unauthorized") are what every provider says, and the wording reads them.
+_MIN_ASCII = 24
+_MIN_CJK = 6
+
+
+def _fixed_length(fragments: list[str]) -> tuple[int, int]:
+    ascii_n = sum(1 for f in fragments for ch in f if ch.isascii() and ch.isalnum())
+    cjk_n = sum(1 for f in fragments for ch in f if not ch.isascii() and ch.isalnum())
+    return ascii_n, cjk_n
+
+
+def _message_pattern(message: str) -> str | None:
+    """The documented message as a pattern: its fixed words in order, anything between."""
+    fragments = [f.strip(" .:;,'\"`()") for f in _PLACEHOLDER.split(message.lower())]
+    fragments = [f for f in fragments if len(f) >= 2]
+    if not fragments:
+        return None
+    ascii_n, cjk_n = _fixed_length(fragments)
+    if ascii_n < _MIN_ASCII and cjk_n < _MIN_CJK:
+        return None
+    return "[^\\n]*".join(_literal(" ".join(f.split())) for f in fragments)
+
+
+def _phrases() -> dict[tuple[Reason, By], list[str]]:
+    found: dict[str, set[tuple[Reason, By]]] = defaultdict(set)
+    for table in TABLES:
+        for entry in table.codes:
+            texts = [entry.message]
+            if " " in entry.code.strip() or not entry.code.isascii():
+                texts.append(entry.code)  # a table keyed by its messages (one-api's)
+            for text in (part for t in texts if t for part in t.split(" / ")):
+                pattern = _message_pattern(text)
+                if pattern is not None:
+                    found[pattern].add((entry.reason, entry.by))
+    out: dict[tuple[Reason, By], list[str]] = defaultdict(list)
+    for pattern, meanings in found.items():
+        reasons = {r for r, _ in meanings}
+        if len(reasons) == 1 and Reason.UNKNOWN not in reasons:  # disagreeing tables: nothing
+            out[min(meanings)].append(pattern)
+    return out
+
+
+_PHRASES = _phrases()
+
+
+def documented_groups() -> dict[str, str]:
+    """One wording group per (reason, what decides) of every message the tables document:
+    `doc_<reason>_<by>`."""
+    return {
+        f"doc_{reason.value}_{by.value}": "|".join(sorted(patterns))
+        for (reason, by), patterns in sorted(_PHRASES.items())
+    }
