@@ -678,6 +678,9 @@ def _by_text(ev: Evidence) -> tuple[Reason, str] | None:
     text, hits, status = ev.text, ev.hits, ev.status
     if not text:
         return None
+    if "proxy" in hits:
+        # A proxy's authentication or tunnel failed: the caller's network, not the key.
+        return Reason.NETWORK, "text:proxy"
     if "key" in hits:
         return Reason.INVALID_KEY, "text:key"
     if "unsupported" in hits:
@@ -781,6 +784,7 @@ _WHY = {
     "text:unsupported": "the model exists but does not support what was asked",
     "text:model": "the wording says the model or deployment does not exist or is retired",
     "text:permission": "the wording says access is denied",
+    "text:proxy": "a proxy between the caller and the provider refused or failed",
     "text:scope": "the key's, team's or user's allow-list does not include the model",
     "text:geo": "the wording says the service is not offered where the caller is",
     "code+no_connection": "an unavailable class, but the wording says the client never connected",

@@ -304,6 +304,14 @@ _ZERO_LIMIT = any_of(
 )
 # A region or country the service is not offered in: access, whatever the thing named.
 # The client never reached the server (said outright, not guessed from a class name).
+# A proxy between the caller and the provider refused or failed: the caller's network, not the
+# key (RFC 9110 15.5.8 "407 Proxy Authentication Required"; requests' ProxyError; curl's
+# "Received HTTP code 407 from proxy after CONNECT"; reqwest's "proxy authorization required").
+_PROXY = any_of(
+    r"proxy[- ]auth\w*|proxy authori[sz]ation|proxy authentication",
+    r"407 (?:from )?proxy|from proxy after connect|tunnel connection failed",
+    r"(?:unable|cannot|can't|failed) to connect to (?:the )?proxy|proxyerror",
+)
 _NO_CONNECTION = any_of(r"failed to connect to all addresses|tcp handshake")
 _GEO = any_of(r"not (?:available|supported|offered) in your (?:country|region|location|territory)")
 _SHORT_WINDOW = any_of(
@@ -348,6 +356,8 @@ _OUTPUT_OVER = any_of(
     r"max_(?:new_|completion_|output_)?tokens`? (?:must be (?:less|smaller|lower|at most)"
     r"|is too (?:large|high|big)|cannot exceed|exceeds? (?:the )?(?:max|limit|allowed))",
     r"maximum value for max_(?:completion_|new_|output_)?tokens",
+    # Cohere: "max tokens must be less than or equal to 4096, the maximum output"
+    r"max(?:imum)? (?:new |output |completion )?tokens must be (?:less|smaller|lower|at most)",
 )
 _INPUT_WORDS = any_of(
     # `messages` not followed by a quote or colon: the JSON key 'message' is not the input.
@@ -513,6 +523,7 @@ _WORDING = {
     "zero_limit": _ZERO_LIMIT,
     "geo": _GEO,
     "no_connection": _NO_CONNECTION,
+    "proxy": _PROXY,
     "short_window": _SHORT_WINDOW,
     "wait": _WAIT,
     "quota_default": _QUOTA_DEFAULT,

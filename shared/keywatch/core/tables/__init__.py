@@ -167,8 +167,10 @@ def vocabulary_groups() -> dict[str, str]:
             if term.kind is Kind.CLASS:
                 continue
             pattern = _literal(term.text)
-            if term.kind is Kind.ERRNO:
-                pattern = rf"\b{pattern}\b"
+            if term.kind is Kind.ERRNO:  # bounded where the name starts or ends a word
+                text = term.text.lower()
+                pattern = (r"\b" if text[:1].isalnum() else "") + pattern
+                pattern += r"\b" if text[-1:].isalnum() else ""
             if pattern not in phrases[term.reason]:
                 phrases[term.reason].append(pattern)
     return {f"vocab_{r.value}": "|".join(phrases[r]) for r in _ORDER if phrases.get(r)}

@@ -217,6 +217,7 @@ STATUS_RULES: dict[int, Reason] = {
     402: R.QUOTA_EXHAUSTED,
     403: R.PERMISSION_DENIED,
     404: R.MODEL_NOT_FOUND,
+    407: R.NETWORK,  # Proxy Authentication Required: the caller's proxy, not the provider
     408: R.TIMEOUT,
     413: R.BAD_REQUEST,  # Payload Too Large: bytes (a token limit says so in its words)
     429: R.RATE_LIMITED,

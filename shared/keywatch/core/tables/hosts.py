@@ -22,6 +22,9 @@ from keywatch.core.tables._types import By, Code, ErrorTable
 # vLLM inference backend" and points to vLLM's OpenAI-compatible server docs for schemas, so a
 # self-hosted NIM answers with the vLLM tables below; the hosted API's 401/402/429 bodies are
 # not documented anywhere found, so none are transcribed.
+# Re-checked 2026-12-06: the NIM for LLMs 2.1.x troubleshooting index lists only GPU memory,
+# request timeouts, CUDA driver, OpenShift SCC and assistant-integration pages; none has an
+# error-code table, and build.nvidia.com's hosted API documents no error bodies.
 
 _HF_ALIASES = ("hf", "hugging_face", "hugging-face", "hf-inference", "huggingface_hub")
 _TGI_ALIASES = (*_HF_ALIASES, "tgi", "text-generation-inference")
@@ -48,11 +51,12 @@ TABLES: tuple[ErrorTable, ...] = (
         codes=(
             Code(
                 "E1000",
-                R.UNKNOWN,
+                R.SERVER_ERROR,
                 message="Unknown Error",
                 note=(
                     "The page: an unexpected error 'we haven't categorized yet'; retry. "
-                    "server_error would also fit; nothing says what failed."
+                    "The provider's own failure: server_error, as the wording rules read "
+                    "'unknown error'."
                 ),
             ),
             Code(
