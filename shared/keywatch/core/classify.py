@@ -301,7 +301,7 @@ def provider_code(ev: Evidence) -> Decision | None:
         own = PROVIDER_CODES.get((ev.provider, code))
         if own is not None:
             return own, "provider_code", f"{ev.provider} {code}"
-        entry = tables.scoped(ev.provider, code)
+        entry = tables.scoped(ev.provider, code, ev.status)
         if entry is None or not _specific(code, entry.by):
             continue
         if entry.reason in _CATCH_ALL:
@@ -397,11 +397,11 @@ def generic_code(ev: Evidence) -> Decision | None:
     for code in ev.codes:
         if code in GENERIC_CODES:
             return GENERIC_CODES[code], "generic_code", code
-        entry = tables.scoped(ev.provider, code) if ev.provider else None
+        entry = tables.scoped(ev.provider, code, ev.status) if ev.provider else None
         if entry is not None and code not in _CLASS_NAMES and entry.reason is not Reason.UNKNOWN:
             return entry.reason, "table_generic", f"{ev.provider} {code}"
     for digits in ev.numbers:
-        entry = tables.scoped(ev.provider, digits) if ev.provider else None
+        entry = tables.scoped(ev.provider, digits, ev.status) if ev.provider else None
         if entry is not None and entry.reason is not Reason.UNKNOWN:
             return entry.reason, "table_generic", f"{ev.provider} {digits}"
     return None
@@ -591,7 +591,7 @@ def _credential_signal(ev: Evidence) -> bool:
     for code in ev.codes + ev.numbers:
         found = SPECIFIC_CODES.get(code)
         if found is None:
-            entry = tables.scoped(ev.provider, code) if ev.provider else None
+            entry = tables.scoped(ev.provider, code, ev.status) if ev.provider else None
             found = entry.reason if entry is not None else None
         if found is not None:
             if found is Reason.INVALID_KEY:

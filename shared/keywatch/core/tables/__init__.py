@@ -78,7 +78,7 @@ for _table in TABLES:
     for _alias in _table.aliases:
         _FAMILY.setdefault(_alias.lower(), _table.provider)
 
-_SCOPED: dict[tuple[str, str], Code] = {}
+_SCOPED: dict[tuple[str, str], list[Code]] = defaultdict(list)
 _STATUS: dict[tuple[str, int], list[Code]] = defaultdict(list)
 _BY_CODE: dict[str, set[tuple[Reason, By]]] = defaultdict(set)
 for _table, _entry in _entries():
@@ -86,7 +86,7 @@ for _table, _entry in _entries():
         if _entry.status is not None:
             _STATUS[(_table.provider, _entry.status)].append(_entry)
         continue
-    _SCOPED.setdefault((_table.provider, _key(_entry.code)), _entry)
+    _SCOPED[(_table.provider, _key(_entry.code))].append(_entry)
     _BY_CODE[_key(_entry.code)].add((_entry.reason, _entry.by))
 
 # A string code every table reads alike, whichever provider sent it (a relay passes an upstream
@@ -130,9 +130,18 @@ def family(provider: str | None) -> str:
     return name
 
 
-def scoped(provider: str, code: str) -> Code | None:
-    """What `provider`'s own table says `code` means (string or digits)."""
-    return _SCOPED.get((provider, code))
+def scoped(provider: str, code: str, status: int | None = None) -> Code | None:
+    """What `provider`'s own table says `code` means (string or digits): the entry documented
+    with this status where one code has several (DashScope's Throttling.AllocationQuota is a
+    rate limit at 429 and a count of stored voices at 400), else the first."""
+    entries = _SCOPED.get((provider, code))
+    if not entries:
+        return None
+    if status is not None and len(entries) > 1:
+        for entry in entries:
+            if entry.status == status:
+                return entry
+    return entries[0]
 
 
 def shared(code: str) -> tuple[Reason, By] | None:
