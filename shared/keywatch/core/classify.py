@@ -122,11 +122,18 @@ RATE_WINDOW_S = 60.0
 _TRANSPORT_CLASSES = {**tables.vocabulary_classes(), **EXCEPTION_NAMES}
 _VOCABULARY = tuple(g for g in RULES.groups if g.startswith("vocab_"))
 _CLASS_NAMES = frozenset(_TRANSPORT_CLASSES) | frozenset(STATUS_CLASS_NAMES)
+# A code whose documented reason is a catch-all says less than the words beside it; a class
+# name, a status or a generic code is read in its own place, after the wording.
+_CATCH_ALL = frozenset({Reason.BAD_REQUEST, Reason.SERVER_ERROR, Reason.UNKNOWN})
 # The documented messages, by (reason, what decides): `doc_<reason>_<by>`.
-_DOCUMENTED = tuple(
-    (g, Reason(g[4:].rsplit("_", 1)[0]), By(g.rsplit("_", 1)[1]))
+_DOCUMENTED = {
+    g: (Reason(g[4:].rsplit("_", 1)[0]), By(g.rsplit("_", 1)[1]))
     for g in RULES.groups
     if g.startswith("doc_")
+}
+_DOC_ALL = frozenset(_DOCUMENTED)
+_DOC_EARLY = frozenset(
+    g for g, (r, by) in _DOCUMENTED.items() if by is not By.WORDING and r not in _CATCH_ALL
 )
 
 
@@ -335,11 +342,6 @@ def specific_code(ev: Evidence) -> Decision | None:
     return None
 
 
-# A code whose documented reason is a catch-all says less than the words beside it; a class
-# name, a status or a generic code is read in its own place, after the wording.
-_CATCH_ALL = frozenset({Reason.BAD_REQUEST, Reason.SERVER_ERROR, Reason.UNKNOWN})
-
-
 def _specific(code: str, by: By) -> bool:
     if by is By.WORDING:
         return False
@@ -361,16 +363,12 @@ def documented_message_late(ev: Evidence) -> Decision | None:
 
 
 def _documented(ev: Evidence, *, early: bool) -> Decision | None:
-    found = [
-        (group, reason, by)
-        for group, reason, by in _DOCUMENTED
-        if group in ev.hits and (not early or (by is not By.WORDING and reason not in _CATCH_ALL))
-    ]
+    found = ev.hits.among(_DOC_EARLY if early else _DOC_ALL)
     if not found:
         return None
-    if len(found) > 1:  # the longest documented message found decides
-        found.sort(key=lambda f: -len(RULES.phrase(f[0], ev.text) or ""))
-    group, reason, by = found[0]
+    # The longest documented message found decides.
+    group = max(sorted(found), key=lambda g: len(RULES.phrase(g, ev.text) or ""))
+    reason, by = _DOCUMENTED[group]
     phrase = RULES.phrase(group, ev.text) or ""
     if early:
         return _read_code(ev, reason, by, "documented", phrase)
@@ -748,6 +746,9 @@ def _by_status(status: int) -> Reason | None:
 class _NoHits:
     def __contains__(self, group: str) -> bool:
         return False
+
+    def among(self, groups: frozenset[str]) -> set[str]:
+        return set()
 
 
 _NO_HITS: Any = _NoHits()

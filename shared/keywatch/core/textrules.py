@@ -24,19 +24,52 @@ except ImportError:  # pragma: no cover
 
 
 class Hits:
-    """Which groups a text contains: computed at once (RE2) or group by group (re)."""
+    """Which groups a text contains. With RE2 the first shard (the wording every decision
+    reads) is searched at once and each other shard the first time one of its groups is asked
+    about (a decision taken on the wording never searches the documented messages); with `re`,
+    group by group."""
 
-    __slots__ = ("_found", "_rules", "_text")
+    __slots__ = ("_found", "_rules", "_searched", "_text")
 
-    def __init__(self, rules: TextRules, text: str, found: frozenset[str] | None) -> None:
+    def __init__(self, rules: TextRules, text: str) -> None:
         self._rules = rules
         self._text = text
-        self._found = found
+        self._found: set[str] = set()
+        self._searched = 1  # a bit per shard already searched
+        if rules._shards:
+            names, s = rules._shards[0]
+            matched = s.Match(text)
+            if matched:
+                self._found.update(names[i] for i in matched)
 
     def __contains__(self, group: str) -> bool:
-        if self._found is not None:
-            return group in self._found
-        return self._rules.compiled(group).search(self._text) is not None
+        if group in self._found:
+            return True
+        rules = self._rules
+        if not rules._shards:
+            return rules.compiled(group).search(self._text) is not None
+        shard = rules._later.get(group)
+        if shard is None or self._searched & (1 << shard):
+            return False
+        self._search(shard)
+        return group in self._found
+
+    def _search(self, shard: int) -> None:
+        self._searched |= 1 << shard
+        names, s = self._rules._shards[shard]
+        matched = s.Match(self._text)
+        if matched:
+            self._found.update(names[i] for i in matched)
+
+    def among(self, groups: frozenset[str]) -> set[str]:
+        """Which of `groups` the text contains (one search per shard, with RE2)."""
+        rules = self._rules
+        if not rules._shards:
+            return {g for g in groups if g in self}
+        for shard in {rules._shard_of[g] for g in groups}:
+            if not self._searched & (1 << shard):
+                self._search(shard)
+        return self._found & groups
 
 
 class TextRules:
@@ -59,6 +92,8 @@ class TextRules:
         self.groups = dict(groups)
         self._py: dict[str, re.Pattern[str]] = {}  # compiled on first use (about 20 ms for all)
         self._shards: list[tuple[list[str], Any]] = []
+        self._shard_of: dict[str, int] = {}
+        self._later: dict[str, int] = {}
         use_re2 = engine == "re2" or (engine is None and _re2 is not None)
         if use_re2:
             if _re2 is None:
@@ -71,21 +106,17 @@ class TextRules:
                     s.Add(self.groups[name])
                 s.Compile()
                 self._shards.append((list(names), s))
-            covered = {n for names, _ in self._shards for n in names}
-            if covered != set(self.groups):
-                raise ValueError(f"groups in no shard: {sorted(set(self.groups) - covered)}")
+            self._shard_of = {n: i for i, (names, _) in enumerate(self._shards) for n in names}
+            # The groups of every shard after the first, searched when first asked about.
+            self._later = {n: i for n, i in self._shard_of.items() if i}
+            if set(self._shard_of) != set(self.groups):
+                missing = sorted(set(self.groups) - set(self._shard_of))
+                raise ValueError(f"groups in no shard: {missing}")
         self.shards = shards
         self.engine = "re2" if self._shards else "re"
 
     def hits(self, text: str) -> Hits:
-        if not self._shards:
-            return Hits(self, text, None)
-        found: set[str] = set()
-        for names, s in self._shards:
-            matched = s.Match(text)
-            if matched:
-                found.update(names[i] for i in matched)
-        return Hits(self, text, frozenset(found))
+        return Hits(self, text)
 
     def compiled(self, group: str) -> re.Pattern[str]:
         found = self._py.get(group)
