@@ -102,6 +102,7 @@ Rule = Callable[[Evidence], Decision | None]
 
 _STATUS_IN_TEXT = re.compile(r"(?i)\b(?:error code|status(?: code)?|http)[:= ]+([45]\d\d)\b")
 _GATEWAY_CLASS = re.compile(r"litellm\.(\w+)")
+_SPACES = re.compile(r"[ \t]*\n[ \t]+|[ \t]{2,}|\t")
 _DURATION = re.compile(
     # (?![a-z]), not \b: a unit runs straight into the next amount in "7m12s".
     r"(\d+(?:\.\d+)?) ?(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)"
@@ -249,6 +250,10 @@ def gather(
         match = _STATUS_IN_TEXT.search(error_message)
         status = int(match.group(1)) if match else None
     text = " ".join(facts.texts).lower()
+    if "  " in text or "\t" in text:
+        # A wrapper's padding or a line it wrapped ("Incorrect API\n     key provided") is not
+        # the provider's words.
+        text = _SPACES.sub(" ", text)
     gateway: tuple[str, ...] = ()
     if "litellm." in text:
         # A gateway's class names are evidence, read after the provider's own words.

@@ -136,6 +136,15 @@ _KEY = any_of(
     r"\w*api_?key`? (?:env(?:ironment)? var(?:iable)?|environment variable) (?:is )?"
     r"(?:missing|not set|empty|required|undefined)",
     r"did not find `?\w*api_?key",
+    r"\w*api_?key`? (?:env(?:ironment)? var(?:iable)?|environment variable) (?:was )?"
+    r"(?:not found|not defined|not provided)",
+    # google-genai (Go): "You need an API key to use this client".
+    r"(?:you )?need an api[ _-]?key to use",
+    # An Entra ID token for another tenant than the resource's (Azure OpenAI, Azure AI
+    # Foundry: "Token tenant X does not match resource tenant"): a credential for the right
+    # tenant fixes it.
+    r"tenant[^.\n]{0,80}(?:does not match|doesn't match|mismatch)[^.\n]{0,40}tenant",
+    r"(?:does not|doesn't) match (?:the )?resource tenant|tenant provided in token",
 )
 # Wording that names the key itself (not any token): what a 400 needs to invalidate a key.
 _NAMES_THE_KEY = any_of(
@@ -148,6 +157,7 @@ _NAMES_THE_KEY = any_of(
     r"signature we calculated does not match",
     r"unregistered callers",
     r"authentication method",
+    r"token tenant|resource tenant",
 )
 
 # A model that exists but cannot do what was asked: the request must change, not the model.
@@ -168,7 +178,9 @@ _UNSUPPORTED = any_of(
 # A 404 for the path, not the model.
 _WRONG_URL = any_of(
     r"no handler found|double[- ]check (?:your|the) url",
-    r"404 status code \(no body\)",
+    r"404 (?:status code )?\(no body\)",
+    # Starlette and FastAPI answer an unknown route with exactly {"detail":"Not Found"}.
+    r"\{\s*['\"]detail['\"]:\s*['\"]not found['\"]\s*\}",
     r"^(?:404:? )?not found\.?$|unexpected endpoint",
     r"invalid url|unknown url|unrecognized request url",
     r"page not found|route not found|path not found|no route (?:matches|found|for)",
@@ -194,6 +206,9 @@ _MODEL_WORDING = (
     r"(?:invalid|unknown|unsupported|no such|nonexistent|non-existent) model",
     r"model identifier is invalid",
     r"no endpoints found for",
+    # A relay whose pool has nothing that serves the model (claude-relay-service: "No
+    # available Claude accounts support the requested model"; one-api's 无可用渠道).
+    r"no available [^.\n]{0,40}(?:support|serve)s? (?:the |this )?(?:requested )?model",
     r"deployment for this resource does not exist|deployment[^.\n]{0,80}?(?:does not exist"
     r"|not found|is not (?:ready|running)|was not found)",
     # [^\n], not [^.\n]: the name between often holds a dot ("Mixtral-8x22B-Instruct-v0.1").
@@ -252,6 +267,7 @@ _LIMIT_WORDS = any_of(
     r"reached (?:\w+ ){0,2}max(?:imum)? (?:rpm|tpm|rpd|tpd|requests?|concurrency|tokens?)\b",
     r"(?:hit|reached) (?:your |the )?(?:\w+ )?limit\b",
     r"too frequent",
+    r"(?:are|is) (?:currently |temporarily )limited\b",
     # Chinese: a limit (限额, 上限, 超限), throttling (限流), too frequent (频繁),
     # concurrency (并发).
     r"限额|上限|超限|限流|频繁|并发",
@@ -384,6 +400,11 @@ _CONTEXT = any_of(
     # Chinese: prompt or input too long (超长, 过长, 太长).
     r"(?:prompt|input|输入|上下文)\s*(?:长度)?\s*(?:超长|过长|太长|超出|超过)",
     r"context_length_exceeded",
+    # The servers' own names for the window (vLLM max_model_len, SiliconFlow and TGI
+    # max_seq_len / max_input_length): "length of prompt_tokens (68957) must be less than
+    # max_seq_len (65536)".
+    r"prompt_tokens[^.\n]{0,60}(?:must be less|exceeds?|greater than)",
+    r"\bmax_(?:seq|model|input)_len(?:gth)?\b",
     r"context[_ ]window",
     r"maximum context length|context length (?:is |of )?\d|context limit|context size",
     r"prompt is too long|prompt too long|input is too long|too long for (?:the )?requested model",
@@ -411,6 +432,8 @@ _CONTENT = any_of(
     r"content[_ ]policy",
     r"responsibleaipolicyviolation",
     r"safety system|safety (?:settings|filters?|reasons|check)|blocked (?:due to|for) safety",
+    # Gemini's block reasons as wrappers print them: "blocked for reason: SAFETY".
+    r"block(?:ed)?\b[^.\n]{0,30}\breason\W{0,3}(?:safety|prohibited_content|blocklist|spii)\b",
     r"prohibited_content|blockreason|block_reason|blockedpromptexception",
     r"finish[_ ]?reason\W{0,4}(?:safety|prohibited_content|blocklist|spii|image_safety)\b",
     r"flagged",
