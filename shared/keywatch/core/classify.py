@@ -428,7 +428,11 @@ def transport(ev: Evidence) -> Decision | None:
             return found, "exception_class", code
     for group in _VOCABULARY:
         if group in ev.hits:
-            return Reason(group[6:]), "transport", RULES.phrase(group, ev.text) or ""
+            reason = Reason(group[6:])
+            if reason is Reason.NETWORK and ev.status is not None and ev.status < 500:
+                # A status says a response came: "Failed to fetch models: 404" is the 404's.
+                continue
+            return reason, "transport", RULES.phrase(group, ev.text) or ""
     return None
 
 

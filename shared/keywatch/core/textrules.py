@@ -9,6 +9,14 @@ with the ASCII flag, which gives RE2's meaning of `\\b` and `\\w`, group by grou
 when asked: the same answers, slower. Patterns therefore keep to the syntax both engines
 share (no look-around, no back-references); a test compiles every group with both and
 compares their answers.
+
+A bounded gap (`[^.\\n]{0,80}?`) must not go into a Set: the Set's DFA tracks every gap of
+every group at once, so its states multiply, nearly every new text builds new ones (0.3 to
+1.4 ms a text where a known one takes 10 us) and the state cache fills and is thrown away. So
+each group is split into its alternatives; those without a counted repetition go into the Set,
+and each one with a gap is searched alone, only when the Set found both what must come before
+its first gap and what must come after its last (added to the Set as plain patterns). A match
+of the whole alternative contains a match of each, so the answers are the same.
 """
 
 from __future__ import annotations
@@ -21,6 +29,163 @@ try:  # pragma: no cover - which branch runs depends on the installation
     import re2 as _re2
 except ImportError:  # pragma: no cover
     _re2 = None
+
+
+def _skip_class(p: str, i: int) -> int:
+    """The index just past the character class that starts at p[i] == '['."""
+    i += 1
+    if p[i : i + 1] == "^":
+        i += 1
+    if p[i : i + 1] == "]":
+        i += 1
+    while p[i] != "]":
+        i += 2 if p[i] == "\\" else 1
+    return i + 1
+
+
+def _atoms(p: str) -> list[tuple[int, int, int]]:
+    """The top-level pieces of a pattern: (start, end of the atom, end of its quantifier).
+    A top-level '|' is an atom of its own, start == end == its index, quantifier empty."""
+    out: list[tuple[int, int, int]] = []
+    i = 0
+    n = len(p)
+    while i < n:
+        c = p[i]
+        start = i
+        if c == "|":
+            out.append((i, i, i + 1))
+            i += 1
+            continue
+        if c == "\\":
+            i += 2
+        elif c == "[":
+            i = _skip_class(p, i)
+        elif c == "(":
+            depth = 0
+            while True:
+                c = p[i]
+                if c == "\\":
+                    i += 2
+                    continue
+                if c == "[":
+                    i = _skip_class(p, i)
+                    continue
+                i += 1
+                if c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+        else:
+            i += 1
+        end = i
+        if i < n and p[i] in "*+?":
+            i += 1
+        elif i < n and p[i] == "{" and re.match(r"\{\d*(?:,\d*)?\}", p[i:]):
+            i = p.index("}", i) + 1
+        if end < i and i < n and p[i] == "?":  # lazy
+            i += 1
+        out.append((start, end, i))
+    return out
+
+
+def _alternatives(p: str) -> list[str]:
+    """The top-level alternatives of a pattern, groups that enclose a whole one opened."""
+    if _INLINE_FLAGS.search(p):  # "(?i)" reaches past a '|': keep the pattern whole
+        return [p]
+    pieces = _atoms(p)
+    if any(s == e for s, e, _ in pieces):  # a top-level '|'
+        out: list[str] = []
+        start = 0
+        for s, e, _ in pieces:
+            if s == e:
+                out.extend(_alternatives(p[start:s]))
+                start = s + 1
+        out.extend(_alternatives(p[start:]))
+        return out
+    if len(pieces) == 1 and pieces[0][1] == pieces[0][2] and p.startswith("(?:"):
+        return _alternatives(p[3:-1])
+    return [p]
+
+
+_COUNTED = re.compile(r"\{\d*,\d*\}")
+_INLINE_FLAGS = re.compile(r"\(\?[imsU-]+\)")
+
+
+def _gates(p: str) -> tuple[str, ...] | None:
+    """What every match of a gapped alternative contains: the part before its first
+    top-level counted repetition and the part after its last. None: it has a counted
+    repetition inside a group, or nothing to gate on."""
+    pieces = _atoms(p)
+    gaps = [(s, q) for s, e, q in pieces if _COUNTED.fullmatch(p[e:q].rstrip("?"))]
+    if len(_COUNTED.findall(p)) != len(gaps):
+        return None
+    gates = tuple(g for g in (p[: gaps[0][0]], p[gaps[-1][1] :]) if g.replace(r"\b", ""))
+    return gates or None
+
+
+class _Shard:
+    """One RE2 set of groups, their gapped alternatives searched alone behind gates."""
+
+    __slots__ = ("_always", "_gapped", "_gate", "_names", "_set")
+
+    def __init__(self, groups: Mapping[str, str]) -> None:
+        assert _re2 is not None
+        options = _re2.Options()
+        options.max_mem = 64 << 20  # the DFA of the set, with room to spare
+        owners: dict[str, list[str]] = {}  # every distinct alternative, with its groups
+        for name, pattern in groups.items():
+            for alt in _alternatives(pattern):
+                owners.setdefault(alt, []).append(name)
+        index: dict[str, int] = {}
+        names: list[frozenset[str]] = []
+        gate: list[bool] = []
+
+        def add(pattern: str) -> int:
+            if pattern not in index:
+                index[pattern] = len(index)
+                names.append(frozenset())
+                gate.append(False)
+            return index[pattern]
+
+        gapped: list[tuple[frozenset[int], frozenset[str], Any]] = []
+        for alt, owner in owners.items():
+            if not _COUNTED.search(alt):
+                i = add(alt)
+                names[i] = names[i] | frozenset(owner)
+                continue
+            need = []
+            for part in _gates(alt) or ():
+                i = add(part)
+                gate[i] = True
+                need.append(i)
+            # Alone, a gapped alternative is a small program: RE2 (unlike a Set) falls back
+            # to its NFA rather than fail if its DFA runs out of memory.
+            gapped.append((frozenset(need), frozenset(owner), _re2.compile(alt)))
+        s = _re2.Set.SearchSet(options)
+        for pattern in index:
+            s.Add(pattern)
+        s.Compile()
+        self._set = s
+        self._names = names
+        self._gate = gate
+        self._gapped = gapped
+        self._always = any(not need for need, _, _ in gapped)
+
+    def match(self, text: str) -> set[str]:
+        found: set[str] = set()
+        fired: set[int] = set()
+        names, gate = self._names, self._gate
+        for i in self._set.Match(text) or ():
+            found |= names[i]
+            if gate[i]:
+                fired.add(i)
+        if fired or self._always:
+            for need, owner, alone in self._gapped:
+                if need <= fired and not owner <= found and alone.search(text) is not None:
+                    found |= owner
+        return found
 
 
 class Hits:
@@ -37,10 +202,7 @@ class Hits:
         self._found: set[str] = set()
         self._searched = 1  # a bit per shard already searched
         if rules._shards:
-            names, s = rules._shards[0]
-            matched = s.Match(text)
-            if matched:
-                self._found.update(names[i] for i in matched)
+            self._found |= rules._shards[0].match(text)
 
     def __contains__(self, group: str) -> bool:
         if group in self._found:
@@ -56,10 +218,7 @@ class Hits:
 
     def _search(self, shard: int) -> None:
         self._searched |= 1 << shard
-        names, s = self._rules._shards[shard]
-        matched = s.Match(self._text)
-        if matched:
-            self._found.update(names[i] for i in matched)
+        self._found |= self._rules._shards[shard].match(self._text)
 
     def among(self, groups: frozenset[str]) -> set[str]:
         """Which of `groups` the text contains (one search per shard, with RE2)."""
@@ -91,7 +250,8 @@ class TextRules:
     ) -> None:
         self.groups = dict(groups)
         self._py: dict[str, re.Pattern[str]] = {}  # compiled on first use (about 20 ms for all)
-        self._shards: list[tuple[list[str], Any]] = []
+        self._shards: list[_Shard] = []
+        self._shard_names: list[tuple[str, ...]] = []
         self._shard_of: dict[str, int] = {}
         self._later: dict[str, int] = {}
         use_re2 = engine == "re2" or (engine is None and _re2 is not None)
@@ -99,14 +259,9 @@ class TextRules:
             if _re2 is None:
                 raise RuntimeError("google-re2 is not installed")
             for names in shards or (tuple(self.groups),):
-                options = _re2.Options()
-                options.max_mem = 64 << 20  # the DFA of a shard's groups, with room to spare
-                s = _re2.Set.SearchSet(options)
-                for name in names:
-                    s.Add(self.groups[name])
-                s.Compile()
-                self._shards.append((list(names), s))
-            self._shard_of = {n: i for i, (names, _) in enumerate(self._shards) for n in names}
+                self._shards.append(_Shard({n: self.groups[n] for n in names}))
+                self._shard_names.append(tuple(names))
+            self._shard_of = {n: i for i, names in enumerate(self._shard_names) for n in names}
             # The groups of every shard after the first, searched when first asked about.
             self._later = {n: i for n, i in self._shard_of.items() if i}
             if set(self._shard_of) != set(self.groups):

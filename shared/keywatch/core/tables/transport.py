@@ -726,6 +726,615 @@ HTTP_PROXY = Vocabulary(
     ),
 )
 
+CHROMIUM_NET = Vocabulary(
+    runtime="Chromium net (Chrome, Edge, Electron, Android WebView)",
+    source="https://github.com/chromium/chromium/blob/main/net/base/net_error_list.h",
+    note="Transcribed from commit 0182b17bc505e3d68ffd2269d18e1a2fa5bc8876 of the GitHub mirror "
+    "(same file as https://source.chromium.org/chromium/chromium/src/+/main:net/base/"
+    "net_error_list.h). Chromium prints each NET_ERROR(X, n) as 'net::ERR_X' (DevTools, "
+    "chrome://network-errors, Electron's errorDescription), matched here from 'ERR_'. Whole "
+    "ranges: connection and TLS (-100..-184), certificate (-200..-217, without the sentinel "
+    "CERT_END -219) and DNS (-800..-811); from the system range TIMED_OUT, SOCKET_NOT_CONNECTED "
+    "and NETWORK_CHANGED; from the HTTP range (300s) the proxy, PAC, HTTP/2 and QUIC transport "
+    "errors and EMPTY_RESPONSE (no response received: network); INSECURE_RESPONSE (-501). Left "
+    "out: the other system errors (FAILED, ABORTED, file, BLOCKED_BY_*: the caller's or the "
+    "client's), URL, redirect, auth, encoding and pushed-stream HTTP errors (the request's or "
+    "a response's, not the transport's), cache (400s), FTP (600s) and certificate-manager "
+    "(700s) errors. CONNECTION_ABORTED (-103) is an unACKed send, network like ECONNABORTED; "
+    "truncated bodies (-354, -355) are network as in the other runtimes' vocabularies.",
+    terms=(
+        Term("ERR_TIMED_OUT", TMO, _E, "-7: an operation timed out"),
+        Term("ERR_SOCKET_NOT_CONNECTED", NET, _E, "-15: the socket is not connected"),
+        Term("ERR_NETWORK_CHANGED", NET, _E, "-21: the network changed"),
+        Term("ERR_CONNECTION_CLOSED", NET, _E, "-100: a connection was closed (TCP FIN)"),
+        Term("ERR_CONNECTION_RESET", NET, _E, "-101: a connection was reset (TCP RST)"),
+        Term("ERR_CONNECTION_REFUSED", NET, _E, "-102: a connection attempt was refused"),
+        Term(
+            "ERR_CONNECTION_ABORTED",
+            NET,
+            _E,
+            "-103: no ACK for data sent (network: the connection dropped)",
+        ),
+        Term("ERR_CONNECTION_FAILED", NET, _E, "-104: a connection attempt failed"),
+        Term("ERR_NAME_NOT_RESOLVED", NET, _E, "-105: the host name could not be resolved"),
+        Term("ERR_INTERNET_DISCONNECTED", NET, _E, "-106: the Internet connection has been lost"),
+        Term("ERR_SSL_PROTOCOL_ERROR", NET, _E, "-107: an SSL protocol error occurred"),
+        Term("ERR_ADDRESS_INVALID", NET, _E, "-108: the IP address or port is invalid"),
+        Term("ERR_ADDRESS_UNREACHABLE", NET, _E, "-109: the IP address is unreachable"),
+        Term(
+            "ERR_SSL_CLIENT_AUTH_CERT_NEEDED",
+            NET,
+            _E,
+            "-110: the server asked for a client certificate",
+        ),
+        Term(
+            "ERR_TUNNEL_CONNECTION_FAILED",
+            NET,
+            _E,
+            "-111: a tunnel through the proxy could not be established",
+        ),
+        Term("ERR_NO_SSL_VERSIONS_ENABLED", NET, _E, "-112: no SSL protocol versions are enabled"),
+        Term(
+            "ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
+            NET,
+            _E,
+            "-113: no common SSL version or cipher suite",
+        ),
+        Term(
+            "ERR_SSL_RENEGOTIATION_REQUESTED", NET, _E, "-114: the server requested a renegotiation"
+        ),
+        Term(
+            "ERR_PROXY_AUTH_UNSUPPORTED",
+            NET,
+            _E,
+            "-115: the proxy asked for an unsupported auth method",
+        ),
+        Term("ERR_BAD_SSL_CLIENT_AUTH_CERT", NET, _E, "-117: bad or missing client certificate"),
+        Term("ERR_CONNECTION_TIMED_OUT", TMO, _E, "-118: a connection attempt timed out"),
+        Term("ERR_HOST_RESOLVER_QUEUE_TOO_LARGE", NET, _E, "-119: too many pending DNS resolves"),
+        Term("ERR_SOCKS_CONNECTION_FAILED", NET, _E, "-120: could not connect to the SOCKS proxy"),
+        Term(
+            "ERR_SOCKS_CONNECTION_HOST_UNREACHABLE",
+            NET,
+            _E,
+            "-121: the SOCKS proxy could not reach the host",
+        ),
+        Term("ERR_ALPN_NEGOTIATION_FAILED", NET, _E, "-122: alternate protocol negotiation failed"),
+        Term("ERR_SSL_NO_RENEGOTIATION", NET, _E, "-123: the peer sent a no_renegotiation alert"),
+        Term(
+            "ERR_WINSOCK_UNEXPECTED_WRITTEN_BYTES",
+            NET,
+            _E,
+            "-124: Winsock reported more bytes written than passed",
+        ),
+        Term(
+            "ERR_SSL_DECOMPRESSION_FAILURE_ALERT",
+            NET,
+            _E,
+            "-125: the peer sent a decompression_failure alert",
+        ),
+        Term("ERR_SSL_BAD_RECORD_MAC_ALERT", NET, _E, "-126: the peer sent a bad_record_mac alert"),
+        Term("ERR_PROXY_AUTH_REQUESTED", NET, _E, "-127: the proxy requested authentication"),
+        Term("ERR_PROXY_CONNECTION_FAILED", NET, _E, "-130: could not connect to the proxy server"),
+        Term(
+            "ERR_MANDATORY_PROXY_CONFIGURATION_FAILED",
+            NET,
+            _E,
+            "-131: a mandatory PAC script could not be used",
+        ),
+        Term(
+            "ERR_PRECONNECT_MAX_SOCKET_LIMIT",
+            NET,
+            _E,
+            "-133: socket pool limit hit while preconnecting",
+        ),
+        Term(
+            "ERR_SSL_CLIENT_AUTH_PRIVATE_KEY_ACCESS_DENIED",
+            NET,
+            _E,
+            "-134: client cert private key access denied",
+        ),
+        Term(
+            "ERR_SSL_CLIENT_AUTH_CERT_NO_PRIVATE_KEY",
+            NET,
+            _E,
+            "-135: the client certificate has no private key",
+        ),
+        Term(
+            "ERR_PROXY_CERTIFICATE_INVALID",
+            NET,
+            _E,
+            "-136: the HTTPS proxy's certificate was invalid",
+        ),
+        Term(
+            "ERR_NAME_RESOLUTION_FAILED", NET, _E, "-137: an error occurred during DNS resolution"
+        ),
+        Term(
+            "ERR_NETWORK_ACCESS_DENIED",
+            NET,
+            _E,
+            "-138: network access denied (most likely a firewall)",
+        ),
+        Term(
+            "ERR_TEMPORARILY_THROTTLED",
+            NET,
+            _E,
+            "-139: the client's request throttler cancelled the request",
+        ),
+        Term(
+            "ERR_HTTPS_PROXY_TUNNEL_RESPONSE_REDIRECT",
+            NET,
+            _E,
+            "-140: the HTTPS proxy answered CONNECT with 302",
+        ),
+        Term(
+            "ERR_SSL_CLIENT_AUTH_SIGNATURE_FAILED",
+            NET,
+            _E,
+            "-141: could not sign with the client cert key",
+        ),
+        Term("ERR_MSG_TOO_BIG", NET, _E, "-142: the message was too large for the transport"),
+        Term("ERR_WS_PROTOCOL_ERROR", NET, _E, "-145: WebSocket protocol error"),
+        Term("ERR_ADDRESS_IN_USE", NET, _E, "-147: the address to bind is already in use"),
+        Term(
+            "ERR_SSL_HANDSHAKE_NOT_COMPLETED", NET, _E, "-148: the SSL handshake has not completed"
+        ),
+        Term("ERR_SSL_BAD_PEER_PUBLIC_KEY", NET, _E, "-149: the SSL peer's public key is invalid"),
+        Term(
+            "ERR_SSL_PINNED_KEY_NOT_IN_CERT_CHAIN",
+            NET,
+            _E,
+            "-150: the certificate did not match the pins",
+        ),
+        Term(
+            "ERR_CLIENT_AUTH_CERT_TYPE_UNSUPPORTED",
+            NET,
+            _E,
+            "-151: no supported client certificate type",
+        ),
+        Term("ERR_SSL_DECRYPT_ERROR_ALERT", NET, _E, "-153: the peer sent a decrypt_error alert"),
+        Term("ERR_WS_THROTTLE_QUEUE_TOO_LARGE", NET, _E, "-154: too many pending WebSocket jobs"),
+        Term(
+            "ERR_SSL_SERVER_CERT_CHANGED",
+            NET,
+            _E,
+            "-156: the server certificate changed in a renegotiation",
+        ),
+        Term(
+            "ERR_SSL_UNRECOGNIZED_NAME_ALERT",
+            NET,
+            _E,
+            "-159: the server sent an unrecognized_name alert",
+        ),
+        Term(
+            "ERR_SOCKET_SET_RECEIVE_BUFFER_SIZE_ERROR",
+            NET,
+            _E,
+            "-160: could not set the receive buffer size",
+        ),
+        Term(
+            "ERR_SOCKET_SET_SEND_BUFFER_SIZE_ERROR",
+            NET,
+            _E,
+            "-161: could not set the send buffer size",
+        ),
+        Term(
+            "ERR_SOCKET_RECEIVE_BUFFER_SIZE_UNCHANGEABLE",
+            NET,
+            _E,
+            "-162: the receive buffer size did not change",
+        ),
+        Term(
+            "ERR_SOCKET_SEND_BUFFER_SIZE_UNCHANGEABLE",
+            NET,
+            _E,
+            "-163: the send buffer size did not change",
+        ),
+        Term(
+            "ERR_SSL_CLIENT_AUTH_CERT_BAD_FORMAT",
+            NET,
+            _E,
+            "-164: could not import the client certificate",
+        ),
+        Term(
+            "ERR_ICANN_NAME_COLLISION",
+            NET,
+            _E,
+            "-166: the name resolved to 127.0.53.53 (name collision)",
+        ),
+        Term(
+            "ERR_SSL_SERVER_CERT_BAD_FORMAT",
+            NET,
+            _E,
+            "-167: the server certificate could not be decoded",
+        ),
+        Term("ERR_CT_STH_PARSING_FAILED", NET, _E, "-168: CT: a signed tree head failed to parse"),
+        Term("ERR_CT_STH_INCOMPLETE", NET, _E, "-169: CT: a signed tree head was missing fields"),
+        Term(
+            "ERR_UNABLE_TO_REUSE_CONNECTION_FOR_PROXY_AUTH",
+            NET,
+            _E,
+            "-170: internal: proxy auth on a new connection",
+        ),
+        Term(
+            "ERR_CT_CONSISTENCY_PROOF_PARSING_FAILED",
+            NET,
+            _E,
+            "-171: CT: the consistency proof failed to parse",
+        ),
+        Term(
+            "ERR_SSL_OBSOLETE_CIPHER", NET, _E, "-172: the server required a removed cipher suite"
+        ),
+        Term(
+            "ERR_WS_UPGRADE",
+            NET,
+            _E,
+            "-173: internal: the WebSocket upgrade cancels the URLRequest",
+        ),
+        Term(
+            "ERR_READ_IF_READY_NOT_IMPLEMENTED",
+            NET,
+            _E,
+            "-174: internal: ReadIfReady is not implemented",
+        ),
+        Term("ERR_NO_BUFFER_SPACE", NET, _E, "-176: no socket buffer space is available"),
+        Term(
+            "ERR_SSL_CLIENT_AUTH_NO_COMMON_ALGORITHMS",
+            NET,
+            _E,
+            "-177: no common client cert signature algorithm",
+        ),
+        Term("ERR_EARLY_DATA_REJECTED", NET, _E, "-178: TLS 1.3 early data was rejected"),
+        Term(
+            "ERR_WRONG_VERSION_ON_EARLY_DATA",
+            NET,
+            _E,
+            "-179: TLS 1.3 early data answered with TLS 1.2",
+        ),
+        Term("ERR_TLS13_DOWNGRADE_DETECTED", NET, _E, "-180: a TLS 1.3 downgrade was detected"),
+        Term(
+            "ERR_SSL_KEY_USAGE_INCOMPATIBLE",
+            NET,
+            _E,
+            "-181: the certificate's keyUsage does not fit",
+        ),
+        Term(
+            "ERR_INVALID_ECH_CONFIG_LIST",
+            NET,
+            _E,
+            "-182: the ECHConfigList from DNS cannot be parsed",
+        ),
+        Term(
+            "ERR_ECH_NOT_NEGOTIATED",
+            NET,
+            _E,
+            "-183: the server could not decrypt the ECH ClientHello",
+        ),
+        Term(
+            "ERR_ECH_FALLBACK_CERTIFICATE_INVALID",
+            NET,
+            _E,
+            "-184: ECH failed and the fallback cert was invalid",
+        ),
+        Term(
+            "ERR_CERT_COMMON_NAME_INVALID",
+            NET,
+            _E,
+            "-200: the certificate's name does not match the host",
+        ),
+        Term("ERR_CERT_DATE_INVALID", NET, _E, "-201: the certificate is expired or not yet valid"),
+        Term(
+            "ERR_CERT_AUTHORITY_INVALID",
+            NET,
+            _E,
+            "-202: the certificate is signed by an untrusted authority",
+        ),
+        Term("ERR_CERT_CONTAINS_ERRORS", NET, _E, "-203: the certificate contains errors"),
+        Term(
+            "ERR_CERT_NO_REVOCATION_MECHANISM",
+            NET,
+            _E,
+            "-204: the certificate cannot be checked for revocation",
+        ),
+        Term(
+            "ERR_CERT_UNABLE_TO_CHECK_REVOCATION",
+            NET,
+            _E,
+            "-205: revocation information is not available",
+        ),
+        Term("ERR_CERT_REVOKED", NET, _E, "-206: the certificate has been revoked"),
+        Term("ERR_CERT_INVALID", NET, _E, "-207: the certificate is invalid"),
+        Term(
+            "ERR_CERT_WEAK_SIGNATURE_ALGORITHM",
+            NET,
+            _E,
+            "-208: the certificate uses a weak signature algorithm",
+        ),
+        Term(
+            "ERR_CERT_NON_UNIQUE_NAME", NET, _E, "-210: the certificate's host name is not unique"
+        ),
+        Term("ERR_CERT_WEAK_KEY", NET, _E, "-211: the certificate contains a weak key"),
+        Term(
+            "ERR_CERT_NAME_CONSTRAINT_VIOLATION",
+            NET,
+            _E,
+            "-212: the certificate violates name constraints",
+        ),
+        Term(
+            "ERR_CERT_VALIDITY_TOO_LONG",
+            NET,
+            _E,
+            "-213: the certificate's validity period is too long",
+        ),
+        Term(
+            "ERR_CERTIFICATE_TRANSPARENCY_REQUIRED",
+            NET,
+            _E,
+            "-214: the server's CT information did not comply",
+        ),
+        Term(
+            "ERR_CERT_SYMANTEC_LEGACY",
+            NET,
+            _E,
+            "-215: the certificate chains to a distrusted Symantec root",
+        ),
+        Term(
+            "ERR_CERT_KNOWN_INTERCEPTION_BLOCKED",
+            NET,
+            _E,
+            "-217: the certificate is known to be used to intercept",
+        ),
+        Term("ERR_UNEXPECTED_PROXY_AUTH", NET, _E, "-323: a 407 came although no proxy was used"),
+        Term(
+            "ERR_EMPTY_RESPONSE",
+            NET,
+            _E,
+            "-324: the server closed the connection without sending any data",
+        ),
+        Term("ERR_PAC_SCRIPT_FAILED", NET, _E, "-327: the PAC script evaluation failed"),
+        Term("ERR_NETWORK_IO_SUSPENDED", NET, _E, "-331: all network IO is suspended"),
+        Term("ERR_NO_SUPPORTED_PROXIES", NET, _E, "-336: no supported proxies in the list"),
+        Term("ERR_HTTP2_PROTOCOL_ERROR", NET, _E, "-337: an HTTP/2 protocol error"),
+        Term("ERR_PAC_NOT_IN_DHCP", NET, _E, "-348: no PAC URL could be retrieved from DHCP"),
+        Term(
+            "ERR_HTTP2_SERVER_REFUSED_STREAM",
+            NET,
+            _E,
+            "-351: the HTTP/2 server refused the stream unprocessed",
+        ),
+        Term("ERR_HTTP2_PING_FAILED", NET, _E, "-352: the HTTP/2 server did not answer a PING"),
+        Term(
+            "ERR_CONTENT_LENGTH_MISMATCH",
+            NET,
+            _E,
+            "-354: the connection closed before Content-Length bytes",
+        ),
+        Term(
+            "ERR_INCOMPLETE_CHUNKED_ENCODING",
+            NET,
+            _E,
+            "-355: the connection closed before the last chunk",
+        ),
+        Term("ERR_QUIC_PROTOCOL_ERROR", NET, _E, "-356: a QUIC protocol error"),
+        Term(
+            "ERR_RESPONSE_HEADERS_TRUNCATED",
+            NET,
+            _E,
+            "-357: the HTTP headers were truncated by an EOF",
+        ),
+        Term("ERR_QUIC_HANDSHAKE_FAILED", NET, _E, "-358: the QUIC crypto handshake failed"),
+        Term(
+            "ERR_HTTP2_INADEQUATE_TRANSPORT_SECURITY",
+            NET,
+            _E,
+            "-360: transport security inadequate for HTTP/2",
+        ),
+        Term(
+            "ERR_HTTP2_FLOW_CONTROL_ERROR", NET, _E, "-361: the peer violated HTTP/2 flow control"
+        ),
+        Term(
+            "ERR_HTTP2_FRAME_SIZE_ERROR",
+            NET,
+            _E,
+            "-362: the peer sent an improperly sized HTTP/2 frame",
+        ),
+        Term("ERR_HTTP2_COMPRESSION_ERROR", NET, _E, "-363: HTTP/2 header compression failed"),
+        Term(
+            "ERR_PROXY_AUTH_REQUESTED_WITH_NO_CONNECTION",
+            NET,
+            _E,
+            "-364: proxy auth without a socket handle",
+        ),
+        Term(
+            "ERR_HTTP_1_1_REQUIRED",
+            NET,
+            _E,
+            "-365: HTTP_1_1_REQUIRED received on an HTTP/2 session",
+        ),
+        Term(
+            "ERR_PROXY_HTTP_1_1_REQUIRED", NET, _E, "-366: HTTP_1_1_REQUIRED from an HTTP/2 proxy"
+        ),
+        Term("ERR_PAC_SCRIPT_TERMINATED", NET, _E, "-367: the PAC script terminated fatally"),
+        Term(
+            "ERR_HTTP2_RST_STREAM_NO_ERROR_RECEIVED",
+            NET,
+            _E,
+            "-372: HTTP/2 RST_STREAM with NO_ERROR (internal)",
+        ),
+        Term(
+            "ERR_HTTP2_STREAM_CLOSED", NET, _E, "-376: an HTTP/2 frame arrived on a closed stream"
+        ),
+        Term(
+            "ERR_HTTP2_CLIENT_REFUSED_STREAM", NET, _E, "-377: the client refused an HTTP/2 stream"
+        ),
+        Term(
+            "ERR_QUIC_CERT_ROOT_NOT_KNOWN",
+            NET,
+            _E,
+            "-380: the QUIC certificate does not chain to a known root",
+        ),
+        Term(
+            "ERR_QUIC_GOAWAY_REQUEST_CAN_BE_RETRIED",
+            NET,
+            _E,
+            "-381: QUIC GOAWAY: the request was not processed",
+        ),
+        Term(
+            "ERR_INSECURE_RESPONSE",
+            NET,
+            _E,
+            "-501: the response was insecure (a certificate error)",
+        ),
+        Term(
+            "ERR_DNS_MALFORMED_RESPONSE",
+            NET,
+            _E,
+            "-800: the DNS resolver received a malformed response",
+        ),
+        Term("ERR_DNS_SERVER_REQUIRES_TCP", NET, _E, "-801: the DNS server requires TCP"),
+        Term(
+            "ERR_DNS_SERVER_FAILED",
+            NET,
+            _E,
+            "-802: the DNS server failed (FORMERR, SERVFAIL, NOTIMP, REFUSED)",
+        ),
+        Term("ERR_DNS_TIMED_OUT", TMO, _E, "-803: the DNS transaction timed out"),
+        Term("ERR_DNS_CACHE_MISS", NET, _E, "-804: not found in the cache or other local sources"),
+        Term("ERR_DNS_SEARCH_EMPTY", NET, _E, "-805: suffix search list rules prevent resolution"),
+        Term("ERR_DNS_SORT_ERROR", NET, _E, "-806: failed to sort addresses (RFC 3484)"),
+        Term(
+            "ERR_DNS_SECURE_RESOLVER_HOSTNAME_RESOLUTION_FAILED",
+            NET,
+            _E,
+            "-808: the DoH server's name failed",
+        ),
+        Term(
+            "ERR_DNS_NAME_HTTPS_ONLY",
+            NET,
+            _E,
+            "-809: DNS marks the name HTTPS-only (http:// refused)",
+        ),
+        Term(
+            "ERR_DNS_REQUEST_CANCELLED", NET, _E, "-810: all DNS requests of the job were cancelled"
+        ),
+        Term(
+            "ERR_DNS_NO_MATCHING_SUPPORTED_ALPN",
+            NET,
+            _E,
+            "-811: the HTTPS record has no supported ALPN",
+        ),
+    ),
+)
+
+CHROME_FETCH = Vocabulary(
+    runtime="Chrome fetch() (Blink)",
+    source="https://source.chromium.org/chromium/chromium/src/+/main:third_party/blink/renderer/"
+    "core/fetch/fetch_manager.cc",
+    note="FetchManager::Loader::Failed rejects with TypeError('Failed to fetch') for every "
+    "network error, CORS refusals included; the net::ERR_ code goes to the console only "
+    "(CHROMIUM_NET). Node's fetch says 'fetch failed' (NODE).",
+    terms=(Term("Failed to fetch", NET, _P, "TypeError: Failed to fetch"),),
+)
+
+FIREFOX_FETCH = Vocabulary(
+    runtime="Firefox fetch() (Gecko)",
+    source="https://searchfox.org/mozilla-central/source/dom/bindings/Errors.msg",
+    note="MSG_FETCH_FAILED: '{0}NetworkError when attempting to fetch resource.' (the {0} slot "
+    "is normally empty), a TypeError; matched without the final period. Read from a copy of "
+    "the line quoted in public code, not from the file itself.",
+    terms=(
+        Term(
+            "NetworkError when attempting to fetch resource",
+            NET,
+            _P,
+            "TypeError from fetch() on any network error",
+        ),
+    ),
+)
+
+SAFARI_FETCH = Vocabulary(
+    runtime="Safari fetch() (WebKit)",
+    source="https://github.com/WebKit/WebKit/blob/main/Source/WebCore/platform/network/"
+    "ResourceErrorBase.h",
+    note="ResourceErrorBase::sanitizedDescription() gives 'Load failed', the message of the "
+    "TypeError fetch() rejects with (also FetchBody in Source/WebCore/Modules/fetch). The bare "
+    "'Load failed' is left out as too generic (a local server's 'model load failed'): only "
+    "the TypeError as it prints is matched.",
+    terms=(Term("TypeError: Load failed", NET, _P, "fetch() network error, as printed"),),
+)
+
+AXIOS = Vocabulary(
+    runtime="axios (JavaScript)",
+    source="https://github.com/axios/axios/blob/v1.x/lib/core/AxiosError.js",
+    note="The codes are AxiosError's constants; the messages are from lib/adapters/xhr.js and "
+    "lib/adapters/http.js: 'Network Error' (ERR_NETWORK, XHR onerror), 'timeout of <N>ms "
+    "exceeded' or 'timeout exceeded' (code ECONNABORTED, or ETIMEDOUT with "
+    "transitional.clarifyTimeoutError). ECONNABORTED, ETIMEDOUT and ECONNREFUSED are "
+    "POSIX_ERRNO's terms (there ECONNABORTED is network; axios's timeout is told by its "
+    "message). Left out as the caller's: ERR_CANCELED ('canceled', an AbortSignal or "
+    "CancelToken) and 'Request aborted'; left out as not transport: ERR_BAD_RESPONSE, "
+    "ERR_BAD_REQUEST (a response's status), ERR_BAD_OPTION*, ERR_DEPRECATED, ERR_NOT_SUPPORT, "
+    "ERR_INVALID_URL, ERR_FR_TOO_MANY_REDIRECTS, ERR_FORM_DATA_DEPTH_EXCEEDED.",
+    terms=(
+        Term("ERR_NETWORK", NET, _E, "AxiosError.ERR_NETWORK: no response"),
+        Term("Network Error", NET, _P, "ERR_NETWORK's message (XHR onerror)"),
+        Term("timeout of", TMO, _P, "'timeout of <N>ms exceeded' (config.timeout)"),
+        Term("timeout exceeded", TMO, _P, "the timeout message when no timeout is configured"),
+    ),
+)
+
+DIO = Vocabulary(
+    runtime="Dio (Dart, Flutter)",
+    source="https://github.com/cfug/dio/blob/main/dio/lib/src/dio_exception.dart",
+    note="DioExceptionType names and messages as DioException.toString prints them: "
+    "'DioException [connection timeout]: The request connection took longer than 0:00:30 "
+    "and it was aborted. ...'. dio 5.0-5.1 printed 'DioError [...]' with the same texts "
+    "(dio/lib/src/dio_error.dart); 'Connecting timed out [<N>ms]' is the io adapter's error "
+    "(dio/lib/src/adapters/io_adapter.dart), DioErrorType.connectTimeout dio 4's name. Left "
+    "out: badResponse (a response came: its status decides), cancel ('The request was "
+    "manually cancelled by the user.', the caller's), unknown, and the class DioException "
+    "(every dio error).",
+    terms=(
+        Term("DioExceptionType.connectionTimeout", TMO, _E, "connect deadline passed"),
+        Term("DioErrorType.connectionTimeout", TMO, _E, "dio 5.0-5.1 name"),
+        Term("DioErrorType.connectTimeout", TMO, _E, "dio 4 name"),
+        Term("DioExceptionType.sendTimeout", TMO, _E, "send deadline passed"),
+        Term("DioErrorType.sendTimeout", TMO, _E, "dio 4-5.1 name"),
+        Term("DioExceptionType.receiveTimeout", TMO, _E, "receive deadline passed"),
+        Term("DioErrorType.receiveTimeout", TMO, _E, "dio 4-5.1 name"),
+        Term("DioExceptionType.badCertificate", NET, _E, "the certificate was not approved"),
+        Term("DioExceptionType.connectionError", NET, _E, "xhr.onError or a SocketException"),
+        Term("DioErrorType.connectionError", NET, _E, "dio 5.0-5.1 name"),
+        Term("[connection timeout]", TMO, _P, "toString: 'DioException [connection timeout]:'"),
+        Term("[send timeout]", TMO, _P, "toString: 'DioException [send timeout]:'"),
+        Term("[receive timeout]", TMO, _P, "toString: 'DioException [receive timeout]:'"),
+        Term("[bad certificate]", NET, _P, "toString: 'DioException [bad certificate]:'"),
+        Term("[connection error]", NET, _P, "toString: 'DioException [connection error]:'"),
+        Term(
+            "The request connection took longer than",
+            TMO,
+            _P,
+            "connectionTimeout message: '... than <timeout> and it was aborted.'",
+        ),
+        Term(
+            "The request took longer than",
+            TMO,
+            _P,
+            "sendTimeout/receiveTimeout: '... than <timeout> to send/receive data.'",
+        ),
+        Term("Connecting timed out", TMO, _P, "io adapter: 'Connecting timed out [<N>ms]'"),
+        Term(
+            "The certificate of the response is not approved",
+            NET,
+            _P,
+            "badCertificate message",
+        ),
+        Term(
+            "The connection errored:", NET, _P, "connectionError: 'The connection errored: <why>'"
+        ),
+    ),
+)
+
 VOCABULARIES: tuple[Vocabulary, ...] = (
     POSIX_ERRNO,
     GETADDRINFO_GLIBC,
@@ -748,4 +1357,10 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
     NGINX,
     CLOUDFLARE,
     HTTP_PROXY,
+    CHROMIUM_NET,
+    CHROME_FETCH,
+    FIREFOX_FETCH,
+    SAFARI_FETCH,
+    AXIOS,
+    DIO,
 )
