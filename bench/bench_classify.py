@@ -20,6 +20,7 @@ import argparse
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -183,6 +184,42 @@ def bench_corpus(cases: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+# The rules before issue 24 (the landed rules the unseen sets were first scored against).
+BASELINE_REF = "55c6d0a"
+
+
+def bench_cases(baseline_ref: str) -> dict[str, Any]:
+    """classify() per case on the corpus (bench/_classify_cases.py: warm, whole bodies as raw
+    JSON, a new text each pass), for this tree and for the rules at `baseline_ref`, each in a
+    process of its own, one after the other in this run."""
+    root = Path(__file__).resolve().parents[1]
+    script = str(root / "bench" / "_classify_cases.py")
+
+    def measure(shared: Path) -> dict[str, Any]:
+        env = {**os.environ, "PYTHONPATH": str(shared)}
+        out = subprocess.run(
+            [sys.executable, script, str(CORPUS)], env=env, capture_output=True, text=True,
+            check=True, cwd=str(shared.parent),
+        )  # fmt: skip
+        return dict(json.loads(out.stdout))
+
+    results = {"cases_now": measure(root / "shared")}
+    with tempfile.TemporaryDirectory(prefix="kw-baseline-") as tmp:
+        tree = Path(tmp) / "tree"
+        subprocess.run(
+            ["git", "-C", str(root), "worktree", "add", "--detach", "-q", str(tree), baseline_ref],
+            check=True,
+        )  # fmt: skip
+        try:
+            results["cases_baseline"] = measure(tree / "shared")
+        finally:
+            subprocess.run(
+                ["git", "-C", str(root), "worktree", "remove", "--force", str(tree)], check=False
+            )
+    results["baseline_ref"] = baseline_ref
+    return results
+
+
 def tail(path: Path, seen: dict[str, float], stop: threading.Event) -> None:
     """Record when each event's log line appears (polled every millisecond)."""
     pos = 0
@@ -321,12 +358,19 @@ def main() -> int:
     p.add_argument("--messages", type=int, default=20_000)
     p.add_argument("--e2e", type=int, default=1_000)
     p.add_argument("--http", type=int, default=5_000)
+    p.add_argument(
+        "--baseline-ref",
+        default=BASELINE_REF,
+        help="the commit whose rules classify() is timed against (empty: none)",
+    )
     args = p.parse_args()
     results: dict[str, Any] = {"messages": args.messages}
     results.update(
         bench_core(messages(args.messages), messages(args.messages, distinct_wording=True))
     )
     results.update(bench_corpus(load_corpus(CORPUS)))
+    if args.baseline_ref:
+        results.update(bench_cases(args.baseline_ref))
     if args.e2e:
         results.update(bench_e2e(args.e2e))
     if args.http:
@@ -351,6 +395,16 @@ def main() -> int:
         f" {r['classify_us_per_case_re']} us (re); json.loads of the case"
         f" {r['json_loads_us_per_case']} us"
     )
+    if "cases_now" in r:
+        now, base = r["cases_now"], r["cases_baseline"]
+        print(f"classify() per case, decided afresh, these rules and those of {r['baseline_ref']}:")
+        for key, label in (
+            ("warm_us", "the corpus, texts already seen by RE2"),
+            ("body_json_us", f"whole bodies as raw JSON ({now['bodies']} cases)"),
+            ("new_text_us", "a new text each pass (a fresh request id), median"),
+            ("new_text_first_pass_us", "  the first pass of new text"),
+        ):
+            print(f"  {label:52} {now[key]:>8} us  against {base[key]:>8} us")
     if "e2e_events" not in r:
         print(json.dumps(results))
         return 0

@@ -81,7 +81,7 @@ class Explanation:
     text: str  # the wording read, lower-cased
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once a failure, and frozen costs a call a field
 class Evidence:
     """Everything the rules may read about one failure, gathered once."""
 
@@ -96,7 +96,10 @@ class Evidence:
     gateway: tuple[str, ...]  # a gateway's class names (LiteLLM's), outermost evidence
 
 
-# A decision: the reason, the rule's name (for --explain) and the evidence that decided.
+# A decision: the reason, the rule's name (for --explain) and the evidence that decided: a code,
+# a status, or the name of a wording group after _GROUP, whose words explain() finds (classify()
+# never needs them).
+_GROUP = "@"
 Decision = tuple[Reason, str, str]
 Rule = Callable[[Evidence], Decision | None]
 
@@ -192,6 +195,8 @@ def explain(
     reason, rule, evidence = decide(ev)
     if rule.startswith("text:") and not evidence:
         evidence = RULES.phrase(rule[5:].split("+", 1)[0], ev.text) or ""
+    elif evidence.startswith(_GROUP):  # the words of a group, found only when explained
+        evidence = RULES.phrase(evidence[1:], ev.text) or ""
     return Explanation(
         classification=_classification(reason, status_code, error_type, error_code, error_message),
         rule=rule,
@@ -372,9 +377,12 @@ def _documented(ev: Evidence, *, early: bool) -> Decision | None:
     if not found:
         return None
     # The longest documented message found decides.
-    group = max(sorted(found), key=lambda g: len(RULES.phrase(g, ev.text) or ""))
+    if len(found) == 1:
+        (group,) = found
+    else:  # the longest documented message found decides
+        group = max(sorted(found), key=lambda g: len(RULES.phrase(g, ev.text) or ""))
     reason, by = _DOCUMENTED[group]
-    phrase = RULES.phrase(group, ev.text) or ""
+    phrase = _GROUP + group
     if early:
         return _read_code(ev, reason, by, "documented", phrase)
     return reason, "documented_late", phrase
@@ -432,7 +440,7 @@ def transport(ev: Evidence) -> Decision | None:
             if reason is Reason.NETWORK and ev.status is not None and ev.status < 500:
                 # A status says a response came: "Failed to fetch models: 404" is the 404's.
                 continue
-            return reason, "transport", RULES.phrase(group, ev.text) or ""
+            return reason, "transport", _GROUP + group
     return None
 
 
@@ -519,7 +527,7 @@ def output_not_window(ev: Evidence, decision: Decision) -> Decision:
     if decision[0] is Reason.CONTEXT_LENGTH and (
         "output_over" in ev.hits or _output_larger(ev.text)
     ):
-        return Reason.BAD_REQUEST, "output_cap", RULES.phrase("output_over", ev.text) or ""
+        return Reason.BAD_REQUEST, "output_cap", _GROUP + "output_over"
     return decision
 
 

@@ -145,6 +145,21 @@ def read_embedded(message: str, facts: Facts) -> None:
     _collect(parsed, facts, _RAW_DEPTH_BONUS)
 
 
+# Each key the reader knows, with what it holds and its rank among its kind: a body is read in
+# one pass over its own keys (a few), not by asking it for each of some forty.
+_CODE, _TEXT, _EXTRA, _ERROR, _NESTED = range(5)
+_KIND: dict[str, tuple[int, int]] = {}
+for _kind, _keys in (
+    (_CODE, _CODE_KEYS),
+    (_TEXT, _TEXT_KEYS),
+    (_EXTRA, _EXTRA_TEXT_KEYS),
+    (_ERROR, ("error",)),
+    (_NESTED, _NESTED_KEYS),
+):
+    for _rank, _k in enumerate(_keys):
+        _KIND.setdefault(_k, (_kind, _rank))
+
+
 def _collect(node: object, facts: Facts, depth: int) -> None:
     if depth > _MAX_DEPTH:
         return
@@ -154,11 +169,18 @@ def _collect(node: object, facts: Facts, depth: int) -> None:
         return
     if node.__class__ is not dict and not isinstance(node, Mapping):
         return
-    get = node.get
-    for key in _CODE_KEYS:
-        value = get(key)
-        if value is None:
-            continue
+    found: list[list[tuple[int, Any]]] = [[], [], [], [], []]
+    exceptions: list[tuple[str, Any]] = []
+    kind_of = _KIND.get
+    for key, value in node.items():
+        kind = kind_of(key)
+        if kind is not None:
+            if value is not None:
+                found[kind[0]].append((kind[1], key, value))  # type: ignore[arg-type]
+        elif key.__class__ is str and key.endswith("Exception") and isinstance(value, Mapping):
+            exceptions.append((key, value))  # Bedrock stream events: {"throttlingException": …}
+    codes, texts, extra, error, nested = (sorted(f) if len(f) > 1 else f for f in found)
+    for _, key, value in codes:  # type: ignore[misc]
         if key == "type" and value == "error":  # Anthropic's envelope
             continue
         if key == "__type" and isinstance(value, str):  # AWS JSON: "prefix#ThrottlingException"
@@ -166,47 +188,40 @@ def _collect(node: object, facts: Facts, depth: int) -> None:
         if isinstance(value, str) and len(value) > 200:
             continue
         facts.code(value, depth)
-    if get("code") == "bad_response_status_code":
+    if codes and node.get("code") == "bad_response_status_code":
         # new-api names the upstream's status in `param` (relay/helper: "bad response status
         # code %d"): the upstream's answer is the innermost status.
-        param = get("param")
+        param = node.get("param")
         if isinstance(param, str) and param.isdigit():
             facts.status_at(int(param))
-    for key in _TEXT_KEYS:
-        value = get(key)
-        if value is None:
-            continue
+    for _, _key, value in texts:  # type: ignore[misc]
         if isinstance(value, str):
             facts.add_text(value)
         elif isinstance(value, Mapping | list):  # Mistral's 422, FastAPI's detail list
             _collect(value, facts, depth + 1)
             facts.add_text(str(value))
-    for key in _EXTRA_TEXT_KEYS:
-        value = get(key)
+    for _, _key, value in extra:  # type: ignore[misc]
         if isinstance(value, str):
             facts.add_text(value)
     if "retryDelay" in node:  # google.rpc.RetryInfo
         delay = retry_delay_s(node)
         if delay is not None:
             facts.wait_s = delay
-    error = get("error")
-    if isinstance(error, str):  # xAI {"code": ..., "error": "..."}, plain {"error": "..."}
-        facts.add_text(error)
-    elif error is not None:
-        _collect(error, facts, depth + 1)
-    for key in _NESTED_KEYS:
-        value = get(key)
-        if value is not None and isinstance(value, Mapping | list):
+    for _, _key, value in error:  # type: ignore[misc]
+        if isinstance(value, str):  # xAI {"code": ..., "error": "..."}, plain {"error": "..."}
+            facts.add_text(value)
+        else:
+            _collect(value, facts, depth + 1)
+    for _, _key, value in nested:  # type: ignore[misc]
+        if isinstance(value, Mapping | list):
             _collect(value, facts, depth + 1)
     if "ResponseMetadata" in node:  # botocore ClientError.response
-        meta = get("ResponseMetadata")
+        meta = node.get("ResponseMetadata")
         if isinstance(meta, Mapping):
             facts.code(meta.get("HTTPStatusCode"), depth)
-    for key, value in node.items():
-        # Bedrock stream events: {"throttlingException": {...}}
-        if key.__class__ is str and key.endswith("Exception") and isinstance(value, Mapping):
-            facts.code(key, depth + 1)
-            _collect(value, facts, depth + 1)
+    for key, value in exceptions:
+        facts.code(key, depth + 1)
+        _collect(value, facts, depth + 1)
     if "metadata" in node:
         _read_gateway(node, facts, depth)
     if "promptFeedback" in node or "candidates" in node or "choices" in node:

@@ -128,63 +128,68 @@ def _gates(p: str) -> tuple[str, ...] | None:
 class _Shard:
     """One RE2 set of groups, their gapped alternatives searched alone behind gates."""
 
-    __slots__ = ("_always", "_gapped", "_gate", "_names", "_set")
+    __slots__ = ("_by_gate", "_names", "_set")
 
     def __init__(self, groups: Mapping[str, str]) -> None:
         assert _re2 is not None
         options = _re2.Options()
         options.max_mem = 64 << 20  # the DFA of the set, with room to spare
-        owners: dict[str, list[str]] = {}  # every distinct alternative, with its groups
-        for name, pattern in groups.items():
-            for alt in _alternatives(pattern):
-                owners.setdefault(alt, []).append(name)
         index: dict[str, int] = {}
         names: list[frozenset[str]] = []
-        gate: list[bool] = []
 
         def add(pattern: str) -> int:
             if pattern not in index:
                 index[pattern] = len(index)
                 names.append(frozenset())
-                gate.append(False)
             return index[pattern]
 
-        gapped: list[tuple[frozenset[int], frozenset[str], Any]] = []
-        for alt, owner in owners.items():
-            if not _COUNTED.search(alt):
-                i = add(alt)
-                names[i] = names[i] | frozenset(owner)
-                continue
-            need = []
-            for part in _gates(alt) or ():
-                i = add(part)
-                gate[i] = True
-                need.append(i)
-            # Alone, a gapped alternative is a small program: RE2 (unlike a Set) falls back
+        gapped: dict[str, set[str]] = {}  # each gapped alternative, with its groups
+        for name, pattern in groups.items():
+            plain = []
+            for alt in _alternatives(pattern):
+                if _COUNTED.search(alt) and _gates(alt):
+                    gapped.setdefault(alt, set()).add(name)
+                else:  # no gap, or nothing to gate on: the set searches it whole
+                    plain.append(alt)
+            if plain:
+                # A group's plain alternatives stay one pattern: one index a group, not one an
+                # alternative, for the set to report and this class to read.
+                i = add("|".join(f"(?:{alt})" for alt in plain))
+                names[i] = names[i] | {name}
+        alone: list[tuple[frozenset[int], frozenset[str], Any]] = []
+        for alt, owner in gapped.items():
+            need = frozenset(add(part) for part in _gates(alt) or ())
+            # Alone, a gapped alternative is a small program: RE2 (unlike a set) falls back
             # to its NFA rather than fail if its DFA runs out of memory.
-            gapped.append((frozenset(need), frozenset(owner), _re2.compile(alt)))
+            alone.append((need, frozenset(owner), _re2.compile(alt)))
         s = _re2.Set.SearchSet(options)
         for pattern in index:
             s.Add(pattern)
         s.Compile()
+        # For each gate, the gapped alternatives it opens (each checked once all its gates
+        # fired): the few a text opens are searched, not all of them.
+        by_gate: dict[int, list[tuple[frozenset[int], frozenset[str], Any]]] = {}
+        for entry in alone:
+            for i in entry[0]:
+                by_gate.setdefault(i, []).append(entry)
         self._set = s
         self._names = names
-        self._gate = gate
-        self._gapped = gapped
-        self._always = any(not need for need, _, _ in gapped)
+        self._by_gate = by_gate
 
-    def match(self, text: str) -> set[str]:
-        found: set[str] = set()
-        fired: set[int] = set()
-        names, gate = self._names, self._gate
-        for i in self._set.Match(text) or ():
-            found |= names[i]
-            if gate[i]:
-                fired.add(i)
-        if fired or self._always:
-            for need, owner, alone in self._gapped:
-                if need <= fired and not owner <= found and alone.search(text) is not None:
-                    found |= owner
+    def match(self, data: bytes, text: str) -> set[str]:
+        matched = self._set.Match(data)
+        if not matched:
+            return set()
+        names = self._names
+        found: set[str] = set().union(*[names[i] for i in matched])
+        by_gate = self._by_gate
+        if by_gate:
+            opened = [e for i in matched if i in by_gate for e in by_gate[i]]
+            if opened:
+                fired = set(matched)
+                for need, owner, alone in opened:
+                    if not owner <= found and need <= fired and alone.search(text) is not None:
+                        found |= owner
         return found
 
 
@@ -194,15 +199,17 @@ class Hits:
     about (a decision taken on the wording never searches the documented messages); with `re`,
     group by group."""
 
-    __slots__ = ("_found", "_rules", "_searched", "_text")
+    __slots__ = ("_data", "_found", "_rules", "_searched", "_text")
 
     def __init__(self, rules: TextRules, text: str) -> None:
         self._rules = rules
         self._text = text
-        self._found: set[str] = set()
         self._searched = 1  # a bit per shard already searched
         if rules._shards:
-            self._found |= rules._shards[0].match(text)
+            self._data = text.encode()  # once, for every shard
+            self._found = rules._shards[0].match(self._data, text)
+        else:
+            self._found = set()
 
     def __contains__(self, group: str) -> bool:
         if group in self._found:
@@ -218,7 +225,7 @@ class Hits:
 
     def _search(self, shard: int) -> None:
         self._searched |= 1 << shard
-        self._found |= self._rules._shards[shard].match(self._text)
+        self._found |= self._rules._shards[shard].match(self._data, self._text)
 
     def among(self, groups: frozenset[str]) -> set[str]:
         """Which of `groups` the text contains (one search per shard, with RE2)."""

@@ -188,6 +188,13 @@ _WRONG_URL = any_of(
     r"(?:not found|no handler)[: ]+(?:for )?(?:post |get )?/\w",
     r"resource not found",
     r"api version|api-version",
+    # The path, not the model: Cloudflare's API code 7003 ("Could not route to /client/v4/...,
+    # perhaps your object identifier is invalid?"), a client asking to check its base URL, a
+    # 404 that names the URL it tried, a server's access log of a 404 for a path.
+    r"could not route to /",
+    r"(?:verify|check) (?:your |the )?(?:api[ _-]?base|base[ _-]?url|endpoint url)",
+    r"\b404\b[^\n]{0,60}\burl: ?https?://|https?://\S+ not found\b",
+    r"\"(?:get|post|put|delete) /\S* http/[\d.]+\" 404\b",
 )
 
 _MODEL_WORDING = (
@@ -231,6 +238,9 @@ _SCOPE = any_of(
     r"key_model_access_denied|team_model_access_denied",
 )
 _PERMISSION = any_of(
+    # A relay group open only to some clients (sub2api: "this group only allows Claude Code
+    # clients"): the key is recognised, this client may not use it.
+    r"only allows? [^.\n]{0,40}\bclients?\b",
     r"only authori[sz]ed for use with|cannot be used for other api requests",
     r"\bno permission\b|without permission|无权限|暂无权限|没有权限",
     r"(?:not activated|not enabled|not opened?) (?:the |this )?model|activate the model",
@@ -303,6 +313,8 @@ _LONG_WINDOW = any_of(
     r"\b[rt]pd\b",
     r"/ ?day\b",
     r"per[ _-]?month|permonth|/ ?month\b|monthly",
+    # An hour is past the minute a rate limit clears in (SiliconFlow's "RPH limit reached").
+    r"\b[rt]ph\b|per[ _-]?hour\b|/ ?hour\b|\bhourly\b",
     r"per[ _-]?week|weekly",
     r"reset (?:after|in) \d+ ?h",
     # A reset at a clock time or on a date is hours or days away (Claude's plan limits:

@@ -220,7 +220,9 @@ def _message_pattern(message: str) -> str | None:
     ascii_n, cjk_n = _fixed_length(fragments)
     if ascii_n < _MIN_ASCII and cjk_n < _MIN_CJK:
         return None
-    return "[^\\n]*".join(_literal(" ".join(f.split())) for f in fragments)
+    # The gap is bounded (a placeholder holds a value, not a paragraph), so the set searches
+    # only the fixed words around it and the whole message is checked alone (textrules).
+    return "[^\\n]{0,200}".join(_literal(" ".join(f.split())) for f in fragments)
 
 
 def _phrases() -> dict[tuple[Reason, By], list[str]]:

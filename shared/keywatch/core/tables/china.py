@@ -1676,13 +1676,15 @@ SPARK = ErrorTable(
         ),
         Code(
             "11200",
-            R.QUOTA_EXHAUSTED,
+            R.PERMISSION_DENIED,
             None,
             "授权错误：该appId没有相关功能的授权 或者 业务量超过限制",
             WD,
             "One code for a function not licensed to the app (permission_denied) and the "
-            "purchased or free volume used up (业务量超过限制, e.g. tokens.total: a plan or "
-            "purchase fixes it). The volume case is the common one, so it is the fallback.",
+            "purchased or free volume used up (业务量超过限制). The table names the licence "
+            "first and its class is AppIdNoAuthError, so a bare 11200 (even with 'tokens.total',"
+            " the licence of a model version) is permission_denied; wording that names the"
+            " volume decides otherwise.",
         ),
         Code(
             "11201",
