@@ -436,11 +436,7 @@ def transport(ev: Evidence) -> Decision | None:
             return found, "exception_class", code
     for group in _VOCABULARY:
         if group in ev.hits:
-            reason = Reason(group[6:])
-            if reason is Reason.NETWORK and ev.status is not None and ev.status < 500:
-                # A status says a response came: "Failed to fetch models: 404" is the 404's.
-                continue
-            return reason, "transport", _GROUP + group
+            return Reason(group[6:]), "transport", _GROUP + group
     return None
 
 
@@ -517,6 +513,8 @@ def no_network_under_5xx(ev: Evidence, decision: Decision) -> Decision:
     """Connection wording under a 5xx: a response came, so the server or gateway failed
     (Envoy's 503 "upstream connect error ... Connection refused")."""
     status = ev.status
+    if decision[0] is Reason.NETWORK and "no_connection" in ev.hits:
+        return decision  # gRPC's own UNAVAILABLE, as a client maps it to 503: nothing answered
     if decision[0] is Reason.NETWORK and status is not None and status >= 500:
         return _by_status(status) or Reason.SERVER_ERROR, "5xx_not_network", str(status)
     return decision

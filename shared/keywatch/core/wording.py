@@ -194,7 +194,7 @@ _WRONG_URL = any_of(
     r"could not route to /",
     r"(?:verify|check) (?:your |the )?(?:api[ _-]?base|base[ _-]?url|endpoint url)",
     r"\b404\b[^\n]{0,60}\burl: ?https?://|https?://\S+ not found\b",
-    r"\"(?:get|post|put|delete) /\S* http/[\d.]+\" 404\b",
+    r"\"(?:get|post|put|delete) /\S*//\S* http/[\d.]+\" 404\b",  # a path with an empty part
 )
 
 _MODEL_WORDING = (
@@ -216,6 +216,13 @@ _MODEL_WORDING = (
     # A relay whose pool has nothing that serves the model (claude-relay-service: "No
     # available Claude accounts support the requested model"; one-api's 无可用渠道).
     r"no available [^.\n]{0,40}(?:support|serve)s? (?:the |this )?(?:requested )?model",
+    # one-api, new-api and their forks: no channel of the key's groups serves the model
+    # ("当前分组 %s 下对于模型 %s 无可用渠道", new-api's "分组 %s 下模型 %s 无可用渠道").
+    r"无可用渠道|no available channel",
+    # A local server whose model files are missing (mlx "No safetensors found", vLLM
+    # "Cannot find any model weights", llama.cpp "failed to load model ... gguf").
+    r"(?:no|cannot find any|could not find|couldn't find) (?:model )?(?:safetensors|gguf"
+    r"|weights|model files?)\b",
     r"deployment for this resource does not exist|deployment[^.\n]{0,80}?(?:does not exist"
     r"|not found|is not (?:ready|running)|was not found)",
     # [^\n], not [^.\n]: the name between often holds a dot ("Mixtral-8x22B-Instruct-v0.1").
@@ -340,7 +347,10 @@ _PROXY = any_of(
     r"407 (?:from )?proxy|from proxy after connect|tunnel connection failed",
     r"(?:unable|cannot|can't|failed) to connect to (?:the )?proxy|proxyerror",
 )
-_NO_CONNECTION = any_of(r"failed to connect to all addresses|tcp handshake")
+_NO_CONNECTION = any_of(
+    r"failed to connect to all addresses|tcp handshake",
+    r"无法连接到所有地址",  # gRPC's words as google-api-core's translations print them
+)
 _GEO = any_of(r"not (?:available|supported|offered) in your (?:country|region|location|territory)")
 _SHORT_WINDOW = any_of(
     r"每分钟|每秒|并发",
@@ -420,6 +430,9 @@ _CONTEXT = any_of(
     r"context[_ ]window",
     r"maximum context length|context length (?:is |of )?\d|context limit|context size",
     r"prompt is too long|prompt too long|input is too long|too long for (?:the )?requested model",
+    # llama.cpp and its forks: "Input prompt is too big compared to KV size".
+    r"(?:prompt|input)s? (?:\w+ )?(?:is )?too (?:big|large) (?:compared to|for) (?:the )?"
+    r"(?:kv|context|n_ctx)",
     r"input (?:length|size)[^.\n]{0,40}exceed",
     r"too many (?:input )?tokens(?:[:;]| in)",
     r"input token count",
@@ -500,6 +513,10 @@ _MIDSTREAM = any_of(
     r"error (?:occurred )?(?:during|while|in the middle of) (?:the )?stream",
     r"stream (?:was )?(?:interrupted|terminated|ended) unexpectedly",
     r"(?:raised|returned|sent) a streaming error|streaming error",
+    # Codex and the relays that speak its protocol: "stream disconnected before completion",
+    # "stream closed before response.completed".
+    r"stream (?:disconnected|closed|ended) before (?:completion|response\.completed"
+    r"|the response (?:was )?completed)",
 )
 
 _TIMEOUT = any_of(
@@ -524,6 +541,11 @@ _NETWORK = any_of(
     r"certificate verify failed|ssl: |sslerror",
     # errno names with their bounds: "ResourceNotFoundException" holds "enotfound".
     r"\beconnreset\b|\beconnrefused\b|\benotfound\b|socket hang up|fetch failed",
+    # A client that says it could not connect, in its own words (continue: "Unable to connect
+    # to local Ollama instance"), and the same in Chinese (无法连接, 连接失败, 网络异常,
+    # 无法访问, 请检查服务是否可以正常访问).
+    r"(?:unable|failed|cannot|can't|could not|couldn't) (?:to )?connect to\b",
+    r"无法连接|连接失败|连接被拒绝|连接超时|网络异常|网络不可用|无法访问|是否可以正常访问|请检查网络",
 )
 
 _BAD_REQUEST = any_of(

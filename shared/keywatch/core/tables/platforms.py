@@ -758,11 +758,13 @@ _GOOGLE_ERROR_REASONS = ErrorTable(
         ),
         Code(
             "CONSUMER_INVALID",
-            R.INVALID_KEY,
+            R.PERMISSION_DENIED,
             403,
             "The associated consumer is invalid. It may be in a bad format, cannot be found, or "
             "have been deleted.",
-            note="The project the key belongs to is gone: a key of a live project fixes it.",
+            note="The project behind the key is invalid or gone; Google answers it with 403"
+            " 'Permission denied on resource project', and keywatch's shared vocabulary reads"
+            " consumer_invalid as permission_denied: the project, not the key's text, is wrong.",
         ),
         Code(
             "SECURITY_POLICY_VIOLATED",
