@@ -232,7 +232,10 @@ class Hits:
         rules = self._rules
         if not rules._shards:
             return {g for g in groups if g in self}
-        for shard in {rules._shard_of[g] for g in groups}:
+        shards = rules._shards_of.get(groups)
+        if shards is None:
+            shards = rules._shards_of[groups] = frozenset(rules._shard_of[g] for g in groups)
+        for shard in shards:
             if not self._searched & (1 << shard):
                 self._search(shard)
         return self._found & groups
@@ -261,6 +264,7 @@ class TextRules:
         self._shard_names: list[tuple[str, ...]] = []
         self._shard_of: dict[str, int] = {}
         self._later: dict[str, int] = {}
+        self._shards_of: dict[frozenset[str], frozenset[int]] = {}  # for among()
         use_re2 = engine == "re2" or (engine is None and _re2 is not None)
         if use_re2:
             if _re2 is None:
