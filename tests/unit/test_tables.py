@@ -135,9 +135,10 @@ def test_generic_and_catch_all_codes_never_beat_the_wording() -> None:
 # rules score on it now: the README gives what they scored when each set was first seen.
 HELD = {
     "2026-12-06-a.jsonl": 0.96,
-    "2026-12-06-b.jsonl": 0.93,
+    "2026-12-06-b.jsonl": 0.94,
     "2026-12-06-c.jsonl": 0.97,
     "2026-12-06-d.jsonl": 0.94,
+    "2026-12-06-e.jsonl": 0.92,
 }
 
 

@@ -140,6 +140,13 @@ _KEY = any_of(
     r"(?:not found|not defined|not provided)",
     # google-genai (Go): "You need an API key to use this client".
     r"(?:you )?need an api[ _-]?key to use",
+    r"missing (?:the )?authorization header|authorization header (?:is )?(?:missing|required)",
+    # A gateway's key pool or virtual keys (gpt-load "No active API keys available", Bifrost's
+    # virtual_key_not_found, LobeHub's InvalidProviderAPIKey).
+    r"no (?:active|valid) (?:api[ _-]?)?keys?\b",
+    r"(?:virtual|api|access|secret|provider)[ _-]?key[ _-](?:not[ _-]found|invalid|expired"
+    r"|revoked|missing)\b",
+    r"invalid\w{0,20}api_?key",
     # An Entra ID token for another tenant than the resource's (Azure OpenAI, Azure AI
     # Foundry: "Token tenant X does not match resource tenant"): a credential for the right
     # tenant fixes it.
@@ -192,6 +199,8 @@ _WRONG_URL = any_of(
     # perhaps your object identifier is invalid?"), a client asking to check its base URL, a
     # 404 that names the URL it tried, a server's access log of a 404 for a path.
     r"could not route to /",
+    # Go's net/http answers an unknown path with exactly "404 page not found" (Ollama's router).
+    r"\b404 page not found\b",
     r"(?:verify|check) (?:your |the )?(?:api[ _-]?base|base[ _-]?url|endpoint url)",
     r"\b404\b[^\n]{0,60}\burl: ?https?://|https?://\S+ not found\b",
     r"\"(?:get|post|put|delete) /\S*//\S* http/[\d.]+\" 404\b",  # a path with an empty part
@@ -218,7 +227,11 @@ _MODEL_WORDING = (
     r"no available [^.\n]{0,40}(?:support|serve)s? (?:the |this )?(?:requested )?model",
     # one-api, new-api and their forks: no channel of the key's groups serves the model
     # ("当前分组 %s 下对于模型 %s 无可用渠道", new-api's "分组 %s 下模型 %s 无可用渠道").
-    r"无可用渠道|no available channel",
+    r"无可用渠道|no available channel|no[ _]valid[ _]channel",
+    r"no \w+(?: \w+)? (?:found )?that supports? (?:the |this )?(?:requested )?model",
+    # A local engine that cannot run the model's architecture (mlx: "Model type gemma4 not
+    # supported"; llama.cpp: "unknown model architecture").
+    r"model type [\w.-]+ (?:is )?not supported|unknown model architecture",
     # A local server whose model files are missing (mlx "No safetensors found", vLLM
     # "Cannot find any model weights", llama.cpp "failed to load model ... gguf").
     r"(?:no|cannot find any|could not find|couldn't find) (?:model )?(?:safetensors|gguf"
@@ -248,6 +261,7 @@ _PERMISSION = any_of(
     # A relay group open only to some clients (sub2api: "this group only allows Claude Code
     # clients"): the key is recognised, this client may not use it.
     r"only allows? [^.\n]{0,40}\bclients?\b",
+    r"\baccess (?:is )?forbidden\b",
     r"only authori[sz]ed for use with|cannot be used for other api requests",
     r"\bno permission\b|without permission|无权限|暂无权限|没有权限",
     r"(?:not activated|not enabled|not opened?) (?:the |this )?model|activate the model",
@@ -410,8 +424,9 @@ _BODY_SIZE = any_of(
 
 _CONTEXT = any_of(
     r"maximum supported sequence length|prompt is \d+ tokens long",
-    r"context (?:length|window|size) of only|(?:greater|larger|more) than the (?:model'?s? )?"
-    r"context (?:length|window|size)|context (?:the )?overflows?|\bn_keep\b|\bn_ctx\b",
+    r"context (?:length|window|size) of only",
+    r"(?:greater|larger|more|longer) than the (?:model'?s? )?context (?:length|window|size)",
+    r"context (?:the )?overflows?|\bn_keep\b|\bn_ctx\b",
     r"\binputs?`? (?:must have|must be) (?:less|fewer) than \d+ tokens",
     # vLLM derives max_tokens as the window less the prompt: negative means the prompt is over.
     r"max_(?:new_)?tokens must be at least 1, got -\d",
@@ -504,6 +519,8 @@ _SERVER = any_of(
     r"bad gateway",
     r"upstream connect error",
     r"invalid response from (?:the )?(?:upstream|provider|model)",
+    # Cloudflare AI Gateway's 2005 "Failed to get response from provider".
+    r"failed to get (?:a )?response from (?:the )?(?:provider|upstream)",
     r"\bcrash(?:ed|es)?\b|failed during generation|generation error",
 )
 # A failure after the 200: the stream broke on the provider's side. Read before network

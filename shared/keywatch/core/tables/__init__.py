@@ -174,6 +174,13 @@ def vocabulary_groups() -> dict[str, str]:
     for vocabulary in VOCABULARIES:
         for term in vocabulary.terms:
             if term.kind is Kind.CLASS:
+                # A class name a trace prints ("javax.net.ssl.SSLException: ...") is read in the
+                # text too, when it cannot be an English word: CamelCase, ten letters or more.
+                name = term.text.rsplit(".", 1)[-1]
+                if len(name) >= 10 and sum(ch.isupper() for ch in name) >= 2:
+                    pattern = rf"\b{_literal(name)}\b"
+                    if pattern not in phrases[term.reason]:
+                        phrases[term.reason].append(pattern)
                 continue
             pattern = _literal(term.text)
             if term.kind is Kind.ERRNO:  # bounded where the name starts or ends a word

@@ -1335,6 +1335,26 @@ DIO = Vocabulary(
     ),
 )
 
+SPRING = Vocabulary(
+    runtime="Spring Framework (RestTemplate, RestClient; Spring AI's clients)",
+    source="https://github.com/spring-projects/spring-framework/blob/main/spring-web/src/main/"
+    "java/org/springframework/web/client/RestTemplate.java",
+    note="RestTemplate.doExecute and DefaultRestClient wrap an IOException as "
+    'ResourceAccessException("I/O error on " + method + " request for \\"" + url + ...): no '
+    "response came; the cause (UnknownHostException, SSLException, ...) follows in the text.",
+    terms=(
+        Term("ResourceAccessException", NET, _C, "an I/O error before any response"),
+        Term("I/O error on GET request for", NET, _P, "RestTemplate, RestClient"),
+        Term("I/O error on POST request for", NET, _P, "RestTemplate, RestClient"),
+        Term(
+            "Unsupported or unrecognized SSL message",
+            NET,
+            _P,
+            "JDK SSLException: TLS to a plain-HTTP port",
+        ),
+    ),
+)
+
 VOCABULARIES: tuple[Vocabulary, ...] = (
     POSIX_ERRNO,
     GETADDRINFO_GLIBC,
@@ -1363,4 +1383,5 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
     SAFARI_FETCH,
     AXIOS,
     DIO,
+    SPRING,
 )
