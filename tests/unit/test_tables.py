@@ -136,9 +136,10 @@ def test_generic_and_catch_all_codes_never_beat_the_wording() -> None:
 HELD = {
     "2026-12-06-a.jsonl": 0.96,
     "2026-12-06-b.jsonl": 0.94,
-    "2026-12-06-c.jsonl": 0.97,
+    "2026-12-06-c.jsonl": 0.98,
     "2026-12-06-d.jsonl": 0.94,
     "2026-12-06-e.jsonl": 0.92,
+    "2026-12-06-f.jsonl": 0.90,
 }
 
 

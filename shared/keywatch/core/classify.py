@@ -407,7 +407,11 @@ def generic_code(ev: Evidence) -> Decision | None:
     """A code providers reuse for many things, read after the wording."""
     for code in ev.codes:
         if code in GENERIC_CODES:
-            return GENERIC_CODES[code], "generic_code", code
+            found = GENERIC_CODES[code]
+            if found is Reason.SERVER_ERROR and ev.status is not None and 400 <= ev.status < 500:
+                # A relay's "api_error" under its 401 or 404: the status says more.
+                continue
+            return found, "generic_code", code
         entry = tables.scoped(ev.provider, code, ev.status) if ev.provider else None
         if entry is not None and code not in _CLASS_NAMES and entry.reason is not Reason.UNKNOWN:
             return entry.reason, "table_generic", f"{ev.provider} {code}"
@@ -501,6 +505,11 @@ def _read_code(ev: Evidence, reason: Reason, by: By, rule: str, code: str) -> De
         limit, sub = _limit_reason(ev, reason)
         return limit, f"{rule}+{sub}", code
     refined, sub = _refine(reason, ev.hits)
+    if refined is Reason.PERMISSION_DENIED and "limit" in ev.hits:
+        # DashScope's 403 AccessDenied "Rate limit exceeded. Please wait": the words say a
+        # limit, which its window decides.
+        limit, sub = _limit_reason(ev, Reason.RATE_LIMITED)
+        return limit, f"{rule}+{sub}", code
     return refined, f"{rule}+{sub}" if sub else rule, code
 
 
@@ -703,6 +712,11 @@ def _by_text(ev: Evidence) -> tuple[Reason, str] | None:
     if "scope" in hits:
         # A key's or team's allow-list: the model exists, this credential may not call it.
         return Reason.PERMISSION_DENIED, "text:scope"
+    if "bad_path" in hits:
+        return Reason.BAD_REQUEST, "text:wrong_url"
+    if "memory" in hits:
+        # The machine lacks the memory to load or run the model, or its engine died.
+        return Reason.SERVER_ERROR, "text:memory"
     if "geo" in hits:
         # "This model is not available in your region": the model exists, the caller's
         # location has no access to it.
@@ -801,6 +815,7 @@ _WHY = {
     "text:model": "the wording says the model or deployment does not exist or is retired",
     "text:permission": "the wording says access is denied",
     "text:proxy": "a proxy between the caller and the provider refused or failed",
+    "text:memory": "the machine lacks the memory to load or run the model, or its engine died",
     "text:scope": "the key's, team's or user's allow-list does not include the model",
     "text:geo": "the wording says the service is not offered where the caller is",
     "code+no_connection": "an unavailable class, but the wording says the client never connected",

@@ -126,6 +126,8 @@ _KEY = any_of(
     # openai>=2 raises "Missing credentials. Please pass an `api_key`, ... or set the
     # `OPENAI_API_KEY` ... environment variable." before any request (src/openai/_client.py).
     r"missing credentials|no credentials (?:were |was )?(?:provided|found|supplied)",
+    # Baidu's Qianfan SDK: "no enough credential found, use any one of (access_key, ...)".
+    r"(?:no|not|no enough|not enough) (?:enough |valid )?credentials? (?:were |was )?found",
     r"set the `?\w*api_key`?[^.\n]{0,60}environment variable",
     r"default credentials were not found|defaultcredentialserror",
     r"(?:env(?:ironment)? var(?:iable)?|environment) [^.\n]{0,40}api_key[^.\n]{0,40}"
@@ -203,7 +205,6 @@ _WRONG_URL = any_of(
     r"\b404 page not found\b",
     r"(?:verify|check) (?:your |the )?(?:api[ _-]?base|base[ _-]?url|endpoint url)",
     r"\b404\b[^\n]{0,60}\burl: ?https?://|https?://\S+ not found\b",
-    r"\"(?:get|post|put|delete) /\S*//\S* http/[\d.]+\" 404\b",  # a path with an empty part
 )
 
 _MODEL_WORDING = (
@@ -232,6 +233,10 @@ _MODEL_WORDING = (
     # A local engine that cannot run the model's architecture (mlx: "Model type gemma4 not
     # supported"; llama.cpp: "unknown model architecture").
     r"model type [\w.-]+ (?:is )?not supported|unknown model architecture",
+    # A local server that could not load the model asked for (LM Studio "Failed to load
+    # model 'x'", LocalAI "could not load model - all backends returned error"); lack of
+    # memory is read first, as the machine's capacity.
+    r"(?:could not|couldn't|cannot|can't|failed to|unable to) (?:auto-)?load (?:the )?model",
     # A local server whose model files are missing (mlx "No safetensors found", vLLM
     # "Cannot find any model weights", llama.cpp "failed to load model ... gguf").
     r"(?:no|cannot find any|could not find|couldn't find) (?:model )?(?:safetensors|gguf"
@@ -249,6 +254,10 @@ _MODEL_WORDING = (
 _MODEL_EXISTS = any_of(*_MODEL_WORDING)
 _MODEL = any_of(r"model_not_found|model_decommissioned|deploymentnotfound", *_MODEL_WORDING)
 
+# A server's access log of a 404 for a malformed path ("GET /v1//models HTTP/1.1" 404): the
+# path, read before any model named in it.
+_BAD_PATH = any_of(r"\"(?:get|post|put|delete) /\S*//\S* http/[\d.]+\" 404\b")
+
 # A key, team or user whose allow-list does not include the model (LiteLLM proxy's
 # key_model_access_denied and team_model_access_denied: "Invalid model for team X. Valid models
 # for team are [...]"): the model exists, this credential may not call it.
@@ -256,6 +265,9 @@ _SCOPE = any_of(
     r"valid models for (?:this |the )?(?:team|key|user|organi[sz]ation|project|end user)",
     r"(?:team|key|user|token)\b[^.\n]{0,40}not allowed to (?:access|call|use) (?:this )?model",
     r"key_model_access_denied|team_model_access_denied",
+    # Google IAM: "Permission 'aiplatform.endpoints.predict' denied on resource '...' (or it
+    # may not exist)": the credential lacks a role; the hedge is not a missing model.
+    r"permission '?[\w.]+'? denied on resource",
 )
 _PERMISSION = any_of(
     # A relay group open only to some clients (sub2api: "this group only allows Claude Code
@@ -310,6 +322,20 @@ _LIMIT_WORDS = any_of(
     r"exceeded your current quota",
     r"quota exceeded",
     r"concurrency limit|concurrent requests",
+)
+# A machine without the memory to load or run the model, or an engine that died: the server's
+# failure, not the request's or the model's name (Ollama: "model requires more system memory
+# (7.3 GiB) than is available (6.0 GiB)").
+_MEMORY = any_of(
+    r"requires more (?:system |gpu |v)?memory|(?:not enough|insufficient) (?:system |gpu |v)?"
+    r"memory|out of memory|\boom\b|cuda error: out of memory",
+    # A model process that died while loading or running (LM Studio "Error loading model.
+    # (Exit code: ...)", a segfault): the engine failed, not the model's name.
+    r"\(?exit (?:code|status):? ?-?\d|segmentation fault|core dumped"
+    r"|process (?:exited|terminated) unexpectedly",
+    # LocalAI's backends over gRPC: "rpc error: code = Unavailable desc = error reading from
+    # server: EOF" (the backend process is gone).
+    r"error reading from server: eof|rpc error: code = unavailable",
 )
 _CAPACITY = any_of(
     r"not your (?:usage |rate )?limit|(?:temporarily )?limiting requests",
@@ -590,6 +616,8 @@ _WORDING = {
     "model_exists": _MODEL_EXISTS,
     "permission": _PERMISSION,
     "scope": _SCOPE,
+    "bad_path": _BAD_PATH,
+    "memory": _MEMORY,
     "limit": _LIMIT_WORDS,
     "capacity": _CAPACITY,
     "too_large": _TOO_LARGE,
