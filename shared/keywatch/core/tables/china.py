@@ -1514,8 +1514,9 @@ MINIMAX = ErrorTable(
     source="https://platform.minimaxi.com/docs/api-reference/errorcode",
     field="base_resp.status_code",
     note=(
-        "Read only in part: the rows 1000 to 1033. Later rows (1039, 1041, 1042, 2013, 2049...) "
-        "could not be read and are not transcribed."
+        "The rows 1000 to 1033 read from the page; the rows 1039 to 2056 from a repository's "
+        "verbatim copy of its errorcode.md (a comment above them says so). Rows the page may "
+        "have added since are not known."
     ),
     codes=(
         Code("1000", R.SERVER_ERROR, None, "未知错误/系统默认错误"),

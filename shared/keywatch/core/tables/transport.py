@@ -101,7 +101,9 @@ WINSOCK = Vocabulary(
     source="https://learn.microsoft.com/en-us/windows/win32/winsock/windows-sockets-error-codes-2",
     note="The phrases are the FormatMessage texts Windows prints for these codes (Python: "
     "'[WinError 10054] An existing connection was forcibly closed by the remote host', "
-    "'[Errno 11001] getaddrinfo failed'); the page's own short titles repeat the POSIX names.",
+    "'[Errno 11001] getaddrinfo failed'); the page's own short titles repeat the POSIX names. "
+    "Not read from the page (it was not reached): the names and texts are as Windows prints "
+    "them, not checked on Windows here.",
     terms=(
         Term("WSAECONNRESET", NET, _E, "10054"),
         Term("WinError 10054", NET, _E, "WSAECONNRESET as Python prints it"),
