@@ -376,7 +376,6 @@ def _documented(ev: Evidence, *, early: bool) -> Decision | None:
     found = ev.hits.among(_DOC_EARLY if early else _DOC_ALL)
     if not found:
         return None
-    # The longest documented message found decides.
     if len(found) == 1:
         (group,) = found
     else:  # the longest documented message found decides
