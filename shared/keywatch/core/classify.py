@@ -750,6 +750,10 @@ def _by_text(ev: Evidence) -> tuple[Reason, str] | None:
         return Reason.BAD_REQUEST, "text:body_size"
     for group, reason in _LATE_RULES:
         if group in hits:
+            if group == "midstream" and "vocab_network" in hits:
+                # Codex's "stream disconnected before completion: error sending request for
+                # url": the runtime's own words say what cut the stream.
+                return Reason.NETWORK, "transport"
             return reason, f"text:{group}"
     return None
 

@@ -31,6 +31,9 @@ _MONEY = any_of(
     # Nothing but money fixes these, whatever the status or code around them.
     r"credit balance is too low",
     r"insufficient[_ ](?:credits?|balance|funds|account balance)",
+    # Google's ErrorInfo reasons name the balance: INSUFFICIENT_G1_CREDITS_BALANCE.
+    r"insufficient_\w{0,20}(?:credits?|balance|funds)",
+    r"subscription (?:quota|usage|limit)s? (?:exceeded|exhausted|reached|used up)",
     r"balance is (?:insufficient|not enough|too low|negative)",
     r"(?:run|ran|are|is) out of (?:credits?|balance|funds)",
     r"requires more credits|purchase (?:more )?credits|add (?:more )?credits|buy (?:more )?credits",
@@ -143,6 +146,10 @@ _KEY = any_of(
     # google-genai (Go): "You need an API key to use this client".
     r"(?:you )?need an api[ _-]?key to use",
     r"missing (?:the )?authorization header|authorization header (?:is )?(?:missing|required)",
+    r"(?:authentication|auth) key (?:is )?(?:missing|required|invalid)",
+    # An OAuth session that expired (ChatGPT sign-in: "Could not validate your token. Please
+    # try signing in again."): signing in again, a new credential, fixes it.
+    r"could not validate your (?:token|credentials)|(?:sign|log)(?:ging)? ?in again",
     # A gateway's key pool or virtual keys (gpt-load "No active API keys available", Bifrost's
     # virtual_key_not_found, LobeHub's InvalidProviderAPIKey).
     r"no (?:active|valid) (?:api[ _-]?)?keys?\b",
@@ -249,6 +256,9 @@ _MODEL_WORDING = (
     r"try pulling it first",
     # A local server with no model in memory (LM Studio's "Model is unloaded.").
     r"model (?:is |was |has been )?unloaded",
+    r"engine (?:is )?not loaded",  # Jan's cortex: "Engine is not loaded yet"
+    # Google: "models/gemini-pro is not found for API version v1beta, or is not supported".
+    r"is not found for api version",
     r"end[ -]of[ -]life",
 )
 _MODEL_EXISTS = any_of(*_MODEL_WORDING)
@@ -256,7 +266,14 @@ _MODEL = any_of(r"model_not_found|model_decommissioned|deploymentnotfound", *_MO
 
 # A server's access log of a 404 for a malformed path ("GET /v1//models HTTP/1.1" 404): the
 # path, read before any model named in it.
-_BAD_PATH = any_of(r"\"(?:get|post|put|delete) /\S*//\S* http/[\d.]+\" 404\b")
+_BAD_PATH = any_of(
+    r"\"(?:get|post|put|delete) /\S*//\S* http/[\d.]+\" 404\b",
+    # A 404 with no body, or a web server's HTML page for it (nginx's "<title>404 Not
+    # Found</title>"): no API answered at that path.
+    r"\b404,? \(?no body\)?",
+    r"<title>404 not found</title>",
+    r"invalid url \((?:get|post|put|delete) /",
+)
 
 # A key, team or user whose allow-list does not include the model (LiteLLM proxy's
 # key_model_access_denied and team_model_access_denied: "Invalid model for team X. Valid models
@@ -548,6 +565,8 @@ _SERVER = any_of(
     # Cloudflare AI Gateway's 2005 "Failed to get response from provider".
     r"failed to get (?:a )?response from (?:the )?(?:provider|upstream)",
     r"\bcrash(?:ed|es)?\b|failed during generation|generation error",
+    # Ollama's llm/server.go: its runner did not start or stopped answering.
+    r"no suitable llama servers? found|llm server not responding",
 )
 # A failure after the 200: the stream broke on the provider's side. Read before network
 # wording, which a gateway's class name ("APIConnectionError") can put in the text.
@@ -560,6 +579,7 @@ _MIDSTREAM = any_of(
     # "stream closed before response.completed".
     r"stream (?:disconnected|closed|ended) before (?:completion|response\.completed"
     r"|the response (?:was )?completed)",
+    r"stream ended without (?:a )?(?:terminal event|completed response)",
 )
 
 _TIMEOUT = any_of(
@@ -600,6 +620,7 @@ _BAD_REQUEST = any_of(
     r"is a required property|missing required|field required",
     r"extra inputs are not permitted|unknown (?:parameter|field|name)",
     r"failed to deserialize",
+    r"json: cannot unmarshal",  # Go's encoding/json: a field of the wrong type
     r"invalid (?:value|type|request|parameter|argument)",
     r"validation error",
 )

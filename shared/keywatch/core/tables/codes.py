@@ -27,6 +27,7 @@ SPECIFIC_CODES: dict[str, Reason | str] = {
     "invalid_authentication": R.INVALID_KEY,
     "unauthenticated": R.INVALID_KEY,  # Google status
     "access_token_expired": R.INVALID_KEY,
+    "token_expired": R.INVALID_KEY,  # OpenAI's OAuth sign-in (ChatGPT accounts)
     "token_invalidated": R.INVALID_KEY,
     "unrecognizedclientexception": R.INVALID_KEY,  # botocore
     "expiredtokenexception": R.INVALID_KEY,
