@@ -180,7 +180,7 @@ resource "google_project_iam_member" "health_reader" {
 # Never to the alerts topic: a message there is a push to a user's devices, and only classify
 # may publish one (pubsub.tf). An operator who could publish there could push any alert to any
 # user. The alerts route's dead letters are peeked at and drained, not replayed: an alert
-# dead-lettered after five attempts is stale within hours (KEYWATCH_ALERT_MAX_AGE_S), and the
+# dead-lettered after its 51 attempts (6 h and more) is stale (KEYWATCH_ALERT_MAX_AGE_S), and the
 # failure it was about is counted and logged already. infra/README.md, "Access".
 locals {
   operator_replay_routes = ["classify", "health"] # route keys: keywatch-events, keywatch-health-tick

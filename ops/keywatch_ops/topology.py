@@ -3,6 +3,16 @@
 Every push subscription retries with backoff and dead-letters after `max_delivery_attempts`;
 every dead-letter topic has a pull subscription, because Pub/Sub drops what a topic without
 subscriptions receives.
+
+The alerts route's retry budget is designed, not inherited: a push that fails because FCM is
+down is retried until the alert is stale (`Settings.alert_max_age_s`, 6 h), so an FCM outage
+of any length under that loses no push. Each attempt fails fast (firebase-admin's own retries
+are off), so the budget is the waits between attempts: Pub/Sub's backoff grows exponentially
+from the minimum to the maximum (600 s at most), and its delays are "best effort ... more or
+less than configured" (RetryPolicy, https://cloud.google.com/pubsub/docs/subscription-retry-
+policy), so the waits are taken as doubling and the budget planned a quarter over the horizon.
+With 10 to 600 s that is 51 attempts (Pub/Sub allows 5 to 100); the local stack runs the same
+plan at a sixtieth of the time (1 to 10 s, a horizon of 6 minutes).
 """
 
 from __future__ import annotations
@@ -10,6 +20,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from keywatch.settings import Settings
+
+# DeadLetterPolicy.max_delivery_attempts: 5 to 100 (Pub/Sub's limits).
+MIN_ATTEMPTS = 5
+MAX_ATTEMPTS = 100
+# A retry's delay may be shorter than configured: plan the budget a quarter over its horizon.
+BUDGET_MARGIN = 1.25
+# Production's backoff (RetryPolicy: 10 s default minimum, 600 s the most Pub/Sub allows).
+MIN_BACKOFF_S = 10
+MAX_BACKOFF_S = 600
+
+
+def retry_budget_s(min_backoff_s: float, max_backoff_s: float, attempts: int) -> float:
+    """The time `attempts` deliveries span, their waits doubling from the minimum backoff up
+    to the maximum: how long an outage the last attempt still outlasts."""
+    return sum(min(max_backoff_s, min_backoff_s * 2**k) for k in range(attempts - 1))
+
+
+def attempts_to_cover(horizon_s: float, min_backoff_s: float, max_backoff_s: float) -> int:
+    """The fewest attempts whose budget covers `horizon_s` with the margin; refuses a horizon
+    Pub/Sub's 100 attempts cannot cover."""
+    need = horizon_s * BUDGET_MARGIN
+    for attempts in range(MIN_ATTEMPTS, MAX_ATTEMPTS + 1):
+        if retry_budget_s(min_backoff_s, max_backoff_s, attempts) >= need:
+            return attempts
+    raise ValueError(
+        f"{MAX_ATTEMPTS} attempts at {min_backoff_s}-{max_backoff_s} s cover"
+        f" {retry_budget_s(min_backoff_s, max_backoff_s, MAX_ATTEMPTS):.0f} s, not the"
+        f" {need:.0f} s an alert stays worth pushing (alert_max_age_s): raise the backoff"
+        " or lower the age"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +65,20 @@ class Route:
     # message is not redelivered while its first delivery is still being handled.
     ack_deadline_s: int = 60
     # Redelivery backoff in production; the local stack uses seconds so tests see retries fast.
-    min_backoff_s: int = 10
-    max_backoff_s: int = 600
+    min_backoff_s: int = MIN_BACKOFF_S
+    max_backoff_s: int = MAX_BACKOFF_S
 
 
-def routes(s: Settings) -> tuple[Route, ...]:
-    def route(function: str, topic: str, filter: str = "", ack_deadline_s: int = 60) -> Route:
+def routes(s: Settings, *, time_scale: float = 1.0) -> tuple[Route, ...]:
+    """The routes; `time_scale` below 1 runs the same plan faster (the local stack: 1/60)."""
+    min_backoff_s = max(1, round(MIN_BACKOFF_S * time_scale))
+    max_backoff_s = max(min_backoff_s, round(MAX_BACKOFF_S * time_scale))
+    # The alerts route outlasts an FCM outage until the alert is stale.
+    alert_attempts = attempts_to_cover(s.alert_max_age_s * time_scale, min_backoff_s, max_backoff_s)
+
+    def route(
+        function: str, topic: str, filter: str = "", ack_deadline_s: int = 60, attempts: int = 5
+    ) -> Route:
         return Route(
             function=function,
             topic=topic,
@@ -38,7 +86,10 @@ def routes(s: Settings) -> tuple[Route, ...]:
             dead_letter_topic=f"{topic}-dead",
             dead_letter_subscription=f"{topic}-dead-hold",
             filter=filter,
+            max_delivery_attempts=attempts,
             ack_deadline_s=ack_deadline_s,
+            min_backoff_s=min_backoff_s,
+            max_backoff_s=max_backoff_s,
         )
 
     return (
@@ -49,6 +100,7 @@ def routes(s: Settings) -> tuple[Route, ...]:
             'attributes.source = "byok" AND (attributes.reason = "invalid_key"'
             ' OR attributes.reason = "permission_denied"'
             ' OR attributes.reason = "quota_exhausted")',
+            attempts=alert_attempts,
         ),
         # A health run reads every bucket of the last 24 hours: minutes at scale, not seconds.
         route("health", s.health_tick_topic, ack_deadline_s=600),

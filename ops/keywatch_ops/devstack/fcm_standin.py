@@ -110,6 +110,7 @@ class FcmStandIn:
         self._lock = threading.Lock()
         self._dead: dict[str, str] = {}
         self._failures: deque[str] = deque()
+        self._down_until: tuple[float, str] | None = None  # an outage: (until, its error)
         self._delays: deque[float] = deque()  # seconds to wait before answering the next sends
         self._latency = 0.0  # seconds to wait before answering every other send
         self._answers: deque[tuple[int, Any]] = deque()  # scripted (status, body) answers
@@ -185,6 +186,14 @@ class FcmStandIn:
         with self._lock:
             self._failures.extend([error] * n)
 
+    def fail_for(self, seconds: float, error: str = "UNAVAILABLE") -> None:
+        """Fail every well-formed send for the next ``seconds``: an FCM outage."""
+        _check_error(error)
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        with self._lock:
+            self._down_until = (time.monotonic() + seconds, error)
+
     def delay(self, seconds: float, n: int | None = None) -> None:
         """Answer the next ``n`` sends (every send when ``n`` is None) after ``seconds``: slow
         FCM, or a hanging one when ``seconds`` is past the client's timeout. The send is
@@ -228,6 +237,7 @@ class FcmStandIn:
         with self._lock:
             self._dead.clear()
             self._failures.clear()
+            self._down_until = None
             self._delays.clear()
             self._answers.clear()
             self._latency = 0.0
@@ -262,6 +272,11 @@ class FcmStandIn:
                 return status, answer
             if self._failures:
                 return self._reject(token, self._failures.popleft())
+            if self._down_until is not None:
+                until, error = self._down_until
+                if time.monotonic() < until:
+                    return self._reject(token, error)
+                self._down_until = None
             if token is not None:
                 dead = self._dead.get(token)
                 if dead is None and token.startswith(DEAD_PREFIX):

@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from keywatch.settings import Settings
 from keywatch_ops.devstack.fcm_standin import FcmStandIn
-from keywatch_ops.topology import Route, routes
+from keywatch_ops.topology import MAX_BACKOFF_S, MIN_ATTEMPTS, Route, attempts_to_cover, routes
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 LOOPBACK = "127.0.0.1"
@@ -181,7 +181,9 @@ class Stack:
     tick_interval_s: float = 0  # > 0: publish a health tick this often, as Cloud Scheduler would
     retry_min_backoff_s: int = 1
     retry_max_backoff_s: int = 10
-    max_delivery_attempts: int = 5
+    # None: each route's own attempts, at the stack's time scale (the alerts route outlasts an
+    # FCM outage until its alerts are stale: topology.py); a number: every route the same.
+    max_delivery_attempts: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     with_functions: bool = True  # False: only the emulators, redis and the FCM stand-in
     services: dict[str, Service] = field(default_factory=dict)
@@ -415,7 +417,7 @@ class Stack:
                             ),
                             "dead_letter_policy": DeadLetterPolicy(
                                 dead_letter_topic=dead,
-                                max_delivery_attempts=self.max_delivery_attempts,
+                                max_delivery_attempts=self.attempts(route),
                             ),
                         }
                     )
@@ -423,6 +425,24 @@ class Stack:
     @property
     def routes(self) -> tuple[Route, ...]:
         return routes(self.settings)
+
+    @property
+    def time_scale(self) -> float:
+        """The stack's time against production's: its longest backoff against 600 s."""
+        return self.retry_max_backoff_s / MAX_BACKOFF_S
+
+    def attempts(self, route: Route) -> int:
+        """A route's delivery attempts here: the override, else the production plan scaled to
+        this stack's backoff (the alerts route covers its alerts' scaled age)."""
+        if self.max_delivery_attempts is not None:
+            return self.max_delivery_attempts
+        if route.max_delivery_attempts == MIN_ATTEMPTS:
+            return MIN_ATTEMPTS
+        return attempts_to_cover(
+            self.settings.alert_max_age_s * self.time_scale,
+            self.retry_min_backoff_s,
+            self.retry_max_backoff_s,
+        )
 
     def _tick_loop(self) -> None:
         while not self._stop_tick.wait(self.tick_interval_s):
