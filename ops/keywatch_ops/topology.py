@@ -34,7 +34,7 @@ MAX_BACKOFF_S = 600
 def retry_budget_s(min_backoff_s: float, max_backoff_s: float, attempts: int) -> float:
     """The time `attempts` deliveries span, their waits doubling from the minimum backoff up
     to the maximum: how long an outage the last attempt still outlasts."""
-    return sum(min(max_backoff_s, min_backoff_s * 2**k) for k in range(attempts - 1))
+    return float(sum(min(max_backoff_s, min_backoff_s * 2.0**k) for k in range(attempts - 1)))
 
 
 def attempts_to_cover(horizon_s: float, min_backoff_s: float, max_backoff_s: float) -> int:
