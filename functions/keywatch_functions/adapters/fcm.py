@@ -127,9 +127,10 @@ def _message(token: str, push: Push) -> Any:
 def _no_sdk_retries(app: firebase_admin.App, endpoint: str) -> None:
     """One layer retries: Pub/Sub, with its backoff and dead-letter topic. firebase-admin
     retries a 500 or 503 up to 4 times inside each send (its DEFAULT_RETRY_CONFIG), which
-    under Pub/Sub's 5 attempts made up to 25 calls per device, and an attempt against a
-    hanging FCM could outlast the pending marker. Here each device costs one request per
-    attempt, bounded by `httpTimeout` (README, "Notifications": the retry budget)."""
+    under Pub/Sub's attempts (5 then, 51 now) made up to five calls per device an attempt, and
+    an attempt against a hanging FCM could outlast the pending marker. Here each device costs
+    one request per attempt, bounded by `httpTimeout` (README, "Notifications": the retry
+    budget)."""
     service = messaging._get_messaging_service(app)
     session = getattr(getattr(service, "_client", None), "session", None)
     if session is None:

@@ -278,7 +278,6 @@ class TextRules:
             if set(self._shard_of) != set(self.groups):
                 missing = sorted(set(self.groups) - set(self._shard_of))
                 raise ValueError(f"groups in no shard: {missing}")
-        self.shards = shards
         self.engine = "re2" if self._shards else "re"
 
     def hits(self, text: str) -> Hits:
