@@ -4,7 +4,7 @@
 
 locals {
   # notify's function timeout; its pending marker lives twice this (Settings.pending_ttl_s).
-  notify_timeout_s = 60
+  notify_timeout_s = 120
 
   routes = {
     classify = {
@@ -23,13 +23,14 @@ locals {
       subscription             = "keywatch-alerts-notify"
       dead_letter_topic        = "keywatch-alerts-dead"
       dead_letter_subscription = "keywatch-alerts-dead-hold"
-      # Only what the user can fix reaches notify; notify re-checks (the emulator ignores filters).
-      filter = "attributes.source = \"byok\" AND (attributes.reason = \"invalid_key\" OR attributes.reason = \"permission_denied\" OR attributes.reason = \"quota_exhausted\")"
+      # Only what the user can fix reaches notify; notify re-checks (the emulator ignores filters),
+      # and the restorations that turn a key's status ok (KeyRestored).
+      filter = "(attributes.source = \"byok\" AND (attributes.reason = \"invalid_key\" OR attributes.reason = \"permission_denied\" OR attributes.reason = \"quota_exhausted\")) OR attributes.type = \"key_restored\""
       # Retried until the alert is stale (KEYWATCH_ALERT_MAX_AGE_S, 6 h): with 10 to 600 s of
       # backoff, 51 attempts span 27,030 s, 6 h and a quarter (topology.py, retry_budget_s), so
       # an FCM outage shorter than the alert's age loses no push.
       max_delivery_attempts = 51
-      ack_deadline_s        = 60
+      ack_deadline_s        = 120 # at least local.notify_timeout_s
       min_backoff_s         = 10
       max_backoff_s         = 600
     }

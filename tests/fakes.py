@@ -26,7 +26,8 @@ from keywatch.core.notify import (
     incident_base,
     incident_threshold,
 )
-from keywatch.events import Alert, FailureEvent
+from keywatch.core.keystatus import KeyStatus
+from keywatch.events import Alert, FailureEvent, KeyRestored
 from keywatch_functions.ports import (
     Commit,
     CountingStoreError,
@@ -34,7 +35,11 @@ from keywatch_functions.ports import (
     DeviceToken,
     HealthStoreError,
     IncidentCheck,
+    KeyOwner,
+    KeyStatusStoreError,
+    Restored,
     SendResult,
+    WebhookResult,
 )
 
 
@@ -48,10 +53,10 @@ class FakeLogSink:
 
 @dataclass
 class FakeAlertPublisher:
-    alerts: list[Alert] = field(default_factory=list)
+    alerts: list[Alert | KeyRestored] = field(default_factory=list)
     error: Exception | None = None
 
-    def publish(self, alert: Alert) -> None:
+    def publish(self, alert: Alert | KeyRestored) -> None:
         if self.error:
             raise self.error
         self.alerts.append(alert)
@@ -311,6 +316,7 @@ class FakeDedupLock:
 
     values: dict[str, Any] = field(default_factory=dict)
     told: dict[str, set[tuple[str, float]]] = field(default_factory=dict)  # the told index
+    owners: dict[str, dict[tuple[str, str], float]] = field(default_factory=dict)
     ops: int = 0
     down: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -355,7 +361,8 @@ class FakeDedupLock:
             self._op()
             taken = key not in self.values
             self.values.setdefault(key, 1)
-            self.told.setdefault(fingerprint, set()).add((key, failed_at))
+            if fingerprint:
+                self.told.setdefault(fingerprint, set()).add((key, failed_at))
             if self.values.get(f"{key}:pending") == token:
                 self.values.pop(f"{key}:pending")
             return taken
@@ -364,6 +371,53 @@ class FakeDedupLock:
         with self._lock:
             self._op()
             return int(self.values.get(key, 0))
+
+    def mark(self, key: str, ttl_s: int) -> None:
+        with self._lock:
+            self._op()
+            self.values[key] = 1
+
+    def note_owner(self, owner: KeyOwner) -> None:
+        with self._lock:
+            self._op()
+            index = self.owners.setdefault(owner.fingerprint, {})
+            pair = (owner.uid, owner.provider)
+            index[pair] = max(index.get(pair, 0.0), owner.failed_at)
+
+
+@dataclass
+class FakeKeyStatusStore:
+    """FirestoreKeyStatusStore in a dict, keyed (uid, provider)."""
+
+    docs: dict[tuple[str, str], KeyStatus] = field(default_factory=dict)
+    writes: int = 0
+    down: bool = False
+
+    def update(
+        self, uid: str, provider: str, change: Callable[[KeyStatus | None], KeyStatus | None]
+    ) -> KeyStatus | None:
+        if self.down:
+            raise KeyStatusStoreError("firestore: unavailable")
+        current = self.docs.get((uid, provider))
+        new = change(current)
+        if new is not None:
+            self.docs[(uid, provider)] = new
+            self.writes += 1
+        return current
+
+
+@dataclass
+class FakeWebhookSender:
+    """Answers `outcome` (delivered, gone, rejected, retry) and records what it was given."""
+
+    outcome: str = "delivered"
+    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+
+    def deliver(
+        self, webhook_id: str, event_type: str, data: dict[str, Any], timestamp: Any = None
+    ) -> WebhookResult:
+        self.calls.append((webhook_id, event_type, data))
+        return WebhookResult(self.outcome, {"delivered": 204, "gone": 410}.get(self.outcome))
 
 
 @dataclass
@@ -530,8 +584,9 @@ class FakeAlertGate:
         if self.claims.get(key) == event_id:
             del self.claims[key]
 
-    def restored(self, successes: dict[str, float]) -> int:
+    def restored(self, successes: dict[str, float]) -> Restored:
         cleared = 0
+        owners: list[KeyOwner] = []
         for fp, ok in successes.items():
             for index, store in ((self.told, self.claims), *self._notify()):
                 for entry in sorted(index.get(fp, set())):
@@ -539,7 +594,19 @@ class FakeAlertGate:
                     if at < ok:
                         cleared += store.pop(key, None) is not None
                         index[fp].discard(entry)
-        return cleared
+            if self.lock is not None:
+                for (uid, provider), at in sorted(self.lock.owners.get(fp, {}).items()):
+                    if at < ok:
+                        owners.append(KeyOwner(fp, uid, provider, at))
+        return Restored(cleared, owners)
+
+    def forget_owners(self, owners: Sequence[KeyOwner]) -> None:
+        if self.lock is None:
+            return
+        for o in owners:
+            index = self.lock.owners.get(o.fingerprint, {})
+            if index.get((o.uid, o.provider), float("inf")) <= o.failed_at:
+                del index[(o.uid, o.provider)]
 
     def _notify(self) -> list[tuple[dict[str, set[tuple[str, float]]], dict[str, Any]]]:
         return [(self.lock.told, self.lock.values)] if self.lock is not None else []

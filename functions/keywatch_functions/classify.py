@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from keywatch.core.counting import judged_at
-from keywatch.events import FailureEvent, SuccessTally
+from keywatch.events import FailureEvent, KeyValidated, SuccessTally
 from keywatch_functions import bootstrap, log
 from keywatch_functions.decode import PubsubMessage, decode_ingest, run_pubsub, sent_at
 from keywatch_functions.service.classify import (
@@ -18,6 +18,7 @@ from keywatch_functions.service.classify import (
     handle_failure,
     handle_tallies,
     handle_tally,
+    handle_validated,
 )
 
 
@@ -29,6 +30,24 @@ def classify(cloud_event: Any, deps: ClassifyDeps | None = None) -> None:
         at = judged_at(sent_at(msg), d.clock())
         if isinstance(event, FailureEvent):
             handle_failure(event, d, at)
+        elif isinstance(event, KeyValidated):
+            handle_validated(event, d)
+            log.logger().info(
+                "classify: %s key of %s validated",
+                event.provider,
+                event.uid,
+                extra={
+                    "json_fields": {
+                        "event": "key_validated",
+                        "uid": event.uid,
+                        "provider": event.provider,
+                        "key_fingerprint": event.key_fingerprint,
+                        "event_id": str(event.event_id),
+                        "message_id": msg.message_id,
+                    },
+                    "labels": {"function": "classify"},
+                },
+            )
         elif isinstance(event, SuccessTally):
             _log_tally(handle_tally(event, d, at), str(event.tally_id), msg.message_id)
         else:
@@ -51,6 +70,7 @@ def _log_tally(out: TallyOutcome, batch_id: str, message_id: str) -> None:
         "recoveries_ahead": out.recoveries_ahead,
         "recoveries_mismatched": out.recoveries_mismatched,
         "keys_restored": out.keys_restored,
+        "statuses_restored": out.statuses_restored,
     }
     if out.invalid:
         log.logger().error(

@@ -18,7 +18,15 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from keywatch.events import Alert, FailureEvent, SuccessTally, TallyBatch, error_location
+from keywatch.events import (
+    Alert,
+    FailureEvent,
+    KeyRestored,
+    KeyValidated,
+    SuccessTally,
+    TallyBatch,
+    error_location,
+)
 from keywatch_functions.ports import KeywatchError, TransientError
 
 MAX_MESSAGE_BYTES = 64 * 1024
@@ -71,10 +79,12 @@ def sent_at(msg: PubsubMessage) -> datetime | None:
         return None
 
 
-Ingest = FailureEvent | SuccessTally | TallyBatch
+Ingest = FailureEvent | SuccessTally | TallyBatch | KeyValidated
 IngestEvent = Annotated[Ingest, Field(discriminator="type")]
 _INGEST: TypeAdapter[Ingest] = TypeAdapter(IngestEvent)
 _ALERT: TypeAdapter[Alert] = TypeAdapter(Alert)
+ToNotify = Alert | KeyRestored
+_TO_NOTIFY: TypeAdapter[ToNotify] = TypeAdapter(Annotated[ToNotify, Field(discriminator="type")])
 
 
 def decode_ingest(raw: bytes) -> Ingest:
@@ -85,6 +95,11 @@ def decode_ingest(raw: bytes) -> Ingest:
 
 def decode_alert(raw: bytes) -> Alert:
     return _decode(_ALERT, raw)
+
+
+def decode_notify(raw: bytes) -> ToNotify:
+    """What the alerts topic carries: an alert, or a key that works again."""
+    return _decode(_TO_NOTIFY, raw)
 
 
 def _decode(adapter: TypeAdapter[T], raw: bytes) -> T:
@@ -122,8 +137,11 @@ def run_pubsub(
     handle: Callable[[PubsubMessage], None],
     logger: logging.Logger,
     function: str,
+    quiet: Callable[[TransientError], dict[str, Any] | None] | None = None,
 ) -> None:
-    """Parse the CloudEvent and call `handle`, giving every message one of the three outcomes."""
+    """Parse the CloudEvent and call `handle`, giving every message one of the three outcomes.
+    `quiet` may keep a transient failure's entry back (None), or add fields to it: an outage
+    is logged once a minute, not once per message."""
     message_id = ""
     try:
         msg = pubsub_message(cloud_event)
@@ -145,6 +163,9 @@ def run_pubsub(
             },
         )
     except TransientError as exc:
+        more = quiet(exc) if quiet is not None else {}
+        if more is None:
+            raise
         logger.warning(
             "%s: will retry: %s",
             function,
@@ -155,6 +176,7 @@ def run_pubsub(
                     "function": function,
                     "why": str(exc),
                     "message_id": message_id,
+                    **more,
                 },
                 "labels": {"function": function},
             },

@@ -6,16 +6,18 @@ service code only ever sees these roles, so tests can hand it fakes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from keywatch.core.classify import Classification
 from keywatch.core.counting import KeyRead, RecordResult, TallyCount
 from keywatch.core.health import Series
+from keywatch.core.keystatus import KeyStatus
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import Push
-from keywatch.events import Alert, FailureEvent
+from keywatch.events import Alert, FailureEvent, KeyRestored
 
 
 class KeywatchError(Exception):
@@ -46,6 +48,14 @@ class HealthStoreError(TransientError):
     pass
 
 
+class KeyStatusStoreError(TransientError):
+    pass
+
+
+class WebhookError(TransientError):
+    """The app's endpoint did not answer 2xx, 4xx nor 410 in time: retried."""
+
+
 class CountingStoreError(TransientError):
     pass
 
@@ -55,7 +65,23 @@ class LogSink(Protocol):
 
 
 class AlertPublisher(Protocol):
-    def publish(self, alert: Alert) -> None: ...
+    def publish(self, alert: Alert | KeyRestored) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class KeyOwner:
+    """A (uid, provider) whose status document names this broken key (the owners index)."""
+
+    fingerprint: str
+    uid: str
+    provider: str
+    failed_at: float  # the latest failure noted for it (epoch s)
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    cleared: int  # told markers and alert claims cleared
+    owners: list[KeyOwner] = field(default_factory=list)  # statuses that may turn ok
 
 
 class Counter(Protocol):
@@ -84,8 +110,13 @@ class AlertGate(Protocol):
         `incident_bucket` (the minute's distinct failing keys) when one is given."""
         ...
 
-    def restored(self, successes: dict[str, float]) -> int:
-        """Clear the told markers and claims of keys that succeeded after those failures."""
+    def restored(self, successes: dict[str, float]) -> Restored:
+        """Clear the told markers and claims of keys that succeeded after those failures, and
+        say which users' statuses name those keys as broken since before the success."""
+        ...
+
+    def forget_owners(self, owners: Sequence[KeyOwner]) -> None:
+        """Drop owners whose restoration was published, unless a later failure renewed them."""
         ...
 
     def release(self, key: str, event_id: str) -> None:
@@ -133,6 +164,15 @@ class DedupLock(Protocol):
 
     def user_count(self, key: str) -> int: ...
 
+    def mark(self, key: str, ttl_s: int) -> None:
+        """Set a flag (the webhook endpoint's 410 Gone) for `ttl_s`."""
+        ...
+
+    def note_owner(self, owner: KeyOwner) -> None:
+        """Index (uid, provider) under the key's fingerprint, so that a success of that key,
+        which carries no uid, finds the status to clear (AlertGate.restored)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class DeviceToken:
@@ -156,6 +196,34 @@ class SendResult:
 
 class PushSender(Protocol):
     def send(self, tokens: Sequence[DeviceToken], push: Push) -> list[SendResult]: ...
+
+
+class KeyStatusStore(Protocol):
+    """The app's view of its user's keys: users/{uid}/keywatch_keys/{provider}."""
+
+    def update(
+        self, uid: str, provider: str, change: Callable[[KeyStatus | None], KeyStatus | None]
+    ) -> KeyStatus | None:
+        """Read the status and write `change(status)` when it is not None, atomically (the
+        change may run more than once: it must be pure). Returns the status read."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookResult:
+    outcome: str  # delivered | gone | rejected | retry
+    status: int | None = None
+    why: str = ""
+
+
+class WebhookSender(Protocol):
+    def deliver(
+        self,
+        webhook_id: str,
+        event_type: str,
+        data: dict[str, Any],
+        timestamp: datetime | None = None,
+    ) -> WebhookResult: ...
 
 
 class CountSource(Protocol):

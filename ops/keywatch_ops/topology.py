@@ -97,9 +97,12 @@ def routes(s: Settings, *, time_scale: float = 1.0) -> tuple[Route, ...]:
         route(
             "notify",
             s.alerts_topic,
-            'attributes.source = "byok" AND (attributes.reason = "invalid_key"'
+            '(attributes.source = "byok" AND (attributes.reason = "invalid_key"'
             ' OR attributes.reason = "permission_denied"'
-            ' OR attributes.reason = "quota_exhausted")',
+            ' OR attributes.reason = "quota_exhausted"))'
+            ' OR attributes.type = "key_restored"',
+            # At least notify's function timeout (Settings.notify_timeout_s).
+            ack_deadline_s=s.notify_timeout_s,
             attempts=alert_attempts,
         ),
         # A health run reads every bucket of the last 24 hours: minutes at scale, not seconds.

@@ -52,6 +52,8 @@ class EventType(StrEnum):
     TALLY = "tally"
     TALLIES = "tallies"
     ALERT = "alert"
+    KEY_VALIDATED = "key_validated"
+    KEY_RESTORED = "key_restored"
 
 
 # Every field is untrusted: a producer other than keywatch's reporter may put anything in any
@@ -299,11 +301,47 @@ class Alert(_Event):
     reason: Code
 
 
+class KeyValidated(_Event):
+    """A user's key passed `keywatch.validate_key` (the app's "save key" screen): the key that
+    (uid, provider) uses now works. Sent by the backend to the events topic."""
+
+    type: Literal[EventType.KEY_VALIDATED] = EventType.KEY_VALIDATED
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    checked_at: UtcDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    uid: Uid
+    provider: Name
+    model: Ident = "validate_key"
+    key_fingerprint: Fingerprint
+
+
+class KeyRestored(_Event):
+    """A key that was broken for (uid, provider) works again, sent from classify to notify: a
+    success of that very key arrived (`validated` False), or the user saved a key that
+    `validate_key` passed (`validated` True, and the fingerprint is the new key's)."""
+
+    type: Literal[EventType.KEY_RESTORED] = EventType.KEY_RESTORED
+    event_id: uuid.UUID
+    restored_at: UtcDatetime
+    uid: Uid
+    provider: Name
+    model: Ident = "validate_key"
+    key_fingerprint: Fingerprint
+    validated: bool = False
+
+
 # Field names and event types: the only strings an error's location may show. A location also
 # holds dict keys (a tally's minutes), which are the producer's text and may be a key.
 _NAMES = frozenset(
     name
-    for model in (FailureEvent, SuccessTally, TallyGroup, TallyBatch, Alert)
+    for model in (
+        FailureEvent,
+        SuccessTally,
+        TallyGroup,
+        TallyBatch,
+        Alert,
+        KeyValidated,
+        KeyRestored,
+    )
     for name in model.model_fields
 ) | frozenset(e.value for e in EventType)
 

@@ -16,6 +16,8 @@ from keywatch.events import (
     SCHEMA_VERSION,
     Alert,
     FailureEvent,
+    KeyRestored,
+    KeyValidated,
     SuccessTally,
     TallyBatch,
     TallyGroup,
@@ -27,6 +29,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "tally": SuccessTally,
     "tallies": TallyBatch,
     "alert": Alert,
+    "key_validated": KeyValidated,
+    "key_restored": KeyRestored,
 }
 
 

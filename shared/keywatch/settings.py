@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,25 @@ class Settings(BaseSettings):
     token_field: str = "token"
     tokens_timeout_s: float = 10.0  # notify's token read, retries included
 
+    # The key status the app shows (docs/key_status.md): {collection}/{uid}/{subcollection}/
+    # {provider}, written by notify. False: none is written.
+    key_status: bool = True
+    key_status_collection: str = "users"
+    key_status_subcollection: str = "keywatch_keys"
+    key_status_timeout_s: float = 5.0  # one transaction, its retries included
+
+    # How notify tells a user: FCM pushes, a signed webhook to the app (docs/webhook.md), or
+    # both. The webhook's secret comes from Secret Manager (infra/webhook.tf).
+    notify_channels: Literal["fcm", "webhook", "both"] = "fcm"
+    webhook_url: str = ""
+    webhook_secret: SecretStr | None = None
+    webhook_timeout_s: float = 10.0
+    # Tell the user when a key they were told about works again (`byok_key_restored`).
+    notify_restored: bool = False
+    # While FCM fails, notify logs the outage once per this many seconds per instance, with
+    # how many attempts failed since, instead of one entry per failed alert. 0: every one.
+    outage_log_interval_s: float = Field(default=60.0, ge=0)
+
     # Notification dedup and storm control.
     dedup_ttl_s: int = 24 * 3600
     user_daily_cap: int = 5
@@ -53,7 +73,7 @@ class Settings(BaseSettings):
     # notify's function timeout (infra/topology.tf). Cloud Run stops waiting for a request then,
     # but does not stop its thread: the pending marker outlives twice that, so a sender that
     # overruns its request still holds it (see pending_ttl_s).
-    notify_timeout_s: int = 60
+    notify_timeout_s: int = 120
     # An alert older than this is acknowledged as `stale`, not pushed (a dead letter replayed a
     # day later is about a key the user may have replaced).
     alert_max_age_s: int = 6 * 3600
@@ -107,21 +127,41 @@ class Settings(BaseSettings):
         if budget >= self.notify_timeout_s:
             raise ValueError(
                 f"notify's attempt can take {budget:g} s (KEYWATCH_INCIDENT_SETTLE_S"
-                f" {self.incident_settle_s:g} + KEYWATCH_TOKENS_TIMEOUT_S"
-                f" {self.tokens_timeout_s:g} + KEYWATCH_FCM_TIMEOUT_S {self.fcm_timeout_s:g}"
-                f" + 5 Redis calls of 2 x KEYWATCH_REDIS_TIMEOUT_S {self.redis_timeout_s:g}),"
+                f" {self.incident_settle_s:g}, KEYWATCH_TOKENS_TIMEOUT_S"
+                f" {self.tokens_timeout_s:g} and KEYWATCH_FCM_TIMEOUT_S {self.fcm_timeout_s:g}"
+                f" for FCM, KEYWATCH_WEBHOOK_TIMEOUT_S {self.webhook_timeout_s:g} for the"
+                f" webhook, 2 x KEYWATCH_KEY_STATUS_TIMEOUT_S {self.key_status_timeout_s:g},"
+                f" Redis calls of 2 x KEYWATCH_REDIS_TIMEOUT_S {self.redis_timeout_s:g}),"
                 f" which must stay under KEYWATCH_NOTIFY_TIMEOUT_S {self.notify_timeout_s}"
             )
         return self
 
+    @model_validator(mode="after")
+    def _webhook_is_configured(self) -> Settings:
+        if self.notify_channels != "fcm" and not (self.webhook_url and self.webhook_secret):
+            raise ValueError(
+                f"KEYWATCH_NOTIFY_CHANNELS is {self.notify_channels!r}: set KEYWATCH_WEBHOOK_URL"
+                " and KEYWATCH_WEBHOOK_SECRET (from Secret Manager: infra/webhook.tf)"
+            )
+        return self
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return ("fcm", "webhook") if self.notify_channels == "both" else (self.notify_channels,)
+
     @property
     def notify_attempt_budget_s(self) -> float:
-        """The longest notify attempt up to its commit: the settle wait, the token read (its
-        retries bounded), one FCM request (no SDK retries) and five Redis calls (is_done, two
-        guard checks, acquire, commit; each with one quick retry)."""
+        """The longest notify attempt up to its last commit: the settle wait, then per channel
+        its requests (FCM: the token read and one request, no SDK retries; the webhook: one
+        POST), two key status transactions (broken, then told), and the Redis calls (is_done
+        per channel, two guard checks, the owner note, acquire and commit per channel; each
+        with one quick retry)."""
         settle = self.incident_settle_s if self.incident_guard else 0.0
-        redis = 5 * 2 * self.redis_timeout_s
-        return settle + self.tokens_timeout_s + self.fcm_timeout_s + redis
+        fcm = self.tokens_timeout_s + self.fcm_timeout_s if "fcm" in self.channels else 0.0
+        webhook = self.webhook_timeout_s if "webhook" in self.channels else 0.0
+        status = 2 * self.key_status_timeout_s if self.key_status else 0.0
+        redis = (3 + 3 * len(self.channels)) * 2 * self.redis_timeout_s
+        return settle + fcm + webhook + status + redis
 
     @property
     def pending_ttl_s(self) -> int:

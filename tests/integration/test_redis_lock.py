@@ -149,11 +149,11 @@ def test_a_success_after_the_failure_clears_the_told_marker_and_the_claim(
     assert gate.claim(claim, "e1", 600, fp, t)
     assert lock.acquire(told, "tok", 30, cap, 5) == "ok"
     assert lock.commit(told, "tok", 86400, fp, t)
-    assert gate.restored({fp: t - 10}) == 0  # a success from before the failure
+    assert gate.restored({fp: t - 10}).cleared == 0  # a success from before the failure
     assert lock.is_done(told) and not gate.claim(claim, "e2", 600, fp, t + 1)
-    assert gate.restored({fp: t + 10}) == 2
+    assert gate.restored({fp: t + 10}).cleared == 2
     assert not lock.is_done(told) and gate.claim(claim, "e3", 600, fp, t + 20)
-    assert gate.restored({}) == 0
+    assert gate.restored({}).cleared == 0
 
 
 def test_the_told_index_of_a_key_broken_for_weeks_stays_a_days_worth(

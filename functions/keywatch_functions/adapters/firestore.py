@@ -5,18 +5,25 @@ Counting happens in Memorystore (`keywatch_functions.adapters.redis_counting`), 
 - `provider_health/{provider}` and `provider_health/{provider}/models/{model}`: the rollups.
 - `key_health/{fingerprint}` and `key_health/{fingerprint}/models/{model}`: key health.
 - `users/{uid}/fcm_tokens/{doc}` with the token in field `token`: the user's devices.
+- `users/{uid}/keywatch_keys/{provider}`: the key status the app shows (notify writes it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.api_core import retry as gretry
 from google.cloud import firestore
 
-from keywatch_functions.ports import DeviceToken, HealthStoreError, TokenStoreError
+from keywatch.core.keystatus import KeyStatus
+from keywatch_functions.ports import (
+    DeviceToken,
+    HealthStoreError,
+    KeyStatusStoreError,
+    TokenStoreError,
+)
 
 _FAILURES = (gexc.GoogleAPICallError, gexc.RetryError)
 # What can never succeed, however often it is tried: Firestore's 400s (a document name or size
@@ -121,3 +128,45 @@ class FirestoreTokenStore:
                 batch.commit(retry=_retry(self._timeout), timeout=self._timeout)
         except _FAILURES as exc:
             raise TokenStoreError(f"firestore: {exc}") from exc
+
+
+class FirestoreKeyStatusStore:
+    """The app's key statuses at `{collection}/{uid}/{subcollection}/{provider}`
+    (docs/key_status.md), written in a transaction so that concurrent alerts and restorations
+    of one key each see the other. A document changes once per problem or restoration (classify
+    alerts once per problem per 10 minutes): far inside Firestore's sustained one write per
+    second per document (https://firebase.google.com/docs/firestore/best-practices)."""
+
+    def __init__(
+        self,
+        client: firestore.Client,
+        collection: str = "users",
+        subcollection: str = "keywatch_keys",
+        timeout_s: float = 10,
+    ) -> None:
+        self._db = client
+        self._collection = collection
+        self._sub = subcollection
+        self._timeout = timeout_s
+
+    def update(
+        self, uid: str, provider: str, change: Callable[[KeyStatus | None], KeyStatus | None]
+    ) -> KeyStatus | None:
+        ref = self._db.collection(self._collection).document(uid).collection(self._sub)
+        doc = ref.document(provider)
+        read: list[KeyStatus | None] = []
+
+        @firestore.transactional
+        def run(tx: firestore.Transaction) -> None:
+            snap = doc.get(transaction=tx, timeout=self._timeout)
+            current = KeyStatus.from_doc(snap.to_dict() or {}) if snap.exists else None
+            read[:] = [current]
+            new = change(current)
+            if new is not None:
+                tx.set(doc, new.to_doc())
+
+        try:
+            run(self._db.transaction(max_attempts=5))
+        except _FAILURES as exc:
+            raise KeyStatusStoreError(f"firestore: {exc}") from exc
+        return read[0] if read else None

@@ -1,16 +1,23 @@
-"""Pub/Sub: the alerts topic that classify publishes to and notify is triggered by."""
+"""Pub/Sub: the alerts topic that classify publishes to (alerts, and keys that work again) and
+notify is triggered by."""
 
 from __future__ import annotations
 
 from google.api_core import exceptions as gexc
 from google.cloud.pubsub_v1 import PublisherClient
 
-from keywatch.events import Alert
+from keywatch.events import Alert, KeyRestored
 from keywatch_functions.ports import AlertPublisherError
 
 
-def attributes_of(alert: Alert) -> dict[str, str]:
+def attributes_of(alert: Alert | KeyRestored) -> dict[str, str]:
     """Attributes for subscription filters (which the emulator ignores: never rely on them)."""
+    if isinstance(alert, KeyRestored):
+        return {
+            "type": alert.type.value,
+            "schema_version": str(alert.schema_version),
+            "provider": alert.provider,
+        }
     return {
         "type": alert.type.value,
         "schema_version": str(alert.schema_version),
@@ -26,7 +33,7 @@ class PubsubAlertPublisher:
         self._topic = topic_path
         self._timeout = timeout_s
 
-    def publish(self, alert: Alert) -> None:
+    def publish(self, alert: Alert | KeyRestored) -> None:
         try:
             future = self._client.publish(
                 self._topic, alert.model_dump_json().encode(), **attributes_of(alert)

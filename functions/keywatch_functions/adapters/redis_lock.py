@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import ssl
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -12,7 +14,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_base
-from keywatch_functions.ports import DedupLockError, IncidentCheck
+from keywatch_functions.ports import DedupLockError, IncidentCheck, KeyOwner, Restored
 
 _PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
 
@@ -133,9 +135,11 @@ _COMMIT = """
 local taken = redis.call("SET", KEYS[1], "1", "NX", "EX", ARGV[2])
 if redis.call("GET", KEYS[2]) == ARGV[1] then redis.call("DEL", KEYS[2]) end
 -- Indexed by the failure's time; entries older than the told marker's TTL are gone anyway.
-redis.call("ZADD", KEYS[3], ARGV[3], KEYS[1])
-redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", "(" .. (tonumber(ARGV[3]) - tonumber(ARGV[2])))
-redis.call("EXPIRE", KEYS[3], ARGV[2])
+if ARGV[4] == "1" then
+  redis.call("ZADD", KEYS[3], ARGV[3], KEYS[1])
+  redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", "(" .. (tonumber(ARGV[3]) - tonumber(ARGV[2])))
+  redis.call("EXPIRE", KEYS[3], ARGV[2])
+end
 return taken and 1 or 0
 """
 
@@ -148,6 +152,26 @@ def told_index(fingerprint: str) -> str:
     return f"kw:told:{fingerprint}"
 
 
+def owners_index(fingerprint: str) -> str:
+    """The (uid, provider) pairs whose status names this key as broken: a sorted set of JSON
+    pairs scored by the latest failure noted, read when the key succeeds again."""
+    return f"kw:owners:{fingerprint}"
+
+
+# A key broken for longer than this and then fixed leaves its status to validate_key's route.
+OWNERS_TTL_S = 90 * 24 * 3600
+# ZADD GT: a late alert never moves an owner's failure time back (Redis 6.2+).
+_NOTE_OWNER = """
+redis.call("ZADD", KEYS[1], "GT", ARGV[1], ARGV[2])
+redis.call("EXPIRE", KEYS[1], ARGV[3])
+return 1
+"""
+
+
+def _owner_member(uid: str, provider: str) -> str:
+    return json.dumps([uid, provider], separators=(",", ":"))
+
+
 class RedisDedupLock:
     """`key` is the "told" marker (24 h); `key:pending`, holding its owner's random token,
     guards a send in progress; the user's daily cap is a counter taken with the marker."""
@@ -158,6 +182,7 @@ class RedisDedupLock:
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
         self._commit = client.register_script(_COMMIT)
+        self._note_owner = client.register_script(_NOTE_OWNER)
 
     @classmethod
     def from_url(
@@ -209,12 +234,13 @@ class RedisDedupLock:
 
     def commit(self, key: str, token: str, ttl_s: int, fingerprint: str, failed_at: float) -> bool:
         """Take the told marker (SET NX) and drop the pending marker if it is ours, at once;
-        the marker joins its key's told index, to be cleared by a later success."""
+        the marker joins its key's told index, to be cleared by a later success (not when
+        `fingerprint` is empty: a "works again" marker outlives the key's next success)."""
         try:
             return bool(
                 self._commit(
                     keys=[key, f"{key}:pending", told_index(fingerprint)],
-                    args=[token, ttl_s, round(failed_at, 3)],
+                    args=[token, ttl_s, round(failed_at, 3), "1" if fingerprint else "0"],
                 )
             )
         except redis.RedisError as exc:
@@ -226,6 +252,25 @@ class RedisDedupLock:
         except redis.RedisError as exc:
             raise self._error(exc) from exc
         return int(value) if value is not None else 0
+
+    def mark(self, key: str, ttl_s: int) -> None:
+        try:
+            self._r.set(key, "1", ex=ttl_s)
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+
+    def note_owner(self, owner: KeyOwner) -> None:
+        try:
+            self._note_owner(
+                keys=[owners_index(owner.fingerprint)],
+                args=[
+                    round(owner.failed_at, 3),
+                    _owner_member(owner.uid, owner.provider),
+                    OWNERS_TTL_S,
+                ],
+            )
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
 
 
 # KEYS: the claim, the key's told index, and optionally the minute's incident HyperLogLog
@@ -243,12 +288,16 @@ end
 if redis.call("GET", KEYS[1]) == ARGV[1] then return 1 end
 return 0
 """
-# KEYS: told indexes; ARGV: each one's latest success (epoch s). Clears what an earlier
-# failure set; returns how many markers and claims were cleared.
+# KEYS: pairs of a told index and an owners index; ARGV: each key's latest success (epoch s).
+# Clears what an earlier failure set, and reads (without removing: forget_owners does, once
+# the restoration is published) the owners whose failure came before the success. Returns
+# {cleared, {index of the key, owner, failure time}...}.
 _RESTORE = """
 local cleared = 0
-for i, index in ipairs(KEYS) do
+local owners = {}
+for i = 1, #ARGV do
   local before = "(" .. ARGV[i]
+  local index = KEYS[2 * i - 1]
   local keys = redis.call("ZRANGEBYSCORE", index, "-inf", before)
   for _, key in ipairs(keys) do
     cleared = cleared + redis.call("DEL", key)
@@ -256,8 +305,23 @@ for i, index in ipairs(KEYS) do
   if #keys > 0 then
     redis.call("ZREMRANGEBYSCORE", index, "-inf", before)
   end
+  local found = redis.call("ZRANGEBYSCORE", KEYS[2 * i], "-inf", before, "WITHSCORES")
+  for j = 1, #found, 2 do
+    table.insert(owners, {i, found[j], found[j + 1]})
+  end
 end
-return cleared
+return {cleared, owners}
+"""
+# KEYS: owners indexes; ARGV: pairs of member and the failure time it was read with.
+_FORGET_OWNERS = """
+local n = 0
+for i, index in ipairs(KEYS) do
+  local score = redis.call("ZSCORE", index, ARGV[2 * i - 1])
+  if score and tonumber(score) <= tonumber(ARGV[2 * i]) then
+    n = n + redis.call("ZREM", index, ARGV[2 * i - 1])
+  end
+end
+return n
 """
 _UNCLAIM = """
 if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
@@ -274,6 +338,7 @@ class RedisAlertGate:
         self._claim = client.register_script(_CLAIM)
         self._unclaim = client.register_script(_UNCLAIM)
         self._restore = client.register_script(_RESTORE)
+        self._forget = client.register_script(_FORGET_OWNERS)
 
     def _error(self, exc: redis.RedisError) -> DedupLockError:
         message = f"redis: {exc}"
@@ -303,23 +368,41 @@ class RedisAlertGate:
         except redis.RedisError as exc:
             raise self._error(exc) from exc
 
-    def restored(self, successes: dict[str, float]) -> int:
+    def restored(self, successes: dict[str, float]) -> Restored:
         """Keys that succeeded (fingerprint -> latest success): their told markers and alert
         claims from failures before that success are cleared, so a key that breaks again is
-        told again. Returns how many were cleared."""
+        told again; and the users whose status names the key as broken since before it are
+        returned, for their status to turn ok."""
         cleared = 0
+        owners: list[KeyOwner] = []
         items = sorted(successes.items())
         try:
-            for start in range(0, len(items), 500):
-                chunk = items[start : start + 500]
-                cleared += int(
-                    self._restore(
-                        keys=[told_index(fp) for fp, _ in chunk], args=[at for _, at in chunk]
-                    )
+            for start in range(0, len(items), 250):
+                chunk = items[start : start + 250]
+                keys = [k for fp, _ in chunk for k in (told_index(fp), owners_index(fp))]
+                n, found = self._restore(keys=keys, args=[at for _, at in chunk])
+                cleared += int(n)
+                for i, member, score in found:
+                    uid, provider = json.loads(member)
+                    owners.append(KeyOwner(chunk[int(i) - 1][0], uid, provider, float(score)))
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        return Restored(cleared, owners)
+
+    def forget_owners(self, owners: Sequence[KeyOwner]) -> None:
+        try:
+            for start in range(0, len(owners), 250):
+                chunk = owners[start : start + 250]
+                self._forget(
+                    keys=[owners_index(o.fingerprint) for o in chunk],
+                    args=[
+                        a
+                        for o in chunk
+                        for a in (_owner_member(o.uid, o.provider), round(o.failed_at, 3))
+                    ],
                 )
         except redis.RedisError as exc:
             raise self._error(exc) from exc
-        return cleared
 
     def release(self, key: str, event_id: str) -> None:
         try:

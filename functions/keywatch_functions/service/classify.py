@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,8 @@ from keywatch.core.notify import alert_gate_key, incident_bucket
 from keywatch.events import (
     Alert,
     FailureEvent,
+    KeyRestored,
+    KeyValidated,
     Source,
     SuccessTally,
     TallyBatch,
@@ -27,6 +30,8 @@ from keywatch.events import (
 from keywatch_functions.ports import AlertGate, AlertPublisher, Counter, LogSink
 
 _GROUP: TypeAdapter[TallyGroup] = TypeAdapter(TallyGroup)
+# Names the KeyRestored a success publishes, so that a redelivery publishes the same one.
+_RESTORED_NS = uuid.UUID("6f1c0e2a-5b7d-4c1e-9a7f-2d3b8e4f5a61")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,7 @@ class TallyOutcome:
     recoveries_ahead: int = 0  # their failures not counted yet: applied when they are
     recoveries_mismatched: int = 0  # named a failure on another provider: skipped
     keys_restored: int = 0  # told markers and alert claims cleared by these successes
+    statuses_restored: int = 0  # users' key statuses sent to notify to turn ok
 
 
 def handle_tallies(batch: TallyBatch, deps: ClassifyDeps, at: float | None = None) -> TallyOutcome:
@@ -161,16 +167,41 @@ def _count(
     batch_id: str, valid: list[TallyCount], invalid: list[tuple[int, str]], deps: ClassifyDeps
 ) -> TallyOutcome:
     result = deps.counter.record_tallies(batch_id, valid) if valid else None
-    restored = 0
+    restored = statuses = 0
     if deps.gate is not None:
         # A user's key that works again: what told them it was broken is cleared, so that it
         # breaking again is told again.
         latest: dict[str, float] = {}
+        models: dict[str, str] = {}
         for t in valid:
             if t.group.source == Source.BYOK.value and any(n > 0 for _, n in t.successes):
                 at = t.last_success or max(m for m, _ in t.successes) * 60.0
-                latest[t.group.key_fingerprint] = max(latest.get(t.group.key_fingerprint, 0), at)
-        restored = deps.gate.restored(latest) if latest else 0
+                if at > latest.get(t.group.key_fingerprint, 0):
+                    latest[t.group.key_fingerprint] = at
+                    models[t.group.key_fingerprint] = t.group.model
+        if latest:
+            found = deps.gate.restored(latest)
+            restored = found.cleared
+            for owner in found.owners:
+                # A status that names this key as broken turns ok: notify writes it. The id
+                # is the same on a redelivery, and notify's change is idempotent anyway.
+                deps.alerts.publish(
+                    KeyRestored(
+                        event_id=uuid.uuid5(
+                            _RESTORED_NS,
+                            f"{owner.fingerprint}:{owner.uid}:{owner.provider}"
+                            f":{owner.failed_at:.3f}",
+                        ),
+                        restored_at=datetime.fromtimestamp(latest[owner.fingerprint], UTC),
+                        uid=owner.uid,
+                        provider=owner.provider,
+                        model=models[owner.fingerprint],
+                        key_fingerprint=owner.fingerprint,
+                    )
+                )
+            if found.owners:
+                deps.gate.forget_owners(found.owners)
+            statuses = len(found.owners)
     return TallyOutcome(
         counted=bool(result and result.counted),
         groups=len(valid),
@@ -180,7 +211,25 @@ def _count(
         recoveries_ahead=result.recoveries_ahead if result else 0,
         recoveries_mismatched=result.recoveries_mismatched if result else 0,
         keys_restored=restored,
+        statuses_restored=statuses,
     )
+
+
+def handle_validated(event: KeyValidated, deps: ClassifyDeps) -> KeyRestored:
+    """The user saved a key that validate_key passed: whatever key (uid, provider) had broken,
+    the one it uses now works. notify turns the status ok (and tells them, if enabled); the
+    id is the event's, so a redelivery is the same restoration."""
+    restored = KeyRestored(
+        event_id=event.event_id,
+        restored_at=event.checked_at,
+        uid=event.uid,
+        provider=event.provider,
+        model=event.model,
+        key_fingerprint=event.key_fingerprint,
+        validated=True,
+    )
+    deps.alerts.publish(restored)
+    return restored
 
 
 def _why(exc: ValidationError) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -118,3 +119,40 @@ def compose(alert: Alert) -> Push:
         "key_fingerprint": alert.key_fingerprint,
     }
     return Push(title=title, body=body, data=data)
+
+
+def compose_restored(provider: str, model: str, fingerprint: str) -> Push:
+    """The "works again" push (KEYWATCH_NOTIFY_RESTORED): once per problem the user was told."""
+    name = provider_name(provider)
+    return Push(
+        title=f"Your {name} API key works again",
+        body=f"{name} is accepting your key again. Nothing more to do.",
+        data={
+            "type": "byok_key_restored",
+            "provider": provider,
+            "model": model,
+            "key_fingerprint": fingerprint,
+        },
+    )
+
+
+def restored_key(uid: str, provider: str, told_at: datetime) -> str:
+    """One "works again" signal per told problem: the problem is named by when it was told."""
+    return f"kw:restored:{uid}:{provider}:{told_at.timestamp():.3f}"
+
+
+def channel_key(key: str, channel: str) -> str:
+    """A marker (told, cap) per channel: FCM keeps the names it always had."""
+    return key if channel == "fcm" else f"{key}:{channel}"
+
+
+def webhook_id(seed: str) -> str:
+    """The Standard Webhooks `webhook-id`: the same on every retry of one delivery, so that the
+    app deduplicates redeliveries (https://www.standardwebhooks.com/)."""
+    return "msg_" + hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+def webhook_gone_key(url: str) -> str:
+    """Set when the endpoint answered 410 Gone: the webhook is off until an operator deletes
+    it (docs/webhook.md) or the URL changes."""
+    return f"kw:webhook:gone:{hashlib.sha256(url.encode()).hexdigest()[:16]}"
