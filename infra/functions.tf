@@ -85,6 +85,8 @@ resource "google_cloudfunctions2_function" "fn" {
         THREADS = tostring(each.value.concurrency)
       },
       each.value.env,
+      # The webhook channel (webhook.tf): notify alone.
+      each.key == "notify" ? local.notify_channel_env : {},
     )
 
     secret_environment_variables {
@@ -93,6 +95,18 @@ resource "google_cloudfunctions2_function" "fn" {
       secret     = google_secret_manager_secret.redis_auth.secret_id
       version    = "latest"
     }
+
+    # The webhook's signing secret, for notify when it sends webhooks (webhook.tf). Only then:
+    # Cloud Functions refuses a secret that has no version yet.
+    dynamic "secret_environment_variables" {
+      for_each = each.key == "notify" && local.webhook_enabled ? [google_secret_manager_secret.webhook.secret_id] : []
+      content {
+        key        = "KEYWATCH_WEBHOOK_SECRET"
+        project_id = var.project_id
+        secret     = secret_environment_variables.value
+        version    = "latest"
+      }
+    }
   }
 
   depends_on = [
@@ -100,6 +114,7 @@ resource "google_cloudfunctions2_function" "fn" {
     google_project_iam_member.build_gcf_sources,
     google_storage_bucket_iam_member.build_source,
     google_secret_manager_secret_iam_member.redis_auth,
+    google_secret_manager_secret_iam_member.webhook_reader,
     google_secret_manager_secret_version.redis_auth,
   ]
 }

@@ -19,6 +19,7 @@ from keywatch.core.counting import (
     countable_minute,
 )
 from keywatch.core.health import Counts, Kind, Series, series_id
+from keywatch.core.keystatus import KeyStatus
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import (
     INCIDENT_BASELINE_MINUTES,
@@ -26,7 +27,6 @@ from keywatch.core.notify import (
     incident_base,
     incident_threshold,
 )
-from keywatch.core.keystatus import KeyStatus
 from keywatch.events import Alert, FailureEvent, KeyRestored
 from keywatch_functions.ports import (
     Commit,

@@ -72,7 +72,7 @@ def build_classify_deps(settings: Settings) -> ClassifyDeps:
 
 def build_notify_deps(settings: Settings) -> NotifyDeps:
     from keywatch_functions.adapters.fcm import FcmPushSender
-    from keywatch_functions.adapters.firestore import FirestoreTokenStore
+    from keywatch_functions.adapters.firestore import FirestoreKeyStatusStore, FirestoreTokenStore
     from keywatch_functions.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
 
     secret = settings.redis_password.get_secret_value() if settings.redis_password else None
@@ -88,10 +88,34 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
         if settings.incident_guard
         else None
     )
+    from keywatch_functions.service.notify import OutageLog
+
+    db = _firestore(settings)
+    statuses = (
+        FirestoreKeyStatusStore(
+            db,
+            settings.key_status_collection,
+            settings.key_status_subcollection,
+            settings.key_status_timeout_s,
+        )
+        if settings.key_status
+        else None
+    )
+    webhook = None
+    if "webhook" in settings.channels:
+        from keywatch_functions.adapters.webhook import WebhookSender
+
+        assert settings.webhook_secret is not None  # Settings refuses the channel without it
+        webhook = WebhookSender(
+            settings.webhook_url,
+            settings.webhook_secret.get_secret_value(),
+            settings.webhook_timeout_s,
+            allow_loopback_http=settings.emulated,
+        )
     return NotifyDeps(
         lock=RedisDedupLock(client, secret=secret),
         tokens=FirestoreTokenStore(
-            _firestore(settings),
+            db,
             settings.tokens_collection,
             settings.tokens_subcollection,
             settings.token_field,
@@ -104,6 +128,12 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
         alert_max_age_s=settings.alert_max_age_s,
         guard=guard,
         settle_s=settings.incident_settle_s,
+        statuses=statuses,
+        channels=settings.channels,
+        webhook=webhook,
+        webhook_url=settings.webhook_url,
+        notify_restored=settings.notify_restored,
+        outage_log=OutageLog(settings.outage_log_interval_s),
     )
 
 

@@ -44,6 +44,7 @@ from keywatch.events import (
     CONTROL_CHARS,
     MAX_MESSAGE_CHARS,
     FailureEvent,
+    KeyValidated,
     Source,
     SuccessTally,
     TallyBatch,
@@ -309,6 +310,43 @@ class Reporter:
                 self.start()
         except Exception:
             self._counts["internal_errors"] += 1
+
+    def key_validated(
+        self,
+        provider: str,
+        *,
+        uid: str,
+        api_key: str | KeyScrubber | None = None,
+        key_fingerprint: str | None = None,
+        model: str = "validate_key",
+        timeout_s: float = 10.0,
+    ) -> bool:
+        """The key (uid, provider) uses now passed validate_key: publish it at once, so that the
+        app's status turns ok while the user is still on the settings screen. Only the key's
+        fingerprint leaves the process. True when Pub/Sub confirmed it; never raises."""
+        try:
+            event = KeyValidated(
+                uid=uid,
+                provider=str(provider).lower(),
+                model=_clean_name(model, api_key, key_fingerprint),
+                key_fingerprint=_fingerprint_of(api_key, key_fingerprint),
+            )
+            client = self._ensure_client()
+            future = client.publish(
+                self._topic,
+                event.model_dump_json().encode(),
+                timeout=timeout_s,
+                type=event.type.value,
+                schema_version=str(event.schema_version),
+                provider=event.provider,
+            )
+            future.result(timeout=timeout_s)
+            self._counts["published"] += 1
+            return True
+        except Exception:
+            self._counts["publish_failures"] += 1
+            log.warning("keywatch could not publish a validated key", extra=self._extra())
+            return False
 
     def stats(self) -> dict[str, int]:
         """What happened to what was reported: published, dropped (and why), still queued."""
@@ -856,6 +894,10 @@ def reporter() -> Reporter:
 def report(provider: str, model: str, **kwargs: Any) -> None:
     """Report one failed attempt through the process's reporter (see Reporter.report)."""
     (_default or init()).report(provider, model, **kwargs)
+
+
+def key_validated(provider: str, **kwargs: Any) -> bool:
+    return reporter().key_validated(provider, **kwargs)
 
 
 def success(provider: str, model: str, **kwargs: Any) -> None:

@@ -26,8 +26,13 @@ OUTAGE_S = 40.0
 
 @pytest.fixture(scope="module")
 def scaled_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """A stack of its own, on the default scaled topology (no attempts override)."""
-    yield from running(Stack(workdir=tmp_path_factory.mktemp("fcm-outage")))
+    """A stack of its own, on the default scaled topology (no attempts override), logging an
+    FCM outage once a minute as production does."""
+    stack = Stack(
+        workdir=tmp_path_factory.mktemp("fcm-outage"),
+        extra_env={"KEYWATCH_OUTAGE_LOG_INTERVAL_S": "60"},
+    )
+    yield from running(stack)
 
 
 def test_an_fcm_outage_longer_than_the_old_budget_loses_no_push(scaled_stack: Stack) -> None:
@@ -61,6 +66,10 @@ def test_an_fcm_outage_longer_than_the_old_budget_loses_no_push(scaled_stack: St
     ]
     # Each failed attempt cost one request per device; the retries are Pub/Sub's, not the SDK's.
     assert failed and len(failed) % 2 == 0
+    # The outage was logged once a minute, not once per failed attempt (one instance of
+    # notify: the local stack runs one process).
+    logged = log_entries(stack, "notify", event="transient_failure", outage="fcm")
+    assert 1 <= len(logged) <= 1 + int(OUTAGE_S // 60) < len(failed) // 2
     assert outcome["outcome"] == "sent"
     time.sleep(3)  # a late redelivery would push again: none does
     again = [m for m in fcm.delivered() if m["token"].startswith(f"tok-{uid}")]

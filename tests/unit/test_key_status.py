@@ -249,7 +249,7 @@ def test_no_works_again_signal_for_a_problem_never_told_or_when_off() -> None:
 def test_an_incident_hold_writes_provider_incident_and_pushes_nobody() -> None:
     from tests.fakes import FakeIncidentGuard
 
-    c, n = loop()
+    _c, n = loop()
     guard = FakeIncidentGuard(min_keys=2)
     n = NotifyDeps(
         **{**{f: getattr(n, f) for f in NotifyDeps.__dataclass_fields__}, "guard": guard}
@@ -276,7 +276,7 @@ def test_validate_key_on_a_new_key_turns_the_status_ok_and_says_works_again() ->
 
 def test_the_webhook_channel_is_told_once_with_a_stable_id_beside_fcm() -> None:
     """Both channels: one push and one webhook per problem; the redelivery sends neither."""
-    c, n = loop(("fcm", "webhook"))
+    _c, n = loop(("fcm", "webhook"))
     a = alert(occurred_at=datetime.now(UTC) - timedelta(minutes=1))
     r = handle_alert(a, n)
     assert r.outcome is Outcome.SENT and r.channels == {"fcm": "sent", "webhook": "sent"}
@@ -287,7 +287,7 @@ def test_the_webhook_channel_is_told_once_with_a_stable_id_beside_fcm() -> None:
 
 
 def test_a_webhook_5xx_is_retried_alone_after_fcm_was_told() -> None:
-    c, n = loop(("fcm", "webhook"), webhook="retry")
+    _c, n = loop(("fcm", "webhook"), webhook="retry")
     a = alert(occurred_at=datetime.now(UTC) - timedelta(minutes=1))
     with pytest.raises(WebhookError):
         handle_alert(a, n)
@@ -303,7 +303,7 @@ def test_a_webhook_5xx_is_retried_alone_after_fcm_was_told() -> None:
     ("answer", "outcome"), [("gone", Outcome.DISABLED), ("rejected", Outcome.REJECTED)]
 )
 def test_a_webhook_410_disables_it_and_a_4xx_drops_the_delivery(answer: str, outcome: Any) -> None:
-    c, n = loop(("webhook",), webhook=answer)
+    _c, n = loop(("webhook",), webhook=answer)
     r = handle_alert(alert(occurred_at=datetime.now(UTC)), n)
     assert r.outcome is outcome and r.failed == 1
     n.webhook.outcome = "delivered"  # type: ignore[union-attr]
@@ -321,7 +321,7 @@ def test_the_outage_is_logged_once_a_minute_with_the_count() -> None:
 
 def test_an_fcm_outage_still_writes_the_status() -> None:
     """FCM down: the attempt fails (and is retried), but the app already shows the banner."""
-    c, n = loop()
+    _c, n = loop()
     n.sender.outage = "UNAVAILABLE"  # type: ignore[attr-defined]
     with pytest.raises(PushSenderError):
         handle_alert(alert(occurred_at=datetime.now(UTC)), n)

@@ -8,9 +8,11 @@ the SDK's wrapper scripts), so stopping the stack leaves nothing behind.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -27,6 +29,7 @@ from typing import IO, Any
 
 from keywatch.settings import Settings
 from keywatch_ops.devstack.fcm_standin import FcmStandIn
+from keywatch_ops.devstack.webhook_receiver import WebhookReceiver
 from keywatch_ops.topology import MAX_BACKOFF_S, MIN_ATTEMPTS, Route, attempts_to_cover, routes
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -186,8 +189,16 @@ class Stack:
     max_delivery_attempts: int | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     with_functions: bool = True  # False: only the emulators, redis and the FCM stand-in
+    # How notify tells users (KEYWATCH_NOTIFY_CHANNELS): "webhook" or "both" start a local
+    # Standard Webhooks receiver (webhook_receiver.py) that verifies every signature.
+    channels: str = "fcm"
+    notify_restored: bool = False  # the "works again" signal (KEYWATCH_NOTIFY_RESTORED)
     services: dict[str, Service] = field(default_factory=dict)
     fcm: FcmStandIn | None = None
+    webhook: WebhookReceiver | None = None
+    webhook_secret: str = field(
+        default_factory=lambda: "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    )
     startup_s: float = 0.0
     settings: Settings = field(init=False)
     _stop_tick: threading.Event = field(default_factory=threading.Event)
@@ -234,6 +245,8 @@ class Stack:
             _terminate(svc.proc)
         if self.fcm:
             self.fcm.stop()
+        if self.webhook:
+            self.webhook.stop()
 
     def __enter__(self) -> Stack:
         return self.start()
@@ -259,7 +272,15 @@ class Stack:
             # notify's incident guard waits 2 s here, not 15: the demo's pushes stay quick, and
             # the local stack's counts rise within that (README, "Provider incidents").
             "KEYWATCH_INCIDENT_SETTLE_S": "2",
+            # Every failed attempt logged (tests trace retries per message id); production
+            # logs an FCM outage once a minute (test_fcm_outage sets it back to 60).
+            "KEYWATCH_OUTAGE_LOG_INTERVAL_S": "0",
+            "KEYWATCH_NOTIFY_CHANNELS": self.channels,
+            "KEYWATCH_NOTIFY_RESTORED": "true" if self.notify_restored else "false",
         }
+        if self.webhook:
+            env["KEYWATCH_WEBHOOK_URL"] = self.webhook.url + "/keywatch"
+            env["KEYWATCH_WEBHOOK_SECRET"] = self.webhook_secret
         if "redis" in self.services:
             env["KEYWATCH_REDIS_URL"] = f"redis://{LOOPBACK}:{self.services['redis'].port}/0"
         if self.fcm:
@@ -294,6 +315,8 @@ class Stack:
         ]
         if self.fcm:
             rows.append(("FCM stand-in", self.fcm.url))
+        if self.webhook:
+            rows.append(("webhook receiver", self.webhook.url))
         for name in ("classify", "notify", "health"):
             if name in self.services:
                 rows.append((f"function {name}", self.function_url(name)))
@@ -342,6 +365,11 @@ class Stack:
         rd = self._spawn("redis", redis_cmd(r := free_port()), r)
         self.fcm = FcmStandIn(port=0)
         self.fcm.start()
+        if self.channels != "fcm":
+            self.webhook = WebhookReceiver(
+                self.webhook_secret, record=self.workdir / "logs" / "webhook.jsonl"
+            )
+            self.webhook.start()
         _wait(_tcp_open(rd.port), "redis-server", 20, rd.proc)
         _wait(_http_ok(f"http://{LOOPBACK}:{fs.port}/"), "Firestore emulator", 90, fs.proc)
         _wait(_tcp_open(ps.port), "Pub/Sub emulator", 90, ps.proc)
