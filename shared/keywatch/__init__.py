@@ -12,6 +12,7 @@ in `keywatch.langchain` (the `langchain` extra).
             client.chat.completions.create(...)
 
     keywatch.classify(exc, provider="openai")         # the pipeline's reason, in process
+    keywatch.validate_key("openai", key, uid=user.id)  # the app's "save key" check
 """
 
 from typing import TYPE_CHECKING, Any
@@ -41,12 +42,17 @@ from keywatch.track import track, tracked
 
 if TYPE_CHECKING:
     from keywatch.core.classify import Classification, Reason
+    from keywatch.validate import KeyCheck, KeyCheckResult, avalidate_key, validate_key
+
+_VALIDATE = ("KeyCheck", "KeyCheckResult", "avalidate_key", "validate_key")
 
 __all__ = [
     "SCHEMA_VERSION",
     "Alert",
     "Classification",
     "FailureEvent",
+    "KeyCheck",
+    "KeyCheckResult",
     "KeywatchContextMiddleware",
     "Reason",
     "Reporter",
@@ -56,6 +62,7 @@ __all__ = [
     "SuccessTally",
     "TallyBatch",
     "TallyGroup",
+    "avalidate_key",
     "carry",
     "classify",
     "current",
@@ -70,6 +77,7 @@ __all__ = [
     "success",
     "track",
     "tracked",
+    "validate_key",
 ]
 
 
@@ -79,4 +87,9 @@ def __getattr__(name: str) -> Any:
         from keywatch.core import classify as core
 
         return getattr(core, name)
+    if name in _VALIDATE:
+        # The key check loads ssl and its endpoint table on first use, not with `import keywatch`.
+        from keywatch import validate
+
+        return getattr(validate, name)
     raise AttributeError(f"module 'keywatch' has no attribute {name!r}")
