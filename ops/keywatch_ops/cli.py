@@ -262,7 +262,7 @@ def _close_clients(subscriber: Any, publisher: Any) -> None:
             subscriber.close()
 
 
-def _start(workdir: Path | None, tick: float) -> Any:
+def _start(workdir: Path | None, tick: float, **options: Any) -> Any:
     from keywatch_ops.devstack.stack import Stack
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="keywatch-dev-"))
@@ -271,7 +271,7 @@ def _start(workdir: Path | None, tick: float) -> Any:
         "classify, notify, health)...",
         flush=True,
     )
-    stack = Stack(workdir=workdir, tick_interval_s=tick).start()
+    stack = Stack(workdir=workdir, tick_interval_s=tick, **options).start()
     for what, where in stack.describe():
         print(f"  {what:<20} {where}")
     print(f"started in {stack.startup_s:.1f}s", flush=True)
@@ -301,7 +301,9 @@ def _up(workdir: Path | None, tick: float) -> int:
 def _demo(workdir: Path | None) -> int:
     from keywatch_ops.devstack import workload as wl
 
-    stack = _start(workdir, tick=0)
+    # Both channels (FCM and a signed webhook to the local receiver) and the "works again"
+    # signal, so that the demo walks the whole loop of a user whose key broke.
+    stack = _start(workdir, tick=0, channels="both", notify_restored=True)
     try:
         with stack.client_env():
             w = wl.build()
@@ -322,6 +324,7 @@ def _demo(workdir: Path | None) -> int:
             summary = _summary(stack, health)
             summary.actionable, summary.alerts = wl.actionable_failures(w), n_alerts
             print(summary.render())
+            print(_key_loop(stack))
     finally:
         stack.stop()
     return 0
@@ -386,8 +389,9 @@ def _summary(stack: Any, health: list[dict[str, Any]]) -> Any:
     outcomes: Counter[str] = Counter()
     pruned = 0
     for e in read_json_lines(stack.log_path("notify")):
-        if e.get("event") == "notify":
-            outcomes[e["outcome"]] += 1
+        if e.get("event") == "notify" and e.get("kind", "alert") == "alert":
+            # FCM's own outcome: with the webhook on too, the message's is either channel's.
+            outcomes[(e.get("channels") or {}).get("fcm", e["outcome"])] += 1
             pruned += int(e.get("pruned", 0))
     return Summary(
         by_source_reason=Counter(seen.values()),
@@ -397,6 +401,75 @@ def _summary(stack: Any, health: list[dict[str, Any]]) -> Any:
         poison=sum(e.get("event") == "poison_message" for e in classify_log),
         health=sorted(health, key=lambda d: str(d.get("provider"))),
     )
+
+
+def _statuses(stack: Any) -> list[tuple[str, dict[str, Any]]]:
+    from google.cloud import firestore
+
+    db = firestore.Client(project=stack.project)
+    docs = db.collection_group(stack.settings.key_status_subcollection).stream()
+    return sorted((d.reference.path, d.to_dict() or {}) for d in docs)
+
+
+def _key_loop(stack: Any, timeout_s: float = 60) -> str:
+    """The loop beyond the push: the key statuses the app shows, then one user saving a new
+    key that validate_key passes (against the provider stand-in), which turns their status ok
+    and sends the "works again" push and webhook."""
+    import keywatch
+    from keywatch.fingerprint import key_fingerprint
+    from keywatch_ops.devstack.provider_standin import ProviderStandIn
+    from keywatch_ops.devstack.stack import read_json_lines
+
+    before = _statuses(stack)
+    states = Counter(doc.get("state") for _, doc in before)
+    path, doc = next((p, d) for p, d in before if d.get("state") == "broken")
+    uid, provider = path.split("/")[1], doc["provider"]
+    with ProviderStandIn() as standin:
+        reporter = keywatch.init()
+        try:
+            check = keywatch.validate_key(
+                provider, "good", base_url=standin.base_url(provider), uid=uid
+            )
+        finally:
+            reporter.close()
+    new_fp = key_fingerprint("good")
+    deadline = time.monotonic() + timeout_s
+    restored: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not restored:
+        restored = [
+            e
+            for e in read_json_lines(stack.log_path("notify"))
+            if e.get("kind") == "restored" and e.get("uid") == uid
+        ]
+        time.sleep(0.25)
+    after = dict(_statuses(stack))
+    ok = after.get(path, {})
+    if not restored or ok.get("state") != "ok" or ok.get("key_fingerprint") != new_fp:
+        raise TimeoutError("the validated key did not turn its status ok in time")
+    now = Counter(d.get("state") for d in after.values())
+    hooks = stack.webhook.deliveries() if stack.webhook else []
+    verified = sum(bool(h["verified"]) for h in hooks)
+    lines = [
+        "",
+        "Key statuses for the app (notify -> Firestore users/{uid}/keywatch_keys/{provider})",
+        "  "
+        + ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+        + " after the workload",
+        f"  user {uid} saves a new {provider} key: validate_key says {check.result.value}"
+        f" in {check.latency_ms:.0f} ms; the status turns ok, works-again push"
+        f" {'sent' if restored[0].get('delivered') else 'not sent'}",
+        f"  key statuses: {now.get('broken', 0)} broken, {now.get('ok', 0)} restored"
+        + (
+            f", {now['provider_incident']} held in a provider incident"
+            if now.get("provider_incident")
+            else ""
+        ),
+        "",
+        "Webhook (notify -> the app's endpoint, Standard Webhooks signatures)",
+        f"  deliveries {len(hooks)}, signatures verified {verified},"
+        f" duplicates {sum(bool(h['duplicate']) for h in hooks)}",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

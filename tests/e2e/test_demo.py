@@ -23,3 +23,8 @@ def test_the_demo_drains_its_workload_and_prints_its_tables(tmp_path: Path) -> N
     assert "12 user-actionable BYOK failures, 7 alerts to notify" in out
     assert "pushes sent 5 (to 6 devices)" in out and "dead tokens pruned 2" in out
     assert "Provider health" in out and "openai" in out
+    # The loop beyond the push: statuses, a validated new key, the works-again signal.
+    assert "6 broken after the workload" in out
+    assert "validate_key says ok" in out and "works-again push sent" in out
+    assert "key statuses: 5 broken, 1 restored" in out
+    assert "deliveries 8, signatures verified 8, duplicates 0" in out
