@@ -84,7 +84,8 @@ resource "google_project_iam_member" "fn_firestore" {
   }
 }
 
-# Each function reads the Memorystore AUTH string, and no other secret.
+# Each function reads the Memorystore AUTH string; notify also reads the webhook's signing secret
+# (webhook.tf), and no function any other secret.
 resource "google_secret_manager_secret_iam_member" "redis_auth" {
   for_each = local.functions
 

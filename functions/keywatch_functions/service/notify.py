@@ -228,9 +228,10 @@ def handle_restored(ev: KeyRestored, deps: NotifyDeps, now: datetime | None = No
             "uid": ev.uid,
             "provider": ev.provider,
             "model": ev.model,
+            "reason": before.reason if before is not None else None,  # what was fixed
             "key_fingerprint": ev.key_fingerprint,
             "state": "ok",
-            "restored_at": ev.restored_at.isoformat(),
+            "occurred_at": ev.restored_at.isoformat(),
         },
         webhook_id=webhook_id(key),
         fingerprint="",  # the marker outlives the key's later successes
