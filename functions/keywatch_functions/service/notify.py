@@ -12,7 +12,14 @@ from enum import StrEnum
 from typing import Any
 
 from keywatch.core.health import unix_minute
-from keywatch.core.keystatus import REMEDIES, after_failure, after_restore, after_told
+from keywatch.core.keystatus import (
+    REMEDIES,
+    KeyStatus,
+    Restoration,
+    after_failure,
+    after_restore,
+    after_told,
+)
 from keywatch.core.notify import (
     Push,
     channel_key,
@@ -186,7 +193,7 @@ def handle_restored(ev: KeyRestored, deps: NotifyDeps, now: datetime | None = No
         return NotifyResult(Outcome.SKIPPED)
     now = now or datetime.now(UTC)
 
-    def change(current: Any) -> Any:
+    def restore(current: KeyStatus | None) -> Restoration:
         return after_restore(
             current,
             provider=ev.provider,
@@ -195,18 +202,11 @@ def handle_restored(ev: KeyRestored, deps: NotifyDeps, now: datetime | None = No
             restored_at=ev.restored_at,
             validated=ev.validated,
             now=now,
-        ).status
+        )
 
-    before = deps.statuses.update(ev.uid, ev.provider, change)
-    r = after_restore(
-        before,
-        provider=ev.provider,
-        model=ev.model,
-        fingerprint=ev.key_fingerprint,
-        restored_at=ev.restored_at,
-        validated=ev.validated,
-        now=now,
-    )
+    # Pure, so what the transaction wrote is what it gives again on what the transaction read.
+    before = deps.statuses.update(ev.uid, ev.provider, lambda cur: restore(cur).status)
+    r = restore(before)
     status = r.status.state.value if r.status is not None else None
     if r.status is None and r.told_problem is None:
         return NotifyResult(Outcome.UNCHANGED)
@@ -407,7 +407,7 @@ def _record_failure(alert: Alert, deps: NotifyDeps, now: datetime, incident: boo
     if deps.statuses is None:
         return None
 
-    def change(current: Any) -> Any:
+    def change(current: KeyStatus | None) -> KeyStatus | None:
         return after_failure(
             current,
             provider=alert.provider,

@@ -17,12 +17,13 @@ import signal
 import sys
 import threading
 import time
-import urllib.request
 import uuid
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from types import FrameType, TracebackType
 from typing import Any, Final, NamedTuple, cast
+
+from keywatch_ops.devstack._control import ControlClient, QuietHandler
 
 __all__ = ["ERRORS", "FcmError", "FcmStandIn", "FcmStandInClient", "main"]
 
@@ -375,7 +376,7 @@ class _Server(ThreadingHTTPServer):
     standin: FcmStandIn
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     # HTTP/1.0 closes each connection, so no keep-alive handler outlives stop().
     protocol_version = "HTTP/1.0"
 
@@ -396,37 +397,9 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the client gave up waiting (a delayed answer): nothing to tell it
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
 
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        # Per-request lines on stderr would drown test and dev-stack output.
-        pass
-
-
-class FcmStandInClient:
+class FcmStandInClient(ControlClient):
     """Drives a running stand-in over HTTP, e.g. from another process."""
-
-    def __init__(self, url: str, timeout: float = 5.0) -> None:
-        self._url = url.rstrip("/")
-        self._timeout = timeout
-        # Bypass any proxy settings from the environment: the stand-in is local.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-    def _call(self, method: str, action: str, body: dict[str, Any] | None = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(
-            f"{self._url}/__control/{action}",
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json"},
-        )
-        # HTTPError (e.g. 400 for an unknown error code) propagates to the caller.
-        with self._opener.open(req, timeout=self._timeout) as resp:
-            return json.loads(resp.read() or b"{}")
 
     def mark_dead(self, token: str, error: str = "UNREGISTERED") -> None:
         """Make every later send to ``token`` fail with ``error``."""

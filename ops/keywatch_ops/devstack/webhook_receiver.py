@@ -22,15 +22,16 @@ import ssl
 import sys
 import threading
 import time
-import urllib.request
 from collections import deque
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any, Final, NamedTuple, cast
 
 from standardwebhooks import Webhook, WebhookVerificationError
+
+from keywatch_ops.devstack._control import ControlClient, QuietHandler
 
 __all__ = ["WebhookReceiver", "WebhookReceiverClient", "main"]
 
@@ -336,7 +337,7 @@ class _Server(ThreadingHTTPServer):
             tls.close()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     # HTTP/1.0 closes each connection, so no keep-alive handler outlives stop().
     protocol_version = "HTTP/1.0"
 
@@ -368,37 +369,9 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass  # the sender gave up waiting (a hang): nothing to tell it
 
-    def do_GET(self) -> None:
-        self._dispatch("GET")
 
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        # Per-request lines on stderr would drown test and dev-stack output.
-        pass
-
-
-class WebhookReceiverClient:
+class WebhookReceiverClient(ControlClient):
     """Drives a running receiver over HTTP, e.g. one the local stack runs as a process."""
-
-    def __init__(self, url: str, timeout: float = 5.0) -> None:
-        self._url = url.rstrip("/")
-        self._timeout = timeout
-        # Bypass any proxy settings from the environment: the receiver is local.
-        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-    def _call(self, method: str, action: str, body: dict[str, Any] | None = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(
-            f"{self._url}/__control/{action}",
-            data=data,
-            method=method,
-            headers={"Content-Type": "application/json"},
-        )
-        # HTTPError (a 400 for a bad argument) propagates to the caller.
-        with self._opener.open(req, timeout=self._timeout) as resp:
-            return json.loads(resp.read() or b"{}")
 
     def answer(
         self, status: int | None, times: int | None = None, seconds: float | None = None
