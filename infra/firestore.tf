@@ -53,6 +53,8 @@ locals {
     provider_health = local.collections.provider_health
     key_health      = local.collections.key_health
     models          = "models" # provider_health/*/models and key_health/*/models
+    # provider_days/{provider}/days/{date}: a provider's day, kept 100 days (core/daily.py)
+    days = "days"
   }
   unindexed_timestamps = merge([
     for group, collection in local.health_doc_groups : {

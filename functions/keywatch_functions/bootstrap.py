@@ -140,7 +140,19 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
 def build_health_deps(settings: Settings) -> HealthDeps:
     from keywatch_functions.adapters.firestore import FirestoreHealthDocs
 
+    sli = None
+    if settings.sli_export and (settings.monitoring_endpoint or not settings.emulated):
+        from keywatch_functions.adapters import monitoring
+
+        sli = monitoring.MonitoringSliSink(
+            monitoring.client(settings.monitoring_endpoint),
+            settings.project_id,
+            settings.monitoring_timeout_s,
+        )
     return HealthDeps(
+        days_collection=settings.provider_days_collection,
+        sli=sli,
+        slo_models=frozenset(m.strip() for m in settings.slo_models.split(",") if m.strip()),
         counts=_counting(settings),
         docs=FirestoreHealthDocs(
             _firestore(settings, settings.health_database), settings.firestore_timeout_s

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,7 +19,9 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
         # a forged or skewed tick cannot date documents (or the run's high-water mark) ahead.
         d = deps or bootstrap.health_deps()
         now = datetime.fromtimestamp(judged_at(sent_at(msg), d.clock()), UTC)
+        t0 = time.monotonic()
         r = run_health(now, d)
+        took_ms = round((time.monotonic() - t0) * 1000, 1)
         log.logger().info(
             "health %s: wrote %d documents, deleted %d, %d unchanged, as of %s",
             r.outcome,
@@ -39,6 +42,9 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
                     "rejected": len(r.rejected),
                     "counted_since": r.counted_since,
                     "as_of": now.isoformat(),
+                    "duration_ms": took_ms,
+                    "sli_series": r.sli_series,
+                    **({"sli_error": r.sli_error} if r.sli_error else {}),
                 },
                 "labels": {"function": "health"},
             },

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from keywatch.core.classify import Classification
 from keywatch.core.counting import KeyRead, RecordResult, TallyCount
+from keywatch.core.daily import SliPoint
 from keywatch.core.health import Series
 from keywatch.core.keystatus import KeyStatus
 from keywatch.core.logentry import LogEntry
@@ -263,6 +264,12 @@ class Commit:
     due_rollups: dict[str, int | None] = field(default_factory=dict)  # by provider
     done_keys: list[str] = field(default_factory=list)
     done_rollups: list[str] = field(default_factory=list)
+
+
+class SliSink(Protocol):
+    """Where the providers' availability SLI goes (Cloud Monitoring custom metrics)."""
+
+    def write(self, points: Sequence[SliPoint]) -> None: ...
 
 
 class HealthDocs(Protocol):

@@ -98,6 +98,15 @@ class Settings(BaseSettings):
     # Firestore collections written by health (read by routers).
     provider_health_collection: str = "provider_health"
     key_health_collection: str = "key_health"
+    # Each provider's daily totals (the status page, `keywatch slo`): {this}/{provider}/days/...
+    provider_days_collection: str = "provider_days"
+    # The availability SLI exported to Cloud Monitoring for the SLOs (infra/slo.tf), per
+    # provider and per listed model ("provider/model,provider/model"). The endpoint is for the
+    # local stand-in only (loopback); against emulators without one, nothing is exported.
+    sli_export: bool = True
+    slo_models: str = ""
+    monitoring_endpoint: str = ""
+    monitoring_timeout_s: float = 10.0
     firestore_timeout_s: float = 20.0  # per call, retries included; then the message is retried
     # Documents one health run writes at most; the rest stay due for the next run. Firestore
     # ramps a new collection up from 500 writes/s ("500/50/5" in its best practices).

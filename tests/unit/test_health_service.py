@@ -29,12 +29,17 @@ class World:
         self.t = NOW
         self.counts = FakeCountingStore(now=lambda: self.t.timestamp())
         self.docs = FakeHealthDocs()
+        self.days_written: dict[str, str] = {}  # what one health instance remembers
         self.classify = ClassifyDeps(
             FakeLogSink(), FakeAlertPublisher(), self.counts, clock=lambda: self.t.timestamp()
         )
 
     def health(self, **kw: Any) -> HealthDeps:
-        return HealthDeps(self.counts, self.docs, **kw)
+        return HealthDeps(self.counts, self.docs, days_written=self.days_written, **kw)
+
+    def health_docs(self) -> dict[str, Any]:
+        """The health documents, without the days' (kept 100 days, core/daily.py)."""
+        return {p: d for p, d in self.docs.docs.items() if not p.startswith("provider_days/")}
 
     def run(self, at: datetime | None = None, **kw: Any) -> Any:
         return run_health(at or self.t, self.health(**kw))
@@ -67,7 +72,8 @@ def test_a_second_run_with_no_new_events_writes_nothing() -> None:
     w.fail(3)
     w.tally(40)
     first = w.run()
-    assert first.written == 4  # the key, its model, the provider, the provider's model
+    # the key, its model, the provider, the provider's model; and the provider's day
+    assert first.written == 5
     assert w.run().written == 0
     assert w.run(NOW + timedelta(minutes=1)).written == 0
 
@@ -86,7 +92,7 @@ def test_documents_follow_buckets_across_window_edges_then_are_deleted() -> None
     w.run(NOW + timedelta(hours=1))
     assert w.docs.docs[path]["24h"]["failures"] == 1  # type: ignore[index]
     r = w.run(NOW + timedelta(hours=24))
-    assert r.deleted == 4 and w.docs.docs == {}
+    assert r.deleted == 4 and w.health_docs() == {}
     assert w.counts.sched_keys == {} and w.counts.sched_providers == {}
 
 
@@ -110,7 +116,7 @@ def test_a_run_while_another_holds_the_lock_does_nothing() -> None:
     w.counts.locked = True
     assert w.run().outcome == "busy"
     w.counts.locked = False
-    assert w.run().written == 4
+    assert w.run().written == 5  # 4 health documents and the provider's day
 
 
 def test_a_failed_run_raises_and_the_next_catches_up() -> None:
@@ -122,7 +128,7 @@ def test_a_failed_run_raises_and_the_next_catches_up() -> None:
         w.run()
     w.docs.down = False
     r = w.run(NOW + timedelta(minutes=1))
-    assert r.written == 4 and w.docs.docs["provider_health/openai"]["5m"]["failures"] == 2  # type: ignore[index]
+    assert r.written == 5 and w.docs.docs["provider_health/openai"]["5m"]["failures"] == 2  # type: ignore[index]
 
 
 def test_the_write_budget_leaves_the_rest_due_for_the_next_run() -> None:

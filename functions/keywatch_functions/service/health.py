@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from keywatch.core.counting import MAX_SKEW_S, parse_recent, stale_fields
+from keywatch.core.daily import SliPoint, daily, day_document, sli_points
 from keywatch.core.health import (
     KeyThresholds,
     Planned,
@@ -37,7 +38,7 @@ from keywatch.core.health import (
     summarize,
     unix_minute,
 )
-from keywatch_functions.ports import Commit, CountSource, HealthDocs
+from keywatch_functions.ports import Commit, CountSource, HealthDocs, SliSink, TransientError
 
 _KEYS_PER_CHUNK = 200
 
@@ -58,6 +59,16 @@ class HealthDeps:
     # longer than its request could have lasted.
     lock_ttl_s: int = 540
     clock: Callable[[], float] = time.time
+    # Each provider's days (the status page's 90-day bar, `keywatch slo`'s 3-day window):
+    # {days_collection}/{provider}/days/{YYYY-MM-DD} (core/daily.py).
+    days_collection: str = "provider_days"
+    # The availability SLI for the SLOs (infra/slo.tf): None, not exported. `slo_models`
+    # ("provider/model") get series of their own beside their provider's.
+    sli: SliSink | None = None
+    slo_models: frozenset[str] = frozenset()
+    # What this instance last wrote of each day's document: unchanged totals are not written
+    # again (a new instance writes each once).
+    days_written: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -75,6 +86,8 @@ class RunResult:
     # Documents Firestore refused for good (path, why): skipped, logged, not retried until
     # their content changes.
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    sli_series: int = 0  # SLI points exported (two series each)
+    sli_error: str = ""  # why the export failed (the next run writes the totals again)
 
 
 def run_health(now: datetime, deps: HealthDeps) -> RunResult:
@@ -94,13 +107,22 @@ def run_health(now: datetime, deps: HealthDeps) -> RunResult:
                 result.left_due += len(fps) - start
                 break
             _keys(fps[start : start + _KEYS_PER_CHUNK], end, deps, result)
+        points: list[SliPoint] = []
         for start in range(0, len(sids), 10):
             if result.written >= deps.max_writes:
                 result.left_due += len(sids) - start
                 break
-            _providers(sids[start : start + 10], end, deps, result)
+            points += _providers(sids[start : start + 10], end, deps, result)
     finally:
         deps.counts.end_run(lock)
+    if deps.sli is not None and points:
+        # After the documents and outside the lock: a failed export is made good by the next
+        # run's totals (cumulative since midnight), so it never fails the run.
+        try:
+            deps.sli.write(points)
+            result.sli_series = len(points)
+        except TransientError as exc:
+            result.sli_error = str(exc)[:500]
     return result
 
 
@@ -161,10 +183,24 @@ def _keys(fps: list[str], end: int, deps: HealthDeps, result: RunResult) -> None
     plan.flush(deps, result)
 
 
-def _providers(providers: list[str], end: int, deps: HealthDeps, result: RunResult) -> None:
+def _providers(
+    providers: list[str], end: int, deps: HealthDeps, result: RunResult
+) -> list[SliPoint]:
     plan = _Plan(Commit(done_rollups=list(providers)))
     coll = deps.provider_collection
+    points: list[SliPoint] = []
+    at = int(deps.clock())
     for provider, (provider_digest, models) in deps.counts.read_providers(providers).items():
+        # Today's and yesterday's totals: a small document each, rewritten by each run that
+        # computes the provider (at most once a minute: inside Firestore's one write per
+        # second per document).
+        for date, r in daily(models, end).items():
+            path = f"{deps.days_collection}/{doc_id(provider)}/days/{date}"
+            totals = f"{r.requests}/{r.failures}/{r.provider_failures}"
+            if deps.days_written.get(path) != totals:
+                plan.writes[path] = day_document(provider, date, r, end)
+                plan.days[path] = totals
+        points += sli_points(provider, models, end, at, deps.slo_models)
         result.rollups += 1 + len(models)
         summaries = [summarize(s, end) for s in models]
         per_model, total = provider_documents(provider, summaries, deps.thresholds)
@@ -183,6 +219,7 @@ def _providers(providers: list[str], end: int, deps: HealthDeps, result: RunResu
         if total is not None:
             plan.commit.alive_providers.append(provider)
     plan.flush(deps, result)
+    return points
 
 
 def _stale(s: Series, end: int, prefix: str = "") -> list[str]:
@@ -203,6 +240,7 @@ class _Plan:
     writes: dict[str, dict[str, Any]] = field(default_factory=dict)
     deletes: list[str] = field(default_factory=list)
     unchanged: int = 0
+    days: dict[str, str] = field(default_factory=dict)  # day documents planned: their totals
 
     def document(self, doc: Planned | None, last: str, path: str, end: int) -> str | None:
         """Plan one document against the digest of the one last written; returns the digest
@@ -223,6 +261,9 @@ class _Plan:
         """Documents first, then the digests: a failure in between rewrites, never skips."""
         if self.writes or self.deletes:
             result.rejected += deps.docs.write(self.writes, self.deletes)
+        if len(deps.days_written) > 50_000:
+            deps.days_written.clear()
+        deps.days_written.update(self.days)
         result.written += len(self.writes)
         result.deleted += len(self.deletes)
         result.unchanged += self.unchanged

@@ -1,0 +1,67 @@
+"""The days and the SLI a health run keeps beyond 24 hours (core/daily.py, service/health.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from keywatch.core.daily import daily, day_start_hour, sli_points
+from keywatch.core.health import Counts, Kind, Series
+from keywatch_functions.ports import TransientError
+from tests.unit.test_health_service import NOW, World
+
+
+def series(model: str, hours: dict[int, tuple[int, int, int]]) -> Series:
+    """hours: Unix hour -> (successes, failures held against the provider, other failures)."""
+    s = Series(Kind.MODEL, "openai", model)
+    for h, (ok, held, other) in hours.items():
+        s.hours[h] = Counts(ok, {"server_error": held, "invalid_key": other}, held)
+    return s
+
+
+def test_days_and_the_sli_split_at_utc_midnight() -> None:
+    end = int(datetime(2026, 12, 6, 0, 30, tzinfo=UTC).timestamp()) // 60
+    today = day_start_hour(end)
+    s = series("gpt-4o", {today - 1: (100, 5, 1), today: (50, 2, 3)})
+    days = daily([s], end)
+    assert sorted(days) == ["2026-12-05", "2026-12-06"]
+    assert (days["2026-12-05"].requests, days["2026-12-05"].provider_failures) == (106, 5)
+    [p] = sli_points("openai", [s], end, at=end * 60)
+    # Since midnight only; a user's invalid key is good for the provider.
+    assert (p.model, p.good, p.bad, p.start) == ("*", 53, 2, today * 3600)
+
+
+def test_listed_models_get_series_of_their_own() -> None:
+    end = 30_000_000
+    h = end // 60
+    a = series("gpt-4o", {h: (10, 1, 0)})
+    b = series("gpt-4o-mini", {h: (5, 0, 0)})
+    points = sli_points("openai", [a, b], end, end * 60, frozenset({"openai/gpt-4o"}))
+    assert [(p.model, p.good, p.bad) for p in points] == [("*", 15, 1), ("gpt-4o", 10, 1)]
+
+
+class Sink:
+    def __init__(self, fail: bool = False) -> None:
+        self.points: list[Any] = []
+        self.fail = fail
+
+    def write(self, points: Any) -> None:
+        if self.fail:
+            raise TransientError("monitoring: unavailable")
+        self.points += points
+
+
+def test_a_health_run_writes_the_day_and_exports_the_sli_and_survives_an_export_failure() -> None:
+    w = World()
+    w.fail(3)
+    sink = Sink()
+    r = w.run(sli=sink)
+    assert r.sli_series == 1 and sink.points[0].bad == 0  # invalid_key: not the provider's
+    day = w.docs.docs[f"provider_days/openai/days/{NOW:%Y-%m-%d}"]
+    assert (day["requests"], day["failures"], day["provider_failures"]) == (3, 3, 0)
+    assert day["expire_at"] > NOW + timedelta(days=90)
+    w.t = NOW + timedelta(minutes=1)
+    w.fail(1)
+    r = w.run(w.t, sli=Sink(fail=True))
+    assert r.outcome == "ran" and r.sli_error == "monitoring: unavailable"
+    assert w.docs.docs[f"provider_days/openai/days/{NOW:%Y-%m-%d}"]["requests"] == 4
