@@ -9,6 +9,7 @@ import functions_framework
 from keywatch_functions import classify as classify_function
 from keywatch_functions import health as health_function
 from keywatch_functions import notify as notify_function
+from keywatch_functions import status as status_function
 
 
 @functions_framework.cloud_event
@@ -24,3 +25,8 @@ def notify(cloud_event):  # type: ignore[no-untyped-def]
 @functions_framework.cloud_event
 def health(cloud_event):  # type: ignore[no-untyped-def]
     health_function.health(cloud_event)
+
+
+@functions_framework.http
+def status_page(request):  # type: ignore[no-untyped-def]
+    return status_function.status_page(request)

@@ -55,6 +55,8 @@ locals {
     models          = "models" # provider_health/*/models and key_health/*/models
     # provider_days/{provider}/days/{date}: a provider's day, kept 100 days (core/daily.py)
     days = "days"
+    # incidents/{id}: the suspected provider incidents the status page shows, kept 8 days
+    incidents = "incidents"
   }
   unindexed_timestamps = merge([
     for group, collection in local.health_doc_groups : {

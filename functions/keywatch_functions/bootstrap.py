@@ -139,6 +139,9 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
 
 def build_health_deps(settings: Settings) -> HealthDeps:
     from keywatch_functions.adapters.firestore import FirestoreHealthDocs
+    from keywatch_functions.adapters.redis_lock import RedisIncidentLedger
+
+    client = _redis(settings)  # one pool for the counts and the incidents
 
     sli = None
     if settings.sli_export and (settings.monitoring_endpoint or not settings.emulated):
@@ -151,9 +154,12 @@ def build_health_deps(settings: Settings) -> HealthDeps:
         )
     return HealthDeps(
         days_collection=settings.provider_days_collection,
+        incidents=RedisIncidentLedger(client),
+        feeds=_feeds(settings),
+        incidents_collection=settings.incidents_collection,
         sli=sli,
         slo_models=frozenset(m.strip() for m in settings.slo_models.split(",") if m.strip()),
-        counts=_counting(settings),
+        counts=_counting(settings, client),
         docs=FirestoreHealthDocs(
             _firestore(settings, settings.health_database), settings.firestore_timeout_s
         ),
@@ -173,6 +179,11 @@ def build_health_deps(settings: Settings) -> HealthDeps:
             settings.key_cooling_backoff_max_s,
         ),
     )
+
+
+def _feeds(settings: Settings) -> Any:
+    """The providers' status feeds client (adapters/statusfeed.py), or None when off."""
+    return None
 
 
 T = TypeVar("T")

@@ -11,6 +11,8 @@ from keywatch_functions import bootstrap, log
 from keywatch_functions.decode import PubsubMessage, run_pubsub, sent_at
 from keywatch_functions.service.health import HealthDeps, run_health
 
+_SAID = {True: "confirmed", False: "not confirmed"}
+
 
 def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
     def handle(msg: PubsubMessage) -> None:
@@ -44,12 +46,33 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
                     "as_of": now.isoformat(),
                     "duration_ms": took_ms,
                     "sli_series": r.sli_series,
+                    "incidents": r.incidents,
                     **({"sli_error": r.sli_error} if r.sli_error else {}),
                 },
                 "labels": {"function": "health"},
             },
         )
 
+        for c in r.corroborations:
+            # The suspected incident notify logged (`suspected_provider_incident`, same
+            # `incident_id`), checked against the provider's own status feed.
+            log.logger().warning(
+                "suspected %s incident (%s) %s by the provider's status feed%s",
+                c["provider"],
+                c["reason"],
+                {True: "confirmed", False: "not confirmed"}.get(
+                    c["confirmed_by_provider"], "not checked"
+                ),
+                f": {c['provider_title']}" if c.get("provider_title") else "",
+                extra={
+                    "json_fields": {
+                        "event": "provider_incident_corroborated",
+                        "incident_id": c["id"],
+                        **{k: v for k, v in c.items() if k not in ("id", "expire_at")},
+                    },
+                    "labels": {"function": "health", "provider": c["provider"]},
+                },
+            )
         if r.rejected:
             # One entry per run: the documents Firestore refused for good, skipped so that they
             # never stop the others (a name or size over its limits).

@@ -105,6 +105,9 @@ def _log_incident(provider: str, reason: str, inc: IncidentCheck) -> None:
         extra={
             "json_fields": {
                 "event": "suspected_provider_incident",
+                # health checks it against the provider's status feed and logs
+                # `provider_incident_corroborated` with the same id.
+                "incident_id": f"{provider}-{reason}-{inc.opened_minute}",
                 "provider": provider,
                 "reason": reason,
                 "distinct_keys": inc.distinct,

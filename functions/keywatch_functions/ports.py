@@ -140,6 +140,33 @@ class IncidentCheck:
         return self.state != "quiet"
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """A suspected provider incident the guard opened (adapters/redis_lock.py's ledger)."""
+
+    id: str
+    provider: str
+    reason: str
+    opened_minute: int
+    distinct_keys: int
+    baseline_per_minute: float
+    threshold: int
+    open: bool  # the guard still holds pushes for it
+
+
+class IncidentSource(Protocol):
+    def recent(self, now_s: float) -> list[IncidentRecord]:
+        """The incidents opened in the last 7 days, open or not."""
+        ...
+
+
+class Corroborator(Protocol):
+    """Asks a provider's own status feed whether it reports an incident
+    (adapters/statusfeed.py); bounded and cached, never raises."""
+
+    def corroborate(self, provider: str) -> Any: ...
+
+
 class IncidentGuard(Protocol):
     def check(
         self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str

@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     key_health_collection: str = "key_health"
     # Each provider's daily totals (the status page, `keywatch slo`): {this}/{provider}/days/...
     provider_days_collection: str = "provider_days"
+    # The suspected provider incidents the status page shows: {this}/{id} (health writes them).
+    incidents_collection: str = "incidents"
     # The availability SLI exported to Cloud Monitoring for the SLOs (infra/slo.tf), per
     # provider and per listed model ("provider/model,provider/model"). The endpoint is for the
     # local stand-in only (loopback); against emulators without one, nothing is exported.

@@ -111,7 +111,9 @@ def test_health_tick_writes_documents(client_for: Any, logs: io.StringIO) -> Non
     assert docs.docs["provider_health/openai"]["as_of"] == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     assert docs.docs["provider_health/openai/models/gpt-4o"]["5m"]["requests"] == 1  # type: ignore[index]
     [run] = [e for e in entries(logs) if e.get("event") == "health_run"]
-    assert (run["outcome"], run["written"]) == ("ran", 4)
+    # the key and its model, the provider and its model, and the provider's day
+    assert (run["outcome"], run["written"]) == ("ran", 5)
+    assert docs.docs["provider_days/openai/days/2026-11-22"]["provider_failures"] == 1
 
 
 def test_a_502_mentioning_401_through_classify_and_health_invalidates_no_key(

@@ -65,3 +65,64 @@ def test_a_health_run_writes_the_day_and_exports_the_sli_and_survives_an_export_
     r = w.run(w.t, sli=Sink(fail=True))
     assert r.outcome == "ran" and r.sli_error == "monitoring: unavailable"
     assert w.docs.docs[f"provider_days/openai/days/{NOW:%Y-%m-%d}"]["requests"] == 4
+
+
+class Ledger:
+    def __init__(self, records: list[Any]) -> None:
+        self.records = records
+
+    def recent(self, now_s: float) -> list[Any]:
+        return self.records
+
+
+class Feeds:
+    def __init__(self, confirmed: bool | None) -> None:
+        self.confirmed = confirmed
+        self.calls = 0
+
+    def corroborate(self, provider: str) -> Any:
+        from types import SimpleNamespace
+
+        self.calls += 1
+        title = "Elevated error rates" if self.confirmed else None
+        return SimpleNamespace(
+            confirmed=self.confirmed,
+            title=title,
+            link="https://status.openai.com/incidents/x" if title else None,
+            why="",
+            checked_at=NOW,
+        )
+
+
+def test_an_open_incident_is_corroborated_written_and_logged_once_per_change() -> None:
+    from keywatch_functions.ports import IncidentRecord
+
+    w = World()
+    inc = IncidentRecord(
+        "openai-invalid_key-1", "openai", "invalid_key", 29_000_000, 40, 1.5, 20, True
+    )
+    feeds = Feeds(True)
+    r = w.run(incidents=Ledger([inc]), feeds=feeds)
+    doc = w.docs.docs["incidents/openai-invalid_key-1"]
+    assert (doc["open"], doc["confirmed_by_provider"], doc["provider_title"]) == (
+        True,
+        True,
+        "Elevated error rates",
+    )
+    assert [c["confirmed_by_provider"] for c in r.corroborations] == [True]
+    deps_kw: dict[str, Any] = {"incidents": Ledger([inc]), "feeds": feeds}
+    written: dict[str, str] = {}
+    w.run(incidents_written=written, **deps_kw)
+    again = w.run(w.t + timedelta(minutes=1), incidents_written=written, **deps_kw)
+    assert again.corroborations == [] and again.written == 0  # nothing changed: no write
+    closed = IncidentRecord(inc.id, "openai", "invalid_key", inc.opened_minute, 40, 1.5, 20, False)
+    calls = feeds.calls
+    r = w.run(
+        w.t + timedelta(minutes=2),
+        incidents=Ledger([closed]),
+        feeds=feeds,
+        incidents_written=written,
+    )
+    assert w.docs.docs["incidents/openai-invalid_key-1"]["open"] is False
+    assert feeds.calls == calls  # a closed incident asks no feed
+    assert r.corroborations == []

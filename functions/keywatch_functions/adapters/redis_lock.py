@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import ssl
 from collections.abc import Sequence
@@ -14,7 +15,13 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_base
-from keywatch_functions.ports import DedupLockError, IncidentCheck, KeyOwner, Restored
+from keywatch_functions.ports import (
+    DedupLockError,
+    IncidentCheck,
+    IncidentRecord,
+    KeyOwner,
+    Restored,
+)
 
 _PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
 
@@ -457,10 +464,75 @@ class RedisIncidentGuard:
             if self._secret:
                 message = message.replace(self._secret, "***")
             raise DedupLockError(message) from exc
-        return IncidentCheck(
+        check = IncidentCheck(
             state=state.decode() if isinstance(state, bytes) else str(state),
             distinct=int(distinct),
             baseline=float(baseline),
             threshold=int(threshold),
             opened_minute=int(opened),
         )
+        if check.state == "opened":
+            # For the health run, which corroborates it and shows it on the status page. A
+            # redelivery of the opener writes the same again.
+            # On a Redis error the push decision stands; the status page misses this incident.
+            with contextlib.suppress(redis.RedisError):
+                RedisIncidentLedger(self._r).note_opened(provider, reason, check)
+        return check
+
+
+INCIDENTS = "kw:incidents"  # sorted set: incident id -> opened (epoch s)
+INCIDENTS_INFO = "kw:incidents:info"  # hash: incident id -> JSON of what opened it
+INCIDENTS_KEPT_S = 7 * 24 * 3600  # the status page's "recent": the last 7 days
+
+
+def incident_id(provider: str, reason: str, opened_minute: int) -> str:
+    return f"{provider}-{reason}-{opened_minute}"
+
+
+class RedisIncidentLedger:
+    """The suspected incidents notify's guard opened, for the health run: which are still open
+    (the guard's open hash, with the same opening minute, still exists), and what they were."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._r = client
+
+    def note_opened(self, provider: str, reason: str, c: IncidentCheck) -> None:
+        iid = incident_id(provider, reason, c.opened_minute)
+        info = {
+            "provider": provider,
+            "reason": reason,
+            "opened_minute": c.opened_minute,
+            "distinct_keys": c.distinct,
+            "baseline_per_minute": c.baseline,
+            "threshold": c.threshold,
+        }
+        pipe = self._r.pipeline(transaction=False)
+        pipe.zadd(INCIDENTS, {iid: c.opened_minute * 60})
+        pipe.hset(INCIDENTS_INFO, iid, json.dumps(info))
+        pipe.execute()
+
+    def recent(self, now_s: float) -> list[IncidentRecord]:
+        try:
+            expired: Any = self._r.zrangebyscore(INCIDENTS, "-inf", f"({now_s - INCIDENTS_KEPT_S}")
+            old = [m.decode() if isinstance(m, bytes) else str(m) for m in expired]
+            if old:
+                self._r.zrem(INCIDENTS, *old)
+                self._r.hdel(INCIDENTS_INFO, *old)
+            members: Any = self._r.zrangebyscore(INCIDENTS, "-inf", "+inf")
+            ids = [m.decode() if isinstance(m, bytes) else str(m) for m in members]
+            if not ids:
+                return []
+            infos: Any = self._r.hmget(INCIDENTS_INFO, ids)
+            out = []
+            for iid, raw in zip(ids, infos, strict=True):
+                if raw is None:
+                    continue
+                info = json.loads(raw)
+                opened: Any = self._r.hget(
+                    f"{incident_base(info['provider'], info['reason'])}:open", "opened"
+                )
+                still = opened is not None and int(opened) == int(info["opened_minute"])
+                out.append(IncidentRecord(iid, open=still, **info))
+            return out
+        except redis.RedisError as exc:
+            raise DedupLockError(f"redis: {exc}") from exc

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from keywatch.core.counting import MAX_SKEW_S, parse_recent, stale_fields
@@ -38,7 +38,16 @@ from keywatch.core.health import (
     summarize,
     unix_minute,
 )
-from keywatch_functions.ports import Commit, CountSource, HealthDocs, SliSink, TransientError
+from keywatch_functions.ports import (
+    Commit,
+    Corroborator,
+    CountSource,
+    HealthDocs,
+    IncidentRecord,
+    IncidentSource,
+    SliSink,
+    TransientError,
+)
 
 _KEYS_PER_CHUNK = 200
 
@@ -69,6 +78,13 @@ class HealthDeps:
     # What this instance last wrote of each day's document: unchanged totals are not written
     # again (a new instance writes each once).
     days_written: dict[str, str] = field(default_factory=dict)
+    # Suspected provider incidents (notify's guard opens them): each open one is checked
+    # against the provider's own status feed, and every recent one is written for the status
+    # page at {incidents_collection}/{id}. None: not kept.
+    incidents: IncidentSource | None = None
+    feeds: Corroborator | None = None
+    incidents_collection: str = "incidents"
+    incidents_written: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -88,6 +104,9 @@ class RunResult:
     rejected: list[tuple[str, str]] = field(default_factory=list)
     sli_series: int = 0  # SLI points exported (two series each)
     sli_error: str = ""  # why the export failed (the next run writes the totals again)
+    incidents: int = 0  # recent suspected incidents (open and closed)
+    # Incidents whose corroboration by the provider's feed changed in this run: logged.
+    corroborations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def run_health(now: datetime, deps: HealthDeps) -> RunResult:
@@ -115,6 +134,8 @@ def run_health(now: datetime, deps: HealthDeps) -> RunResult:
             points += _providers(sids[start : start + 10], end, deps, result)
     finally:
         deps.counts.end_run(lock)
+    if deps.incidents is not None:
+        _incidents(deps, end, result)
     if deps.sli is not None and points:
         # After the documents and outside the lock: a failed export is made good by the next
         # run's totals (cumulative since midnight), so it never fails the run.
@@ -220,6 +241,56 @@ def _providers(
             plan.commit.alive_providers.append(provider)
     plan.flush(deps, result)
     return points
+
+
+def _incidents(deps: HealthDeps, end: int, result: RunResult) -> None:
+    """Each recent incident's document; an open one asks its provider's feed first (bounded
+    and cached by the feed client: a down or slow feed costs this run its timeout, once a
+    minute at most, and never touches notify's decisions)."""
+    assert deps.incidents is not None
+    writes: dict[str, dict[str, Any]] = {}
+    seen: dict[str, str] = {}
+    for inc in deps.incidents.recent(end * 60):
+        result.incidents += 1
+        doc = _incident_document(inc, deps.feeds if inc.open else None)
+        path = f"{deps.incidents_collection}/{doc_id(inc.id)}"
+        state = f"{inc.open}|{doc['confirmed_by_provider']}|{doc['provider_title']}"
+        before = deps.incidents_written.get(path)
+        if before != state:
+            writes[path] = doc
+            seen[path] = state
+            was = before.split("|")[1] if before else None
+            if inc.open and str(doc["confirmed_by_provider"]) != was:
+                result.corroborations.append(
+                    {k: v for k, v in doc.items() if k not in ("opened_at", "checked_at")}
+                )
+    if writes:
+        result.rejected += deps.docs.write(writes)
+        result.written += len(writes)
+        deps.incidents_written.update(seen)
+
+
+def _incident_document(inc: IncidentRecord, feeds: Corroborator | None) -> dict[str, Any]:
+    c = feeds.corroborate(inc.provider) if feeds is not None else None
+    return {
+        "id": inc.id,
+        "provider": inc.provider,
+        "reason": inc.reason,
+        "opened_at": datetime.fromtimestamp(inc.opened_minute * 60, UTC),
+        "open": inc.open,
+        "distinct_keys": inc.distinct_keys,
+        "baseline_per_minute": inc.baseline_per_minute,
+        "threshold": inc.threshold,
+        # true: the provider reports an incident; false: it says all is well; None: unknown
+        # (no feed, or it could not be read).
+        "confirmed_by_provider": getattr(c, "confirmed", None),
+        "provider_title": getattr(c, "title", None),
+        "provider_link": getattr(c, "link", None),
+        "feed_why": getattr(c, "why", None),
+        "checked_at": getattr(c, "checked_at", None),
+        # Firestore's TTL policy removes it a day after it leaves the 7 days the page shows.
+        "expire_at": datetime.fromtimestamp(inc.opened_minute * 60, UTC) + timedelta(days=8),
+    }
 
 
 def _stale(s: Series, end: int, prefix: str = "") -> list[str]:

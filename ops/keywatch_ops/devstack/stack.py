@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from keywatch.settings import Settings
 from keywatch_ops.devstack.fcm_standin import FcmStandIn
+from keywatch_ops.devstack.monitoring_standin import MonitoringStandIn
 from keywatch_ops.devstack.webhook_receiver import WebhookReceiver
 from keywatch_ops.topology import MAX_BACKOFF_S, MIN_ATTEMPTS, Route, attempts_to_cover, routes
 
@@ -196,6 +197,7 @@ class Stack:
     services: dict[str, Service] = field(default_factory=dict)
     fcm: FcmStandIn | None = None
     webhook: WebhookReceiver | None = None
+    monitoring: MonitoringStandIn | None = None  # Cloud Monitoring's MetricService (the SLI)
     webhook_secret: str = field(
         default_factory=lambda: "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     )
@@ -247,6 +249,8 @@ class Stack:
             self.fcm.stop()
         if self.webhook:
             self.webhook.stop()
+        if self.monitoring:
+            self.monitoring.stop()
 
     def __enter__(self) -> Stack:
         return self.start()
@@ -285,6 +289,8 @@ class Stack:
             env["KEYWATCH_REDIS_URL"] = f"redis://{LOOPBACK}:{self.services['redis'].port}/0"
         if self.fcm:
             env["KEYWATCH_FCM_ENDPOINT"] = self.fcm.url
+        if self.monitoring:
+            env["KEYWATCH_MONITORING_ENDPOINT"] = self.monitoring.endpoint
         return {**env, **self.extra_env}
 
     @contextlib.contextmanager
@@ -317,6 +323,8 @@ class Stack:
             rows.append(("FCM stand-in", self.fcm.url))
         if self.webhook:
             rows.append(("webhook receiver", self.webhook.url))
+        if self.monitoring:
+            rows.append(("Monitoring stand-in", self.monitoring.endpoint))
         for name in ("classify", "notify", "health"):
             if name in self.services:
                 rows.append((f"function {name}", self.function_url(name)))
@@ -365,6 +373,7 @@ class Stack:
         rd = self._spawn("redis", redis_cmd(r := free_port()), r)
         self.fcm = FcmStandIn(port=0)
         self.fcm.start()
+        self.monitoring = MonitoringStandIn().start()
         if self.channels != "fcm":
             self.webhook = WebhookReceiver(
                 self.webhook_secret, record=self.workdir / "logs" / "webhook.jsonl"
