@@ -182,8 +182,16 @@ def build_health_deps(settings: Settings) -> HealthDeps:
 
 
 def _feeds(settings: Settings) -> Any:
-    """The providers' status feeds client (adapters/statusfeed.py), or None when off."""
-    return None
+    """The providers' status feeds client (adapters/statusfeed.py), or None: turned off, or
+    against emulators with no feed set (a local stack never reaches a provider's host)."""
+    if not settings.status_feeds_enabled or (settings.emulated and not settings.status_feeds):
+        return None
+    from keywatch.core.statusfeed import feeds_from_setting
+    from keywatch_functions.adapters.statusfeed import StatusFeedClient
+
+    return StatusFeedClient(
+        feeds_from_setting(settings.status_feeds), timeout_s=settings.status_feed_timeout_s
+    )
 
 
 T = TypeVar("T")

@@ -18,6 +18,7 @@ from keywatch.core.health import Series
 from keywatch.core.keystatus import KeyStatus
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import Push
+from keywatch.core.statusfeed import Corroboration
 from keywatch.events import Alert, FailureEvent, KeyRestored
 
 
@@ -164,7 +165,7 @@ class Corroborator(Protocol):
     """Asks a provider's own status feed whether it reports an incident
     (adapters/statusfeed.py); bounded and cached, never raises."""
 
-    def corroborate(self, provider: str) -> Any: ...
+    def corroborate(self, provider: str) -> Corroboration: ...
 
 
 class IncidentGuard(Protocol):

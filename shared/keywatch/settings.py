@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     provider_days_collection: str = "provider_days"
     # The suspected provider incidents the status page shows: {this}/{id} (health writes them).
     incidents_collection: str = "incidents"
+    # Each open incident is checked against its provider's own status feed
+    # (docs/status_feeds.md): the defaults, with this JSON object's changes over them. Against
+    # emulators only a feed set here is asked (the local stack points them at its stand-in).
+    status_feeds_enabled: bool = True
+    status_feeds: str = ""
+    status_feed_timeout_s: float = 3.0
     # The availability SLI exported to Cloud Monitoring for the SLOs (infra/slo.tf), per
     # provider and per listed model ("provider/model,provider/model"). The endpoint is for the
     # local stand-in only (loopback); against emulators without one, nothing is exported.

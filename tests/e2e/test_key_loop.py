@@ -87,7 +87,9 @@ def test_broken_told_validated_restored_then_broken_again_told_again(loop_stack:
     with ProviderStandIn() as provider, stack.client_env():
         reporter = keywatch.init()
         try:
-            check = keywatch.validate_key("openai", "good", base_url=provider.base_url("openai"), uid=uid)
+            check = keywatch.validate_key(
+                "openai", "good", base_url=provider.base_url("openai"), uid=uid
+            )
         finally:
             reporter.close()
     assert check.ok and check.result.value == "ok"

@@ -30,10 +30,14 @@ from typing import IO, Any
 from keywatch.settings import Settings
 from keywatch_ops.devstack.fcm_standin import FcmStandIn
 from keywatch_ops.devstack.monitoring_standin import MonitoringStandIn
+from keywatch_ops.devstack.statusfeed_standin import StatusFeedStandIn, path_for
 from keywatch_ops.devstack.webhook_receiver import WebhookReceiver
 from keywatch_ops.topology import MAX_BACKOFF_S, MIN_ATTEMPTS, Route, attempts_to_cover, routes
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+LOCAL_FEED = "localfeed"
+# What functions/main.py serves: three Pub/Sub-triggered functions and the status page (HTTP).
+FUNCTIONS = ("classify", "notify", "health", "status_page")
 LOOPBACK = "127.0.0.1"
 
 
@@ -198,6 +202,7 @@ class Stack:
     fcm: FcmStandIn | None = None
     webhook: WebhookReceiver | None = None
     monitoring: MonitoringStandIn | None = None  # Cloud Monitoring's MetricService (the SLI)
+    feeds: StatusFeedStandIn | None = None  # the providers' status feeds, recorded
     webhook_secret: str = field(
         default_factory=lambda: "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     )
@@ -223,7 +228,7 @@ class Stack:
                 fcm_endpoint=self.fcm.url if self.fcm else "",
             )
             if self.with_functions:
-                for name in ("classify", "notify", "health"):
+                for name in FUNCTIONS:
                     self._start_function(name)
                 self._wait_functions()
             self._create_topology()
@@ -251,6 +256,8 @@ class Stack:
             self.webhook.stop()
         if self.monitoring:
             self.monitoring.stop()
+        if self.feeds:
+            self.feeds.stop()
 
     def __enter__(self) -> Stack:
         return self.start()
@@ -291,6 +298,14 @@ class Stack:
             env["KEYWATCH_FCM_ENDPOINT"] = self.fcm.url
         if self.monitoring:
             env["KEYWATCH_MONITORING_ENDPOINT"] = self.monitoring.endpoint
+        if self.feeds:
+            # The defaults pointed at the stand-in, and `localfeed`, a provider of the local
+            # stack's own whose page a test or a developer can fill (docs/status_feeds.md).
+            feeds: dict[str, dict[str, Any]] = {
+                p: {"url": f.url} for p, f in self.feeds.feeds().items()
+            }
+            feeds[LOCAL_FEED] = {"url": f"{self.feeds.url}/{LOCAL_FEED}/api/v2/summary.json"}
+            env["KEYWATCH_STATUS_FEEDS"] = json.dumps(feeds)
         return {**env, **self.extra_env}
 
     @contextlib.contextmanager
@@ -328,6 +343,8 @@ class Stack:
         for name in ("classify", "notify", "health"):
             if name in self.services:
                 rows.append((f"function {name}", self.function_url(name)))
+        if "status_page" in self.services:
+            rows.append(("status page", self.function_url("status_page")))
         rows.append(("logs", str(self.workdir / "logs")))
         return rows
 
@@ -374,6 +391,17 @@ class Stack:
         self.fcm = FcmStandIn(port=0)
         self.fcm.start()
         self.monitoring = MonitoringStandIn().start()
+        self.feeds = StatusFeedStandIn()
+        self.feeds.start()
+        # Every provider's feed says all is well until a test serves an incident.
+        recorded = REPO_ROOT / "tests" / "corpus" / "statusfeeds"
+        for feed in self.feeds.feeds().values():
+            name = (
+                "google_incidents_closed"
+                if feed.kind == "google_cloud"
+                else "openai_summary_operational"
+            )
+            self.feeds.serve_file(path_for(feed), recorded / f"{name}.json")
         if self.channels != "fcm":
             self.webhook = WebhookReceiver(
                 self.webhook_secret, record=self.workdir / "logs" / "webhook.jsonl"
@@ -384,6 +412,7 @@ class Stack:
         _wait(_tcp_open(ps.port), "Pub/Sub emulator", 90, ps.proc)
 
     def _start_function(self, name: str) -> None:
+        """A Pub/Sub-triggered function as a CloudEvent target; the status page over HTTP."""
         port = free_port()
         env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
         if name == "notify":
@@ -394,14 +423,14 @@ class Stack:
             sys.executable, "-m", "functions_framework",
             "--target", name,
             "--source", str(REPO_ROOT / "functions" / "main.py"),
-            "--signature-type", "cloudevent",
+            "--signature-type", "http" if name == "status_page" else "cloudevent",
             "--host", LOOPBACK,
             "--port", str(port),
         ]  # fmt: skip
         self._spawn(name, cmd, port, env)
 
     def _wait_functions(self) -> None:
-        for name in ("classify", "notify", "health"):
+        for name in FUNCTIONS:
             svc = self.services[name]
             _wait(_tcp_open(svc.port), f"function {name}", 60, svc.proc)
 
