@@ -6,6 +6,7 @@ keywatch classify [FILE]  add reason, user_actionable, retryable to JSON-line re
                           (--explain: the rule that decided; --unknowns: group unknown
                           entries of a log export; --accuracy: score a labelled corpus)
 keywatch health           print provider, model and key health from Firestore
+keywatch slo              provider SLO burn rates, the alerts that would fire, budget left
 keywatch dlq peek ROUTE   show a route's dead letters without consuming them
 keywatch dlq replay ROUTE republish a route's dead letters to its topic (--dry-run, --limit,
                           --max-replays); ROUTE: classify, notify, health, or a topic or
@@ -90,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     hp = sub.add_parser("health", help="print provider, model and key health from Firestore")
     hp.add_argument("--window", choices=("5m", "1h", "24h"), default="1h")
     _add_dlq_parser(sub)
+    from keywatch_ops.slo import add_parser as add_slo_parser
+
+    add_slo_parser(sub)
     args = parser.parse_args(argv)
 
     if args.command == "health":
@@ -105,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         from keywatch_ops.classify import run
 
         return run(args.file, args.mode or "classify", args.top)
+    if args.command == "slo":
+        from keywatch_ops.slo import main as run_slo
+
+        return run_slo(args)
     if args.command == "dlq":
         return _dlq(args)
 
