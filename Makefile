@@ -25,6 +25,7 @@ $(VENV)/.installed: pyproject.toml functions/pyproject.toml ops/pyproject.toml c
 ## setup: the virtualenv with every dependency, and redis-server
 setup: $(VENV)/.installed
 	@scripts/ensure-redis.sh
+	@scripts/ensure-chromium.sh
 
 ## demo: the whole pipeline locally with a sample workload, a summary, then stop
 demo: setup

@@ -276,7 +276,7 @@ def _start(workdir: Path | None, tick: float, **options: Any) -> Any:
     workdir = workdir or Path(tempfile.mkdtemp(prefix="keywatch-dev-"))
     print(
         "starting the local stack (Pub/Sub and Firestore emulators, redis, FCM stand-in, "
-        "classify, notify, health)...",
+        "classify, notify, health, the status page)...",
         flush=True,
     )
     stack = Stack(workdir=workdir, tick_interval_s=tick, **options).start()
