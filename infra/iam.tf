@@ -45,7 +45,8 @@ locals {
   function_roles = {
     classify = ["roles/logging.logWriter"] # it counts in Memorystore, not Firestore
     notify   = ["roles/logging.logWriter", google_project_iam_custom_role.fcm_sender.id]
-    health   = ["roles/logging.logWriter"]
+    # health exports the providers' availability SLI (adapters/monitoring.py, slo.tf).
+    health = ["roles/logging.logWriter", "roles/monitoring.metricWriter"]
   }
   function_role_pairs = merge([
     for fn, roles in local.function_roles : { for role in roles : "${fn} ${role}" => { fn = fn, role = role } }

@@ -110,11 +110,56 @@ resource "google_logging_metric" "health_runs" {
   }
 }
 
+# Documents each health run wrote (its `written`), by outcome: the dashboard's health tile. The
+# run's duration needs no metric of its own: it is the health service's Cloud Run request
+# latency (run.googleapis.com/request_latencies), as the tick is one push request.
+resource "google_logging_metric" "health_writes" {
+  name        = "keywatch/health_writes"
+  description = "Health documents written per run, by the run's outcome."
+  filter      = "${local.function_logs} AND jsonPayload.event=\"health_run\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "DISTRIBUTION"
+    unit        = "1"
+    labels {
+      key        = "outcome"
+      value_type = "STRING"
+    }
+  }
+
+  value_extractor = "EXTRACT(jsonPayload.written)"
+  label_extractors = {
+    outcome = "EXTRACT(jsonPayload.outcome)"
+  }
+
+  # 1 to 65,536 documents: a run writes at most KEYWATCH_HEALTH_MAX_WRITES (20,000).
+  bucket_options {
+    exponential_buckets {
+      num_finite_buckets = 16
+      growth_factor      = 2
+      scale              = 1
+    }
+  }
+}
+
+# Demoted from a page to a ticket. A fixed number of failures a second is not user impact: at
+# high traffic it pages on noise, at low traffic it misses an outage, and it counts rate limits
+# and failures a retry recovered. The SLO burn-rate alerts (slo.tf) page instead: a platform
+# key's credential failures are held against its provider (keywatch.core.classify.
+# counts_against_provider), so a revoked or exhausted platform key burns that provider's budget
+# relative to its traffic. Kept as a ticket for what the SLOs do not see: providers outside
+# var.slo_providers, and platform rate limits (a higher tier to ask for). docs/operations.md,
+# "Alerts".
 resource "google_monitoring_alert_policy" "platform_failures" {
-  display_name          = "keywatch: the platform's keys are failing"
+  display_name          = "keywatch: the platform's keys are failing (ticket)"
   combiner              = "OR"
-  severity              = "ERROR"
-  notification_channels = var.notification_channels
+  severity              = "WARNING"
+  notification_channels = local.ticket_channels
+
+  user_labels = {
+    severity = "ticket"
+  }
 
   conditions {
     display_name = "platform LLM failures per second, per provider, over 5 minutes"

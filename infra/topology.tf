@@ -118,6 +118,8 @@ locals {
         # Its own database, the only one kw-health may use (iam.tf); routers read the same
         # name from the health_database output.
         KEYWATCH_HEALTH_DATABASE = local.health_database
+        # The models with SLOs of their own (slo.tf) get SLI series of their own.
+        KEYWATCH_SLO_MODELS = join(",", local.slo_listed_models)
       }
     }
   }

@@ -121,8 +121,14 @@ variable "notification_channels" {
   default     = []
 }
 
+variable "ticket_notification_channels" {
+  description = "Where ticket-level alerts go (the SLO ticket, the platform-keys alert): a queue read in working hours. Empty: notification_channels."
+  type        = list(string)
+  default     = []
+}
+
 variable "platform_failure_rate_threshold" {
-  description = "Alert when the platform's own keys fail more than this many times per second, over 5 minutes, for one provider."
+  description = "Open a ticket when the platform's own keys fail more than this many times per second, over 5 minutes, for one provider (it no longer pages: docs/operations.md, \"Alerts\")."
   type        = number
   default     = 0.2
 }
@@ -137,4 +143,95 @@ variable "runbook_url" {
   description = "Where the alerts' documentation links: docs/operations.md as your team hosts it."
   type        = string
   default     = "docs/operations.md"
+}
+
+# --- SLOs (slo.tf): the providers' availability, as the health run exports it ---------------
+
+variable "slo_providers" {
+  description = "Providers with an availability SLO (the `provider` label of custom.googleapis.com/keywatch/provider_attempts)."
+  type        = list(string)
+  default     = ["openai", "anthropic", "gemini", "openrouter", "groq", "bedrock"]
+
+  validation {
+    condition     = alltrue([for p in var.slo_providers : can(regex("^[a-z0-9][a-z0-9-]*$", p))])
+    error_message = "slo_providers: lower-case letters, digits and dashes, as classify names providers."
+  }
+}
+
+variable "slo_models" {
+  description = "Models with an SLO of their own, besides their provider's: the health run must export them too (its `slo_models`, \"provider/model\")."
+  type = list(object({
+    provider = string
+    model    = string
+  }))
+  default = []
+
+  # Each becomes a service id (slo.tf, local.slo_services): two models that differ only in
+  # punctuation would collide.
+  validation {
+    condition = length(distinct([
+      for m in var.slo_models : trim(lower(replace("${m.provider}-${m.model}", "/[^a-zA-Z0-9]+/", "-")), "-")
+    ])) == length(var.slo_models)
+    error_message = "slo_models: two entries map to the same service id (they differ only in case or punctuation)."
+  }
+}
+
+variable "slo_target" {
+  description = "The availability SLO's goal: the fraction of attempts not held against the provider."
+  type        = number
+  default     = 0.995
+
+  validation {
+    condition     = var.slo_target > 0.9 && var.slo_target < 1
+    error_message = "slo_target: strictly between 0.9 and 1."
+  }
+}
+
+variable "slo_rolling_days" {
+  description = "The SLO's rolling compliance period, in days."
+  type        = number
+  default     = 28
+
+  # Cloud Monitoring accepts a rolling period of 1 to 30 days (ServiceLevelObjective.rolling_period).
+  validation {
+    condition     = var.slo_rolling_days >= 1 && var.slo_rolling_days <= 30 && floor(var.slo_rolling_days) == var.slo_rolling_days
+    error_message = "slo_rolling_days: a whole number of days, 1 to 30."
+  }
+}
+
+variable "runbook_base_url" {
+  description = "docs/slo.md as your team reads it: the SLO alerts link its #fast-burn-page, #slow-burn-page and #ticket sections."
+  type        = string
+  default     = "https://github.com/keywatch/keywatch/blob/main/docs/slo.md"
+}
+
+# --- The status page (status_page.tf) ---------------------------------------------------------
+
+variable "status_page_max_instances" {
+  description = "Upper bound of the status page function's instances (one request each at a time)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.status_page_max_instances >= 1 && floor(var.status_page_max_instances) == var.status_page_max_instances
+    error_message = "status_page_max_instances: a whole number, at least 1."
+  }
+}
+
+variable "status_page_public" {
+  description = "Let anyone open the status page (run.invoker for allUsers). Default: only status_page_viewers."
+  type        = bool
+  default     = false
+}
+
+variable "status_page_viewers" {
+  description = "Who may open the status page (run.invoker on it): the operators' groups or accounts (group:..., user:..., serviceAccount:...)."
+  type        = list(string)
+  default     = []
+
+  # Public access is status_page_public's, so that it is one explicit switch.
+  validation {
+    condition     = alltrue([for m in var.status_page_viewers : can(regex("^(user|group|serviceAccount|domain|principal|principalSet):.+", m))])
+    error_message = "status_page_viewers: IAM members such as group:sre@example.com; for allUsers set status_page_public."
+  }
 }

@@ -155,6 +155,8 @@ def test_health_documents_expire_and_their_timestamps_are_not_indexed(tf: Config
         s.provider_health_collection,
         s.key_health_collection,
         "models",
+        "days",  # {provider_days_collection}/{provider}/days/{date} (core/daily.py)
+        s.incidents_collection,
     }
     ttl = tf.resource("google_firestore_field", "ttl")
     assert ttl["field"] == "expire_at" and ttl["for_each"] == "${local.health_doc_groups}"
