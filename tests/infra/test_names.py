@@ -274,5 +274,10 @@ def test_settings_refuse_a_notify_attempt_longer_than_its_timeout() -> None:
     # FCM 20 + two status transactions 10 + 6 Redis calls of up to 4 s: 54 s.
     assert Settings(incident_settle_s=70, incident_guard=False).notify_attempt_budget_s == 54
     # Both channels add the webhook's 10 s and three Redis calls.
-    both = Settings(notify_channels="both", webhook_url="https://a.example", webhook_secret="x")
+    both = Settings(
+        notify_channels="both",
+        webhook_url="https://a.example",
+        webhook_secret="x",
+        incident_settle_s=15,  # explicit: an e2e stack's client environment sets 2
+    )
     assert both.notify_attempt_budget_s == 15 + 20 + 10 + 10 + 36 < both.notify_timeout_s
