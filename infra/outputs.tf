@@ -46,3 +46,8 @@ output "health_database" {
   description = "The Firestore database of the health documents: the routers' KEYWATCH_HEALTH_DATABASE (HealthReader(database=...))."
   value       = google_firestore_database.health.name
 }
+
+output "status_page_url" {
+  description = "The status page (GET /, and /status.json): open it with an identity token or `gcloud run services proxy` unless status_page_public."
+  value       = google_cloudfunctions2_function.status_page.service_config[0].uri
+}

@@ -197,10 +197,13 @@ def test_runtime_is_the_python_the_tests_run_on(tf: Config) -> None:
 
 
 def test_no_function_is_publicly_invokable(tf: Config) -> None:
-    """Internal ingress only, no public member, and only the push identity may invoke."""
-    assert "allUsers" not in tf.text and "allAuthenticatedUsers" not in tf.text
+    """The Pub/Sub functions: internal ingress only, no public member, and only the push
+    identity may invoke. The status page (status_page.tf) is the one exception, and only when
+    `status_page_public` is set (tests/infra/test_status_page.py)."""
+    assert "allAuthenticatedUsers" not in tf.text
     fn = tf.resource("google_cloudfunctions2_function", "fn")
     assert fn["service_config"][0]["ingress_settings"] == "ALLOW_INTERNAL_ONLY"
+    status = "${google_cloudfunctions2_function.status_page.name}"
     invokers: list[dict[str, Any]] = [
         body
         for rtype in (
@@ -209,9 +212,13 @@ def test_no_function_is_publicly_invokable(tf: Config) -> None:
         )
         for body in tf.resources.get(rtype, {}).values()
     ]
-    assert invokers and all(
-        i["member"] == "${google_service_account.push.member}" for i in invokers
+    on_routes = [i for i in invokers if i["service"] != status]
+    assert on_routes and all(
+        i["member"] == "${google_service_account.push.member}" for i in on_routes
     )
+    public = [i for i in invokers if i["member"] == "allUsers"]
+    assert [p["count"] for p in public] == ["${var.status_page_public ? 1 : 0}"]
+    assert all(p["service"] == status for p in public)
     assert "google_cloudfunctions2_function_iam_member" not in tf.resources
 
 
