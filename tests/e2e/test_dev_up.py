@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -52,8 +53,12 @@ def test_ctrl_c_stops_everything(tmp_path: object) -> None:
     text = "".join(out)
     assert re.search(r"started in \d+\.\d+s", text), text
     ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", text)]
-    assert len(set(ports)) >= 7  # two emulators, redis, the stand-in, three functions
+    # two emulators, redis, the FCM and Monitoring stand-ins, three functions, the status page
+    assert len(set(ports)) >= 9
     assert all(_listening(p) for p in set(ports))
+    [page] = re.findall(r"status page\s+(http://127\.0\.0\.1:\d+/)", text)
+    with urllib.request.urlopen(page, timeout=30) as resp:  # the page, served by the stack
+        assert resp.status == 200 and b"<main" in resp.read()
 
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 0
