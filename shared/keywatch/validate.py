@@ -28,15 +28,12 @@ import asyncio
 import dataclasses
 import functools
 import http.client
-import io
-import ipaddress
 import json
 import logging
 import math
 import re
 import socket
 import ssl
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,6 +42,7 @@ from enum import StrEnum
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from keywatch import _http
 from keywatch.fingerprint import key_fingerprint
 from keywatch.scrub import REDACTED, KeyScrubber, remove_key, scrub_message
 
@@ -76,7 +74,6 @@ MAX_BODY_BYTES: Final = 1 << 20
 _DETAIL_CHARS: Final = 300
 _QUOTE_CHARS: Final = 160
 _USER_AGENT: Final = "keywatch-validate-key"
-_LOOPBACK_NAMES: Final = frozenset({"localhost"})
 
 
 class KeyCheckResult(StrEnum):
@@ -334,15 +331,6 @@ class RequestPlan:
         return self.endpoint.label or self.provider
 
 
-def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _base_parts(base_url: str) -> tuple[str, str, int, str]:
     """(scheme, host, port, path) of an allowed base URL, else ValueError. The messages never
     repeat the URL: it could hold a credential."""
@@ -363,7 +351,7 @@ def _base_parts(base_url: str) -> tuple[str, str, int, str]:
         port = parts.port
     except ValueError:
         raise ValueError("base_url has an invalid port") from None
-    if scheme == "http" and not _is_loopback(host):
+    if scheme == "http" and not _http.is_loopback(host):
         raise ValueError(
             "base_url must use https: plain http is allowed only to loopback "
             "(127.0.0.1, ::1, localhost)"
@@ -730,115 +718,9 @@ def judge_answer(
 
 # -- the request (the only I/O) -----------------------------------------------------------------
 
-
-class _Deadline:
-    def __init__(self, timeout_s: float) -> None:
-        self.timeout_s = timeout_s
-        self._at = time.monotonic() + timeout_s
-
-    def left(self) -> float:
-        left = self._at - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("the check's deadline passed")
-        return left
-
-
-class _DeadlineSocket:
-    """What http.client needs of a socket, each operation given only the time left of the one
-    deadline (a socket timeout alone bounds each read, not their sum: a server sending a byte at
-    a time could hold a check for ever)."""
-
-    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
-        self._sock = sock
-        self._deadline = deadline
-
-    def sendall(self, data: bytes) -> None:
-        self._sock.settimeout(self._deadline.left())
-        self._sock.sendall(data)
-
-    def recv_into(self, buffer: Any) -> int:
-        self._sock.settimeout(self._deadline.left())
-        return self._sock.recv_into(buffer)
-
-    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
-        return io.BufferedReader(_DeadlineReader(self))
-
-    def close(self) -> None:
-        # http.client closes its connection as soon as an HTTP/1.0 answer's headers are read,
-        # and reads the body afterwards (a real socket defers the close to its last makefile).
-        # The socket is closed by _fetch, once the answer is read.
-        return
-
-
-class _DeadlineReader(io.RawIOBase):
-    def __init__(self, sock: _DeadlineSocket) -> None:
-        self._sock = sock
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._sock.recv_into(buffer)
-
-
-def _resolve(host: str, port: int, deadline: _Deadline) -> list[Any]:
-    """getaddrinfo, bounded: the system resolver takes no timeout, so it runs in a daemon thread
-    that is left behind if the deadline passes first."""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    box: list[Any] = []
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            box.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except BaseException as exc:
-            box.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name="keywatch-validate-dns", daemon=True).start()
-    if not done.wait(deadline.left()):
-        raise TimeoutError(f"resolving {host} took longer than the check's deadline")
-    if isinstance(box[0], BaseException):
-        raise box[0]
-    return list(box[0])
-
-
-def _connect(plan: RequestPlan, deadline: _Deadline) -> socket.socket:
-    error: OSError | None = None
-    for family, kind, proto, _, address in _resolve(plan.host, plan.port, deadline):
-        if plan.scheme != "https" and not _is_loopback(str(address[0]).split("%")[0]):
-            # Plain HTTP only to loopback: a name like localhost must resolve there too.
-            error = OSError(f"{plan.host} does not resolve to loopback; plain http refused")
-            continue
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.settimeout(deadline.left())
-            sock.connect(address)
-        except OSError as exc:
-            sock.close()
-            error = exc
-            if isinstance(exc, TimeoutError):
-                raise
-            continue
-        break
-    else:
-        raise error or OSError(f"no address for {plan.host}")
-    if plan.scheme != "https":
-        return sock
-    try:
-        # The handshake as a whole is bounded by the socket's timeout (CPython's _ssl uses it
-        # as one deadline over the handshake's reads and writes).
-        sock.settimeout(deadline.left())
-        return _tls().wrap_socket(sock, server_hostname=plan.host)
-    except BaseException:
-        sock.close()
-        raise
+# _fetch resolves through this name rather than inside _http.connect, so that the addresses a
+# plain-http check may go to are this module's to see (and a test's to replace).
+_resolve = _http.resolve
 
 
 @functools.cache
@@ -849,15 +731,26 @@ def _tls() -> ssl.SSLContext:
 
 
 def _fetch(
-    plan: RequestPlan, headers: dict[str, str], deadline: _Deadline
+    plan: RequestPlan, headers: dict[str, str], deadline: _http.Deadline
 ) -> tuple[int, bytes, bool]:
     """(status, at most MAX_BODY_BYTES of the body, whether there was more). A redirect's body
     is not read and its Location not followed."""
-    sock = _connect(plan, deadline)
+    addresses = _resolve(plan.host, plan.port, deadline)
+    https = plan.scheme == "https"
+    sock = _http.connect(
+        plan.host,
+        plan.port,
+        deadline,
+        tls=_tls() if https else None,
+        server_hostname=plan.host,
+        # Plain HTTP only to loopback: a name like localhost must resolve there too.
+        loopback_only=not https,
+        addresses=addresses,
+    )
     # TLS is already up on `sock`: a plain HTTPConnection speaks HTTP over it and, given a
     # socket, never connects by itself. Host is set here, as an HTTPS connection would.
     conn = http.client.HTTPConnection(plan.host, plan.port)
-    conn.sock = _DeadlineSocket(sock, deadline)
+    conn.sock = _http.DeadlineSocket(sock, deadline)
     try:
         conn.request("GET", plan.target, headers={"Host": plan.authority, **headers})
         response = conn.getresponse()
@@ -933,7 +826,7 @@ def validate_key(
         )
         status: int | None = None
     else:
-        deadline = _Deadline(float(timeout_s))
+        deadline = _http.Deadline(float(timeout_s))
         try:
             status, body, truncated = _fetch(plan, _headers(plan, clean), deadline)
         except Exception as exc:

@@ -23,11 +23,8 @@ Standard library only (http.client, ssl), as keywatch.validate does for the same
 from __future__ import annotations
 
 import http.client
-import io
-import ipaddress
 import json
 import math
-import socket
 import ssl
 import threading
 import time
@@ -37,6 +34,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
+from keywatch import _http
 from keywatch.core.statusfeed import Corroboration, FeedConfig, judge, unknown, url_problem
 
 __all__ = ["FAILURE_TTL_S", "MAX_BODY_BYTES", "USER_AGENT", "StatusFeedClient"]
@@ -60,19 +58,6 @@ class _Entry:
 
 class _FetchError(Exception):
     """Why a feed could not be had, in words for `why`."""
-
-
-class _Deadline:
-    """The one budget of a call (on the real monotonic clock, whatever times the cache)."""
-
-    def __init__(self, seconds: float) -> None:
-        self._at = time.monotonic() + seconds
-
-    def left(self) -> float:
-        left = self._at - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        return left
 
 
 class StatusFeedClient:
@@ -145,7 +130,7 @@ class StatusFeedClient:
         entry = self._cached(url)
         if entry is not None:
             return entry
-        deadline = _Deadline(self._timeout_s)
+        deadline = _http.Deadline(self._timeout_s)
         with self._lock:
             fetching = self._fetching.setdefault(url, threading.Lock())
         # One fetch per feed at a time: a caller that finds one under way waits for its result
@@ -162,7 +147,7 @@ class StatusFeedClient:
         finally:
             fetching.release()
 
-    def _fetch(self, url: str, deadline: _Deadline) -> _Entry:
+    def _fetch(self, url: str, deadline: _http.Deadline) -> _Entry:
         fetched_at = _now()
         try:
             body = self._get(url, deadline)
@@ -183,7 +168,7 @@ class StatusFeedClient:
 
     # -- the request (the only I/O) -------------------------------------------------------------
 
-    def _get(self, url: str, deadline: _Deadline) -> bytes:
+    def _get(self, url: str, deadline: _http.Deadline) -> bytes:
         """The body of a 200 answer to GET `url`, following same-origin redirects."""
         for _ in range(_MAX_REDIRECTS + 1):
             problem = url_problem(url)
@@ -204,18 +189,23 @@ class StatusFeedClient:
             raise _FetchError(f"HTTP {status} from the feed")
         raise _FetchError(f"more than {_MAX_REDIRECTS} redirects")
 
-    def _once(self, url: str, deadline: _Deadline) -> tuple[int, str, bytes]:
+    def _once(self, url: str, deadline: _http.Deadline) -> tuple[int, str, bytes]:
         parts = urlsplit(url)
         host = parts.hostname or ""
         tls = parts.scheme == "https"
         port = parts.port or (443 if tls else 80)
-        sock = _connect(host, port, tls=tls, deadline=deadline)
+        sock = _http.connect(
+            host,
+            port,
+            deadline,
+            tls=self._context() if tls else None,
+            server_hostname=host,
+            # Plain http only to the local stand-in: a name like localhost must resolve there too.
+            loopback_only=not tls,
+        )
         try:
-            if tls:
-                sock.settimeout(deadline.left())  # CPython bounds the whole handshake by it
-                sock = self._context().wrap_socket(sock, server_hostname=host)
             conn = http.client.HTTPConnection(host, port)
-            conn.sock = _DeadlineSocket(sock, deadline)
+            conn.sock = _http.DeadlineSocket(sock, deadline)
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             conn.request(
                 "GET",
@@ -262,106 +252,11 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname}:{port}"
 
 
-def _resolve(host: str, port: int, deadline: _Deadline) -> list[Any]:
-    """getaddrinfo within the deadline: the system resolver takes no timeout, so it runs in a
-    daemon thread that is left behind if the deadline passes first."""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    box: list[Any] = []
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            box.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except BaseException as exc:
-            box.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name="keywatch-statusfeed-dns", daemon=True).start()
-    if not done.wait(deadline.left()):
-        raise TimeoutError
-    if isinstance(box[0], BaseException):
-        raise box[0]
-    return list(box[0])
-
-
-def _connect(host: str, port: int, *, tls: bool, deadline: _Deadline) -> socket.socket:
-    """A TCP connection to the first address that takes one. Plain http only to an address that
-    is loopback: a name like localhost must resolve there too."""
-    error: OSError | None = None
-    for family, kind, proto, _, address in _resolve(host, port, deadline):
-        if not tls and not ipaddress.ip_address(str(address[0]).split("%")[0]).is_loopback:
-            error = OSError(f"{host} does not resolve to loopback; plain http refused")
-            continue
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.settimeout(deadline.left())
-            sock.connect(address)
-        except OSError as exc:
-            sock.close()
-            if isinstance(exc, TimeoutError):
-                raise
-            error = exc
-            continue
-        return sock
-    raise error or OSError(f"no address for {host}")
-
-
-class _DeadlineSocket:
-    """What http.client needs of a socket, each operation given only what is left of the
-    deadline (a server sending a byte a second would otherwise hold the check for ever)."""
-
-    def __init__(self, sock: socket.socket, deadline: _Deadline) -> None:
-        self._sock = sock
-        self._deadline = deadline
-
-    def sendall(self, data: bytes) -> None:
-        self._sock.settimeout(self._deadline.left())
-        self._sock.sendall(data)
-
-    def recv_into(self, buffer: Any) -> int:
-        self._sock.settimeout(self._deadline.left())
-        return self._sock.recv_into(buffer)
-
-    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
-        return io.BufferedReader(_DeadlineReader(self))
-
-    def close(self) -> None:
-        # http.client closes an HTTP/1.0 answer's connection once its headers are read and
-        # reads the body after; the socket is closed by _once, once the answer is read.
-        return
-
-
-class _DeadlineReader(io.RawIOBase):
-    def __init__(self, sock: _DeadlineSocket) -> None:
-        self._sock = sock
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        return self._sock.recv_into(buffer)
-
-
 def _describe(exc: BaseException) -> str:
     """A network failure in a few words."""
-    if isinstance(exc, socket.gaierror):
-        return f"name resolution failed: {exc.strerror}"
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"TLS certificate not trusted: {exc.verify_message}"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS: {exc.reason or type(exc).__name__}"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, http.client.RemoteDisconnected):
-        return "the feed closed the connection without answering"
+    common = _http.describe(exc, "the feed")
+    if common is not None:
+        return common
     if isinstance(exc, http.client.HTTPException):
         return f"not an HTTP answer ({type(exc).__name__})"
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{type(exc).__name__}: {exc.strerror}"
     return f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}"

@@ -14,23 +14,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import email.utils
 import http.client
-import ipaddress
 import json
 import math
 import re
-import socket
 import ssl
-import threading
-import time
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 from standardwebhooks import Webhook
 
+from keywatch import _http
 from keywatch_functions.ports import WebhookResult
 
 __all__ = ["USER_AGENT", "WebhookResult", "WebhookSender", "classify_status"]
@@ -51,7 +47,6 @@ _WEBHOOK_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,255}")
 # The spec's event types: full-stop delimited identifiers of `[a-zA-Z0-9_]` ("Event types").
 _EVENT_TYPE: Final = re.compile(r"[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*")
 _URL_UNSAFE: Final = re.compile(r"[\x00-\x20\x7f]")
-_LOOPBACK_NAMES: Final = frozenset({"localhost"})
 _SNIPPET_CHARS: Final = 200  # of the endpoint's answer, in `why`
 _SNIPPET_BYTES: Final = 4 * _SNIPPET_CHARS  # read no more than this of it
 
@@ -130,15 +125,6 @@ def _secret_problem(secret: str) -> str:
     return ""
 
 
-def _is_loopback(host: str) -> bool:
-    if host in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _rfc3339(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("timestamp must be timezone-aware")
@@ -171,110 +157,10 @@ def _retry_after(value: str | None) -> float | None:
 def _describe(exc: BaseException) -> str:
     """A network failure in a few words (none of which can be the secret: it never reaches the
     network layer)."""
-    if isinstance(exc, TimeoutError):
-        return "timed out"
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return f"TLS certificate not trusted: {exc.verify_message}"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS: {exc.reason or exc.__class__.__name__}"
-    if isinstance(exc, socket.gaierror):
-        return f"name resolution failed: {exc.strerror}"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, http.client.RemoteDisconnected):
-        return "the endpoint closed the connection without answering"
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.__class__.__name__}: {exc.strerror}"
-    return f"{exc.__class__.__name__}: {_snippet(str(exc).encode())}"
-
-
-class _Deadline:
-    """The one budget of an attempt: every step gets what is left of it."""
-
-    def __init__(self, seconds: float) -> None:
-        self._end = time.monotonic() + seconds
-
-    def left(self) -> float:
-        left = self._end - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        return left
-
-
-def _resolve(host: str, port: int, deadline: _Deadline) -> list[Any]:
-    """getaddrinfo, given no longer than the deadline: it takes no timeout of its own, and a
-    stuck resolver would otherwise outlast the attempt. The lookup thread is left to finish."""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
-    found: list[Any] = []
-    failed: list[OSError] = []
-    done = threading.Event()
-
-    def lookup() -> None:
-        try:
-            found.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except OSError as exc:
-            failed.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=lookup, name="webhook-resolve", daemon=True).start()
-    if not done.wait(deadline.left()):
-        raise TimeoutError
-    if failed:
-        raise failed[0]
-    return found
-
-
-def _connect(host: str, port: int, deadline: _Deadline) -> socket.socket:
-    """A TCP connection to the first address that takes one, within the deadline (unlike
-    socket.create_connection, which gives each address the whole timeout). An address that is
-    not the last gets half of what is left, so that one black hole (an IPv6 route that drops
-    everything) leaves time for the next."""
-    addresses = _resolve(host, port, deadline)
-    error: OSError = OSError(f"no address for {host}")
-    for n, (family, kind, proto, _, address) in enumerate(addresses, 1):
-        sock = socket.socket(family, kind, proto)
-        try:
-            left = deadline.left()
-            sock.settimeout(left if n == len(addresses) else left / 2)
-            sock.connect(address)
-            return sock
-        except OSError as exc:
-            sock.close()
-            error = exc
-    raise error
-
-
-class _Watchdog:
-    """Cuts the connection when the deadline passes. Socket timeouts bound each read, not their
-    sum: an endpoint that sends a byte a second would hold the attempt for as long as it likes.
-    It shuts down a duplicate of the socket's descriptor, which wakes a blocked read whether or
-    not TLS has wrapped the socket since."""
-
-    def __init__(self, sock: socket.socket, seconds: float) -> None:
-        self.fired = False
-        self._cut = socket.fromfd(sock.fileno(), sock.family, sock.type)
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-
-    def _fire(self) -> None:
-        self.fired = True
-        with contextlib.suppress(OSError):  # closed already
-            self._cut.shutdown(socket.SHUT_RDWR)
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
-        self._timer.join()
-        self._cut.close()
+    common = _http.describe(exc, "the endpoint")
+    if common is not None:
+        return common
+    return f"{type(exc).__name__}: {_snippet(str(exc).encode())}"
 
 
 class WebhookSender:
@@ -315,7 +201,7 @@ class WebhookSender:
             raise ValueError(f"{URL_SETTING} must not carry credentials: the signature is the auth")
         if scheme == "https":
             self._tls: ssl.SSLContext | None = ssl_context or ssl.create_default_context()
-        elif scheme == "http" and allow_loopback_http and _is_loopback(host):
+        elif scheme == "http" and allow_loopback_http and _http.is_loopback(host):
             self._tls = None
         else:
             raise ValueError(
@@ -366,36 +252,32 @@ class WebhookSender:
         return self._post(body, headers)
 
     def _post(self, body: bytes, headers: dict[str, str]) -> WebhookResult:
-        deadline = _Deadline(self._timeout_s)
-        timed_out = f"timed out after {self._timeout_s:g} s"
+        deadline = _http.Deadline(self._timeout_s)
         try:
-            sock = _connect(self._host, self._port, deadline)
+            # Connected, and TLS up, within the deadline; http.client will not connect.
+            sock = _http.connect(
+                self._host, self._port, deadline, tls=self._tls, server_hostname=self._host
+            )
+            try:
+                return self._exchange(_http.DeadlineSocket(sock, deadline), body, headers)
+            finally:
+                sock.close()
         except TimeoutError:
-            return WebhookResult("retry", None, timed_out)
-        except OSError as exc:
+            return WebhookResult("retry", None, f"timed out after {self._timeout_s:g} s")
+        # UnicodeError: a host name that IDNA cannot encode (an empty or too long label).
+        except (OSError, UnicodeError, http.client.HTTPException) as exc:
             return WebhookResult("retry", None, _describe(exc))
-        try:
-            with _Watchdog(sock, deadline.left()) as watchdog:
-                try:
-                    return self._exchange(sock, body, headers)
-                except (OSError, http.client.HTTPException) as exc:
-                    if watchdog.fired or isinstance(exc, TimeoutError):
-                        return WebhookResult("retry", None, timed_out)
-                    return WebhookResult("retry", None, _describe(exc))
-        except OSError as exc:  # the deadline passed as the watchdog was to start, or no fd
-            why = timed_out if isinstance(exc, TimeoutError) else _describe(exc)
-            return WebhookResult("retry", None, why)
-        finally:
-            sock.close()
 
-    def _exchange(self, sock: socket.socket, body: bytes, headers: dict[str, str]) -> WebhookResult:
+    def _exchange(
+        self, sock: _http.DeadlineSocket, body: bytes, headers: dict[str, str]
+    ) -> WebhookResult:
         conn: http.client.HTTPConnection
         if self._tls is not None:
-            sock = self._tls.wrap_socket(sock, server_hostname=self._host)
+            # Not a plain HTTPConnection: its Host header would name port 443.
             conn = http.client.HTTPSConnection(self._host, self._port, context=self._tls)
         else:
             conn = http.client.HTTPConnection(self._host, self._port)
-        conn.sock = sock  # connected already, within the deadline: http.client will not connect
+        conn.sock = sock
         try:
             conn.request("POST", self._target, body=body, headers=headers)
             response = conn.getresponse()
