@@ -668,3 +668,14 @@ def test_a_dotted_error_code_of_words_is_not_a_key() -> None:
         ' "detail": {"errorcode": "oauth.v2.InvalidApiKey"}}}'
     )
     assert scrub(text) == text
+
+
+def test_a_key_split_by_a_written_line_break_leaves_no_letters_behind() -> None:
+    """The fuzz tier's find: a Groq key cut by a JSON `\\n` before 15 mixed-case letters with
+    no digit. The tail is redacted with the key; a word after a break is left alone."""
+    from keywatch.scrub import scrub
+
+    key = "gsk_VPCk2dcAAdPvtwbIe3MFpVD92wUvqiNurjWH8\\ngoBsDfNuyocqjDM"
+    assert "goBsDf" not in (scrub(key) or "")
+    text = "Incorrect API key provided: sk-proj-abc.\\nInvalidRequestError raised"
+    assert scrub(text) == text
