@@ -26,6 +26,7 @@ $(VENV)/.installed: pyproject.toml functions/pyproject.toml ops/pyproject.toml c
 setup: $(VENV)/.installed
 	@scripts/ensure-redis.sh
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-node-example.sh
 
 ## demo: the whole pipeline locally with a sample workload, a summary, then stop
 demo: setup
