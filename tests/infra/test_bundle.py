@@ -268,14 +268,15 @@ SNIPPET = textwrap.dedent(
         "status": {},
         "unimportable": {},
     }
-    # Every module but LangChain capture (the `langchain` extra) imports with the bundle's deps
-    # alone: none imports a package that functions/pyproject.toml does not declare.
+    # Every module but the backend's capture extras (`langchain`, `litellm`, `otel`) imports
+    # with the bundle's deps alone: none imports a package functions/pyproject.toml does not
+    # declare.
     modules = [
         *pkgutil.walk_packages(keywatch.__path__, "keywatch."),
         *pkgutil.walk_packages(keywatch_functions.__path__, "keywatch_functions."),
     ]
     for mod in modules:
-        if mod.name != "keywatch.langchain":
+        if mod.name not in ("keywatch.langchain", "keywatch.litellm", "keywatch.otel"):
             try:
                 importlib.import_module(mod.name)
             except Exception as exc:
