@@ -437,10 +437,13 @@ def _tail_of_key(value: str) -> bool:
     if 0 < digits < len(value):
         return True
     # Base62 has no digit often enough in a tail of a few dozen characters; prose is not random.
-    # From 12 characters, mixed case that makes no words (`_wordish` said so) is enough: the
-    # fuzz tier found a key's 15 letters left after a written `\n` (`goBsDfNuyocqjDM`).
+    if len(value) >= 16:
+        return _entropy(value) >= 3.5
+    # From 12 characters, mixed case that makes no words (`_wordish` said so) and is not a
+    # repeated pattern is enough: the fuzz tier found a key's letters left after a written `\n`
+    # (`goBsDfNuyocqjDM`, `hpYATdOETBLC`). An all-lowercase tail reads as a word and is left.
     mixed = any(c.isupper() for c in value) and any(c.islower() for c in value)
-    return (len(value) >= 16 or (len(value) >= 12 and mixed)) and _entropy(value) >= 3.5
+    return len(value) >= 12 and mixed and _entropy(value) >= 3.0
 
 
 def nfkc(text: str) -> str:

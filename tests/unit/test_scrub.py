@@ -677,5 +677,7 @@ def test_a_key_split_by_a_written_line_break_leaves_no_letters_behind() -> None:
 
     key = "gsk_VPCk2dcAAdPvtwbIe3MFpVD92wUvqiNurjWH8\\ngoBsDfNuyocqjDM"
     assert "goBsDf" not in (scrub(key) or "")
+    key = "gsk_wmnt2wVd7zDJC09nKVS1dC4tK4g0Ba9Hi1oHCrwv\\nhpYATdOETBLC"
+    assert "hpYATd" not in (scrub(key) or "")
     text = "Incorrect API key provided: sk-proj-abc.\\nInvalidRequestError raised"
     assert scrub(text) == text
