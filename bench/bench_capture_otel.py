@@ -175,7 +175,7 @@ def requests(n: int, key: str) -> list[contextvars.Context]:
 def bench_processor(n: int, make_reporter: Callable[[], Reporter]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     plain = TracerProvider().get_tracer("bench")  # makes the spans; no processor of ours
-    key = "sk-proj-benchKEYbenchKEYbenchKEY0123456789"
+    key = "sk-proj-PLACEHOLDER-not-a-key-000000000000"  # a placeholder, not a key
     reporter = make_reporter()
     reporter.start()  # what keywatch.init() does at start-up
     reporter.flush(30)
