@@ -14,9 +14,9 @@ from keywatch.core.counting import (
     Group,
     KeyRead,
     RecordResult,
-    StoredSeries,
     TallyCount,
     countable_minute,
+    member,
 )
 from keywatch.core.health import Counts, Kind, Series, series_id
 from keywatch.core.keystatus import KeyStatus
@@ -76,7 +76,7 @@ class FakeCountingStore:
         self.failure_providers: dict[str, str] = {}
         self.keys: dict[str, dict[str, Series]] = {}  # fp -> model -> series
         self.key_fields: dict[str, dict[str, str]] = {}  # as the key's hash holds them
-        self.versions: dict[str, dict[str, int]] = {}
+        self.key_facts: dict[str, dict[str, Any]] = {}  # fp -> li, ls, ti (key-wide)
         self.models: dict[str, Series] = {}  # model sid -> series
         self.by_provider: dict[str, set[str]] = {}
         self.provider_digests: dict[str, str] = {}
@@ -101,14 +101,13 @@ class FakeCountingStore:
             ks = self.keys[g.key_fingerprint][g.model] = Series(
                 Kind.KEY, g.provider, g.model, g.key_fingerprint, g.source
             )
-        version = self.versions.setdefault(g.key_fingerprint, {})
-        version[ks.sid] = version.get(ks.sid, 0) + 1
+        self.key_fields.setdefault(g.key_fingerprint, {}).setdefault(f"m:{ks.sid}", "")
         msid = series_id(Kind.MODEL, g.provider, g.model)
         ms = self.models.get(msid)
         if ms is None:
             ms = self.models[msid] = Series(Kind.MODEL, g.provider, g.model)
             self.by_provider.setdefault(g.provider, set()).add(msid)
-        self.dirty_keys.add(g.key_fingerprint)
+        self.dirty_keys.add(member(g.key_fingerprint, ks.sid))
         self.dirty_providers.add(g.provider)
         return ks, ms
 
@@ -138,6 +137,10 @@ class FakeCountingStore:
         at = round(min(event.occurred_at.timestamp(), minute * 60 + 59.999), 3)
         ks.last_failure[reason] = max(ks.last_failure.get(reason, 0.0), at)
         ks.recent = sorted([*ks.recent, (at, reason)])[-RECENT_FAILURES:]
+        if reason == "invalid_key":
+            kf = self.key_facts.setdefault(event.key_fingerprint, {})
+            kf["li"] = max(kf.get("li", 0.0), at)
+            kf["ti"] = sorted([*kf.get("ti", []), at])[-RECENT_FAILURES:]
         eid = str(event.event_id)
         self.failures[eid] = (ms.sid, minute) if against else None
         self.failure_providers[eid] = event.provider
@@ -178,6 +181,8 @@ class FakeCountingStore:
             if minutes:
                 last = t.last_success or max(m for m, _ in minutes) * 60.0
                 ks.last_success = max(ks.last_success or 0.0, last)
+                kf = self.key_facts.setdefault(t.group.key_fingerprint, {})
+                kf["ls"] = max(kf.get("ls", 0.0), last)
             for eid in t.recovered:
                 fprovider = self.failure_providers.get(eid)
                 if fprovider is not None and fprovider != t.group.provider:
@@ -209,41 +214,52 @@ class FakeCountingStore:
     def end_run(self, lock: Any) -> None:
         self.locked = False
 
-    def take_due(self, end: int) -> tuple[list[str], list[str]]:
+    def take_due(self, end: int) -> tuple[dict[str, list[str]], list[str]]:
         self._check()
         self.work_keys |= self.dirty_keys
         self.work_providers |= self.dirty_providers
         self.dirty_keys, self.dirty_providers = set(), set()
-        keys = self.work_keys | {k for k, at in self.sched_keys.items() if at <= end}
+        members = self.work_keys | {k for k, at in self.sched_keys.items() if at <= end}
         provs = self.work_providers | {p for p, at in self.sched_providers.items() if at <= end}
-        return sorted(keys), sorted(provs)
+        due: dict[str, list[str]] = {}
+        for m in sorted(members):
+            fp, _, sid = m.partition("|")
+            due.setdefault(fp, []).append(sid)
+        return due, sorted(provs)
 
-    def read_keys(self, fps: Sequence[str]) -> dict[str, KeyRead]:
+    def _key_series(self, fp: str, sid: str) -> Series | None:
+        for s in self.keys.get(fp, {}).values():
+            if s.sid == sid:
+                copied = copy.deepcopy(s)
+                copied.digest = self.key_fields.get(fp, {}).get(f"{sid}|_d", "")
+                return copied
+        return None
+
+    def read_keys(self, due: Any) -> dict[str, KeyRead]:
         self._check()
         out = {}
-        for fp in fps:
+        for fp, sids in due.items():
             fields = self.key_fields.get(fp, {})
-            stored = []
-            for s in self.keys.get(fp, {}).values():
-                copied = copy.deepcopy(s)
-                copied.digest = fields.get(f"{s.sid}|_d", "")
-                nxt = fields.get(f"{s.sid}|_n", "")
-                stored.append(
-                    StoredSeries(
-                        sid=s.sid,
-                        model=s.model,
-                        version=str(self.versions.get(fp, {}).get(s.sid, "")),
-                        computed=fields.get(f"{s.sid}|_c", ""),
-                        next_change=int(nxt) if nxt else None,
-                        state=fields.get(f"{s.sid}|_s", ""),
-                        last_invalid=s.last_failure.get("invalid_key"),
-                        last_success=s.last_success,
-                        load=lambda c=copied: c,  # type: ignore[misc]
-                        recent=";".join(f"{at} {r}" for at, r in s.recent).encode(),
-                    )
-                )
-            out[fp] = KeyRead(fields.get("_d", ""), fields.get("_i", ""), stored)
+            kf = self.key_facts.get(fp, {})
+            states = {}
+            for name, value in fields.items():
+                if name.startswith("m:"):
+                    state, _, model = value.partition(" ")
+                    states[name[2:]] = (state, model)
+            out[fp] = KeyRead(
+                record=fields.get("_d", ""),
+                invalid=fields.get("_i", ""),
+                last_invalid=kf.get("li"),
+                last_success=kf.get("ls"),
+                invalid_times=tuple(kf.get("ti", ())),
+                states=states,
+                series={sid: self._key_series(fp, sid) for sid in sids if sid},
+            )
         return out
+
+    def read_series(self, fp: str, sids: Sequence[str]) -> dict[str, Series | None]:
+        self._check()
+        return {sid: self._key_series(fp, sid) for sid in sids}
 
     def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
         self._check()
@@ -259,20 +275,26 @@ class FakeCountingStore:
         self._check()
         for fp, fields in c.key_fields.items():
             self.key_fields.setdefault(fp, {}).update(fields)
+        for fp, sids in c.key_gone.items():
+            for sid in sids:
+                self.key_fields.get(fp, {}).pop(f"m:{sid}", None)
+        for (fp, sid), record in c.key_series_records.items():
+            self.key_fields.setdefault(fp, {})[f"{sid}|_d"] = record
         for sid, d in c.series_digests.items():
             self.models[sid].digest = d
         self.provider_digests.update(c.provider_digests)
-        for fp, names in c.key_trims.items():
+        for (fp, sid), names in c.key_trims.items():
             for s in self.keys.get(fp, {}).values():
-                _trim(s, names, f"{s.sid}|")
+                if s.sid == sid:
+                    _trim(s, names, "")
         for sid, names in c.series_trims.items():
             _trim(self.models[sid], names, "")
         for sched, due in ((self.sched_keys, c.due_keys), (self.sched_providers, c.due_rollups)):
-            for member, at in due.items():
+            for m, at in due.items():
                 if at is None:
-                    sched.pop(member, None)
+                    sched.pop(m, None)
                 else:
-                    sched[member] = at
+                    sched[m] = at
         self.work_keys -= set(c.done_keys)
         self.work_providers -= set(c.done_rollups)
 

@@ -25,11 +25,12 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
         r = run_health(now, d)
         took_ms = round((time.monotonic() - t0) * 1000, 1)
         log.logger().info(
-            "health %s: wrote %d documents, deleted %d, %d unchanged, as of %s",
+            "health %s: wrote %d documents, deleted %d, %d unchanged, %d waiting, as of %s",
             r.outcome,
             r.written,
             r.deleted,
             r.unchanged,
+            r.waiting,
             now.isoformat(),
             extra={
                 "json_fields": {
@@ -38,7 +39,9 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
                     "written": r.written,
                     "deleted": r.deleted,
                     "unchanged": r.unchanged,
+                    "waiting": r.waiting,
                     "keys": r.keys,
+                    "series": r.series,
                     "rollups": r.rollups,
                     "left_due": r.left_due,
                     "rejected": len(r.rejected),

@@ -6,7 +6,7 @@ service code only ever sees these roles, so tests can hand it fakes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -262,9 +262,11 @@ class CountSource(Protocol):
 
     def end_run(self, lock: Any) -> None: ...
 
-    def take_due(self, end: int) -> tuple[list[str], list[str]]: ...
+    def take_due(self, end: int) -> tuple[dict[str, list[str]], list[str]]: ...
 
-    def read_keys(self, fps: Sequence[str]) -> dict[str, KeyRead]: ...
+    def read_keys(self, due: Mapping[str, Sequence[str]]) -> dict[str, KeyRead]: ...
+
+    def read_series(self, fp: str, sids: Sequence[str]) -> dict[str, Series | None]: ...
 
     def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]: ...
 
@@ -275,19 +277,23 @@ class CountSource(Protocol):
 class Commit:
     """What a health run tells the counting store after writing a chunk of documents."""
 
-    # Fields of a key's hash: its series' digests ("" once deleted) and bookkeeping
-    # (`<sid>|_d`, `_c`, `_n`, `_s`), its own digest `_d` and invalid flag `_i`.
+    # Fields of a key's hash: its series' states (`m:<sid>`), its summary's record `_d` and
+    # invalid flag `_i`; and the series that have no data left (`m:<sid>` removed).
     key_fields: dict[str, dict[str, str]] = field(default_factory=dict)
-    # Digests of model series' and providers' documents.
+    key_gone: dict[str, list[str]] = field(default_factory=dict)
+    # Records (core.writes.Written) of key series' documents, by (fingerprint, sid).
+    key_series_records: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Records of model series' and providers' documents.
     series_digests: dict[str, str] = field(default_factory=dict)
     provider_digests: dict[str, str] = field(default_factory=dict)
-    # Fields of buckets no window reads any more, by key and by model series.
-    key_trims: dict[str, list[str]] = field(default_factory=dict)
+    # Fields of buckets no window reads any more, by key series and by model series.
+    key_trims: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     series_trims: dict[str, list[str]] = field(default_factory=dict)
-    # Hashes and sets with data still in a window: their TTLs are renewed.
-    alive_keys: list[str] = field(default_factory=list)
+    # Model series and providers' sets with data still in a window: their TTLs are renewed
+    # (a key's hashes are renewed by every count).
     alive_series: list[str] = field(default_factory=list)
     alive_providers: list[str] = field(default_factory=list)
+    # When each key series (`<fp>|<sid>`, or `<fp>|` for its summary) and provider is due.
     due_keys: dict[str, int | None] = field(default_factory=dict)  # None: nothing left
     due_rollups: dict[str, int | None] = field(default_factory=dict)  # by provider
     done_keys: list[str] = field(default_factory=list)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from keywatch.core.classify import classify
+from keywatch.core.writes import EVERY_CHANGE
 from keywatch.events import Source, TallyBatch
 from keywatch_functions.ports import AlertPublisherError
 from keywatch_functions.service.classify import ClassifyDeps
@@ -111,8 +112,9 @@ def test_health_tick_writes_documents(client_for: Any, logs: io.StringIO) -> Non
     assert docs.docs["provider_health/openai"]["as_of"] == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     assert docs.docs["provider_health/openai/models/gpt-4o"]["5m"]["requests"] == 1  # type: ignore[index]
     [run] = [e for e in entries(logs) if e.get("event") == "health_run"]
-    # the key and its model, the provider and its model, and the provider's day
-    assert (run["outcome"], run["written"]) == ("ran", 5)
+    # the provider and its model, and the provider's day; one failure leaves the key healthy,
+    # so its two documents wait for their heartbeat (core/writes.py)
+    assert (run["outcome"], run["written"], run["waiting"]) == ("ran", 3, 2)
     assert docs.docs["provider_days/openai/days/2026-11-22"]["provider_failures"] == 1
 
 
@@ -138,7 +140,8 @@ def test_a_502_mentioning_401_through_classify_and_health_invalidates_no_key(
         resp = client_for("classify", deps).post("/", json=push_body(e.model_dump_json().encode()))
         assert resp.status_code == 200
     docs = FakeHealthDocs()
-    resp = client_for("health", HealthDeps(counts, docs)).post(
+    # Every change written at once (a healthy key's documents would wait for their heartbeat).
+    resp = client_for("health", HealthDeps(counts, docs, margins=EVERY_CHANGE)).post(
         "/", json=push_body(b"{}", publish_time="2026-11-22T12:00:00Z")
     )
     assert resp.status_code == 200

@@ -20,6 +20,7 @@ import redis
 from keywatch.core.classify import classify
 from keywatch.core.counting import Group, Layout, TallyCount
 from keywatch.core.health import series_id, unix_minute
+from keywatch.core.writes import EVERY_CHANGE, Margins
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
 from keywatch_functions.adapters.redis_counting import RedisCountingStore
@@ -57,14 +58,15 @@ def test_a_failure_is_counted_once_in_its_key_and_model_series(
     assert store.record_failure(e, c) is False
     L, m = store.layout, unix_minute(NOW)
     ksid = series_id("k", model=e.model)
-    key = redis_client.hgetall(L.key(e.key_fingerprint))
+    key = redis_client.hgetall(L.key_series(e.key_fingerprint, ksid))
     reason = c.reason.value
-    assert key[f"{ksid}|{m}:f:{reason}".encode()] == b"1"
-    assert key[f"{ksid}|h{m // 60}:f:{reason}".encode()] == b"1"
+    assert key[f"{m}:f:{reason}".encode()] == b"1"
+    assert key[f"h{m // 60}:f:{reason}".encode()] == b"1"
+    assert redis_client.hgetall(L.key(e.key_fingerprint)) == {f"m:{ksid}".encode(): b""}
     model = redis_client.hgetall(L.series(series_id("m", e.provider, e.model)))
     assert model[f"{m}:p".encode()] == b"1" and model[f"{m}:f:{reason}".encode()] == b"1"
     assert 0 < redis_client.ttl(L.failure_marker(str(e.event_id))) <= 25 * 3600
-    assert redis_client.smembers(L.dirty_keys) == {e.key_fingerprint.encode()}
+    assert redis_client.smembers(L.dirty_keys) == {f"{e.key_fingerprint}|{ksid}".encode()}
 
 
 def test_an_event_older_than_the_window_is_not_counted(store: RedisCountingStore) -> None:
@@ -137,7 +139,7 @@ def test_failures_right_after_a_success_are_ordered_to_the_second(
             classify(500),
         )
     ksid = g.sids()[0]
-    recent = redis_client.hget(store.layout.key(fp), f"{ksid}|t")
+    recent = redis_client.hget(store.layout.key_series(fp, ksid), "t")
     assert recent is not None and len(recent.split(b";")) == 16
 
 
@@ -176,7 +178,10 @@ def apply(counts: Any, events: list[tuple[str, Any]]) -> None:
             counts.record_tallies(f"batch-{i}", [e])
 
 
-def test_documents_match_the_in_memory_store_run_after_run(store: RedisCountingStore) -> None:
+@pytest.mark.parametrize("margins", [EVERY_CHANGE, Margins()], ids=["every-change", "margins"])
+def test_documents_match_the_in_memory_store_run_after_run(
+    store: RedisCountingStore, margins: Margins
+) -> None:
     """The same events through redis-server and through the fake give the same documents, and
     the same writes, at the tick and as buckets leave their windows."""
     events = workload(3)
@@ -184,14 +189,24 @@ def test_documents_match_the_in_memory_store_run_after_run(store: RedisCountingS
     apply(store, events)
     apply(fake, events)
     real_docs, fake_docs = FakeHealthDocs(), FakeHealthDocs()
-    for later in (0, 1, 5, 61, 24 * 60):
+    for later in (0, 1, 5, 11, 61, 6 * 60, 24 * 60):
         at = NOW + timedelta(minutes=later)
-        a = run_health(at, HealthDeps(store, real_docs))
-        b = run_health(at, HealthDeps(fake, fake_docs))
-        assert (a.written, a.deleted, a.unchanged) == (b.written, b.deleted, b.unchanged), later
+        a = run_health(at, HealthDeps(store, real_docs, margins=margins))
+        b = run_health(at, HealthDeps(fake, fake_docs, margins=margins))
+        assert (a.written, a.deleted, a.unchanged, a.waiting) == (
+            b.written, b.deleted, b.unchanged, b.waiting,
+        ), later  # fmt: skip
         assert real_docs.docs == fake_docs.docs, later
-    # 24 hours on, everything has left every window; only the providers' days stay (100 days).
-    assert {p for p in real_docs.docs if not p.startswith("provider_days/")} == set()
+    left = {p for p in real_docs.docs if not p.startswith("provider_days/")}
+    if margins == EVERY_CHANGE:
+        # 24 hours on, everything has left every window; only the providers' days stay.
+        assert left == set()
+    else:
+        # Calm (healthy) key documents are left to Firestore's TTL (expire_at), the rest
+        # deleted; a router reads a document with nothing in 24 hours as no data.
+        assert left and all(p.startswith("key_health/") for p in left)
+        docs = [real_docs.docs[p] for p in left]
+        assert {d.get("state", d.get("worst_model_state")) for d in docs} == {"healthy"}
 
 
 def test_concurrent_counting_from_threads_counts_each_event_once(

@@ -11,6 +11,7 @@ import pytest
 
 from keywatch.core.classify import classify
 from keywatch.core.health import unix_minute
+from keywatch.core.writes import EVERY_CHANGE
 from keywatch.events import Source, TallyBatch
 from keywatch.fingerprint import key_fingerprint
 from keywatch_functions.ports import HealthStoreError
@@ -35,6 +36,9 @@ class World:
         )
 
     def health(self, **kw: Any) -> HealthDeps:
+        # Every change written at once: these tests pin the arithmetic; test_health_writes.py
+        # pins what the margins and heartbeats hold back.
+        kw.setdefault("margins", EVERY_CHANGE)
         return HealthDeps(self.counts, self.docs, days_written=self.days_written, **kw)
 
     def health_docs(self) -> dict[str, Any]:

@@ -17,13 +17,13 @@ or not at all, so a redelivery, or a retry after a lost reply, counts nothing tw
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
 import redis
 
-from keywatch.core.classify import Classification, counts_against_provider
+from keywatch.core.classify import Classification, Reason, counts_against_provider
 from keywatch.core.counting import (
     MARKER_TTL_S,
     SERIES_TTL_S,
@@ -33,10 +33,10 @@ from keywatch.core.counting import (
     RecordResult,
     TallyCount,
     countable_minute,
+    parse_key,
     parse_series,
-    stored_series,
 )
-from keywatch.core.health import Kind, Series
+from keywatch.core.health import RECENT_FAILURES, Kind, Series
 from keywatch.events import FailureEvent
 from keywatch_functions.ports import Commit, CountingStoreError
 
@@ -101,7 +101,7 @@ class RedisCountingStore:
         args = [
             MARKER_TTL_S, SERIES_TTL_S, L.prefix, ksid, msid, g.key_fingerprint, g.provider,
             kmeta, mmeta, minute, c.reason.value, round(min(at, minute * 60 + 59.999), 3),
-            1 if against else 0,
+            1 if against else 0, 1 if c.reason is Reason.INVALID_KEY else 0, RECENT_FAILURES,
         ]  # fmt: skip
         return keys, args
 
@@ -195,10 +195,10 @@ class RedisCountingStore:
     def _work(dirty: str) -> str:
         return f"{dirty}:work"
 
-    def take_due(self, end: int) -> tuple[list[str], list[str]]:
-        """The keys (fingerprints) and providers to compute for tick `end`: those with new
-        counts, and those with a bucket crossing a window edge by now. New counts move to a
-        work set, which a run that fails half-way leaves for the next one."""
+    def take_due(self, end: int) -> tuple[dict[str, list[str]], list[str]]:
+        """The key series (by fingerprint; sid "" for a key's summary alone) and providers to
+        compute for tick `end`: those with new counts, and those due by now. New counts move
+        to a work set, which a run that fails half-way leaves for the next one."""
         L = self.layout
         try:
             pipe = self._r.pipeline(transaction=True)
@@ -211,18 +211,40 @@ class RedisCountingStore:
             _, _, keys, _, _, providers, due_keys, due_providers = pipe.execute()
         except redis.RedisError as exc:
             raise self._error(exc) from exc
-        fps = sorted({v.decode() for v in keys} | {v.decode() for v in due_keys})
+        by_key: dict[str, list[str]] = {}
+        for raw in {*keys, *due_keys}:
+            fp, _, sid = raw.decode().partition("|")
+            by_key.setdefault(fp, []).append(sid)
         provs = sorted({v.decode() for v in providers} | {v.decode() for v in due_providers})
-        return fps, provs
+        return {fp: sorted(by_key[fp]) for fp in sorted(by_key)}, provs
 
-    def read_keys(self, fps: Sequence[str]) -> dict[str, KeyRead]:
-        """Each key's hash (all its models), one HGETALL each; a series is parsed in full
-        only if the run needs it (KeyRead.series[i].load())."""
+    def read_keys(self, due: Mapping[str, Sequence[str]]) -> dict[str, KeyRead]:
+        """Each key's own hash and the series asked for (sid "" asks for none), pipelined."""
+        L = self.layout
+        names: list[str] = []
+        for fp, sids in due.items():
+            names.append(L.key(fp))
+            names += [L.key_series(fp, sid) for sid in sids if sid]
         try:
-            hashes = self._pipelined("hgetall", [self.layout.key(fp) for fp in fps])
+            hashes = iter(self._pipelined("hgetall", names))
         except redis.RedisError as exc:
             raise self._error(exc) from exc
-        return {fp: _parse_key(h) for fp, h in zip(fps, hashes, strict=True)}
+        out: dict[str, KeyRead] = {}
+        for fp, sids in due.items():
+            read = parse_key(next(hashes))
+            for sid in sids:
+                if sid:
+                    read.series[sid] = parse_series(next(hashes), Kind.KEY)
+            out[fp] = read
+        return out
+
+    def read_series(self, fp: str, sids: Sequence[str]) -> dict[str, Series | None]:
+        """More of one key's series (all of them when its invalid verdict flips)."""
+        try:
+            hashes = self._pipelined("hgetall", [self.layout.key_series(fp, s) for s in sids])
+        except redis.RedisError as exc:
+            raise self._error(exc) from exc
+        return {sid: parse_series(h, Kind.KEY) for sid, h in zip(sids, hashes, strict=True)}
 
     def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
         """Each provider's document digest and its model series."""
@@ -255,23 +277,25 @@ class RedisCountingStore:
         return out
 
     def commit(self, c: Commit) -> None:
-        """After the documents are written: their digests, the next window changes, stale
-        buckets trimmed, TTLs renewed, and what is done taken off the work sets."""
+        """After the documents are written: their records, the next due ticks, stale buckets
+        trimmed, TTLs renewed, and what is done taken off the work sets."""
         L = self.layout
         try:
             pipe = self._r.pipeline(transaction=False)
             for fp, fields in c.key_fields.items():
                 pipe.hset(L.key(fp), mapping=fields)
+            for fp, sids in c.key_gone.items():
+                pipe.hdel(L.key(fp), *[f"m:{sid}" for sid in sids])
+            for (fp, sid), record in c.key_series_records.items():
+                pipe.hset(L.key_series(fp, sid), "_d", record)
             for sid, d in c.series_digests.items():
                 pipe.hset(L.series(sid), "_d", d)
             if c.provider_digests:
                 pipe.hset(L.provider_digests, mapping=c.provider_digests)
-            for fp, names in c.key_trims.items():
-                pipe.hdel(L.key(fp), *names)
+            for (fp, sid), names in c.key_trims.items():
+                pipe.hdel(L.key_series(fp, sid), *names)
             for sid, names in c.series_trims.items():
                 pipe.hdel(L.series(sid), *names)
-            for fp in c.alive_keys:
-                pipe.expire(L.key(fp), SERIES_TTL_S)
             for sid in c.alive_series:
                 pipe.expire(L.series(sid), SERIES_TTL_S)
             for p in c.alive_providers:
@@ -290,23 +314,6 @@ class RedisCountingStore:
             pipe.execute()
         except redis.RedisError as exc:
             raise self._error(exc) from exc
-
-
-def _parse_key(h: dict[bytes, bytes]) -> KeyRead:
-    """A key's hash as a KeyRead: its own fields, and its series' fields grouped by sid."""
-    by_sid: dict[bytes, dict[bytes, bytes]] = {}
-    own: dict[bytes, bytes] = {}
-    for raw, value in h.items():
-        sid, bar, name = raw.partition(b"|")
-        if not bar:
-            own[raw] = value
-            continue
-        fields = by_sid.get(sid)
-        if fields is None:
-            fields = by_sid[sid] = {}
-        fields[name] = value
-    stored = [st for sid, f in by_sid.items() if (st := stored_series(sid.decode(), f))]
-    return KeyRead((own.get(b"_d") or b"").decode(), (own.get(b"_i") or b"").decode(), stored)
 
 
 def _parse_series(h: dict[bytes, bytes]) -> Series | None:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from keywatch.core.counting import MAX_SKEW_S, parse_recent, stale_fields
-from keywatch.core.daily import SliPoint, daily, day_document, sli_points
+from keywatch.core.counting import MAX_SKEW_S, KeyRead, member, stale_fields
+from keywatch.core.daily import SliPoint, daily, day_document, day_of_hour, sli_points
 from keywatch.core.health import (
     KeyThresholds,
     Planned,
@@ -29,7 +29,7 @@ from keywatch.core.health import (
     Thresholds,
     doc_id,
     key_documents,
-    key_facts,
+    key_facts_from,
     key_path,
     provider_documents,
     provider_path,
@@ -37,6 +37,14 @@ from keywatch.core.health import (
     stamped,
     summarize,
     unix_minute,
+)
+from keywatch.core.writes import (
+    Decision,
+    Margins,
+    decide,
+    next_due,
+    parse_written,
+    view_of_planned,
 )
 from keywatch_functions.ports import (
     Commit,
@@ -58,6 +66,8 @@ class HealthDeps:
     docs: HealthDocs
     thresholds: Thresholds = field(default_factory=Thresholds)
     key_thresholds: KeyThresholds = field(default_factory=KeyThresholds)
+    # What is written at once and what waits for a heartbeat (core/writes.py).
+    margins: Margins = field(default_factory=Margins)
     provider_collection: str = "provider_health"
     key_collection: str = "key_health"
     # Firestore ramps a collection up from 500 writes/s ("500/50/5",
@@ -75,8 +85,8 @@ class HealthDeps:
     # ("provider/model") get series of their own beside their provider's.
     sli: SliSink | None = None
     slo_models: frozenset[str] = frozenset()
-    # What this instance last wrote of each day's document: unchanged totals are not written
-    # again (a new instance writes each once).
+    # What this instance last wrote of each day's document, "<totals> <minute>": unchanged
+    # totals are not written again (a new instance writes each once).
     days_written: dict[str, str] = field(default_factory=dict)
     # Suspected provider incidents (notify's guard opens them): each open one is checked
     # against the provider's own status feed, and every recent one is written for the status
@@ -93,11 +103,14 @@ class RunResult:
     as_of: int = 0
     counted_since: str = ""
     keys: int = 0  # keys read
-    series: int = 0  # of their series, those computed (changed, or crossing a window edge)
+    series: int = 0  # key series computed (changed, or due: a material edge, a heartbeat)
     rollups: int = 0  # provider and model series computed
     written: int = 0
     deleted: int = 0
     unchanged: int = 0
+    waiting: int = 0  # documents changed, but not materially: written at their heartbeat
+    # Writes and deletes by why (core/writes.Decision.why), and by kind of document.
+    why: dict[str, int] = field(default_factory=dict)
     left_due: int = 0  # keys and rollups left for the next run (write budget spent)
     # Documents Firestore refused for good (path, why): skipped, logged, not retried until
     # their content changes.
@@ -120,12 +133,14 @@ def run_health(now: datetime, deps: HealthDeps) -> RunResult:
     lock, since = began
     result = RunResult(outcome="ran", as_of=end, counted_since=since)
     try:
-        fps, sids = deps.counts.take_due(end)
+        due, sids = deps.counts.take_due(end)
+        fps = list(due)
         for start in range(0, len(fps), _KEYS_PER_CHUNK):
             if result.written >= deps.max_writes:
                 result.left_due += len(fps) - start
                 break
-            _keys(fps[start : start + _KEYS_PER_CHUNK], end, deps, result)
+            chunk = {fp: due[fp] for fp in fps[start : start + _KEYS_PER_CHUNK]}
+            _keys(chunk, end, deps, result)
         points: list[SliPoint] = []
         for start in range(0, len(sids), 10):
             if result.written >= deps.max_writes:
@@ -147,61 +162,71 @@ def run_health(now: datetime, deps: HealthDeps) -> RunResult:
     return result
 
 
-def _keys(fps: list[str], end: int, deps: HealthDeps, result: RunResult) -> None:
-    """Compute, of each key, the series that changed or cross a window edge: all of them only
-    when the key's invalid state flips (it holds for every model)."""
-    plan = _Plan(Commit(done_keys=list(fps)))
-    for fp, read in deps.counts.read_keys(fps).items():
+def _keys(due: dict[str, list[str]], end: int, deps: HealthDeps, result: RunResult) -> None:
+    """Compute the key series that are due, and their keys' summaries: every series of a key
+    only when its invalid verdict flips (it holds for every model)."""
+    plan = _Plan(Commit())
+    for fp, read in deps.counts.read_keys(due).items():
         result.keys += 1
-        live = [st for st in read.series if st.state or st.version != st.computed]
-        facts = key_facts(
-            [(st.last_invalid, st.last_success) for st in live],
-            end,
-            [parse_recent(st.recent) for st in live],
-        )
-        flag = "1" if facts.invalid else "0"
-        due = [st for st in read.series if flag != read.invalid or st.due(end)]
-        due_sids = {st.sid for st in due}
-        loaded = [(st, s) for st in due if (s := st.load()) is not None]
-        summaries = [summarize(s, end) for _, s in loaded]
-        result.series += len(summaries)
-        others = {doc_id(st.model): st.state for st in read.series if st not in due and st.state}
-        fields: dict[str, str] = {}
-        trims: list[str] = []
-        per_model, summary = (
-            key_documents(summaries, end, deps.key_thresholds, facts, others)
-            if summaries
-            else ([], None)
-        )
-        by_sid = {sm.sid: (sm, doc) for sm, doc in per_model}
-        nexts = [st.next_change for st in read.series if st.sid not in due_sids and st.next_change]
-        for st, s in loaded:
-            sm, doc = by_sid[st.sid]
-            path = key_path(fp, sm.model, deps.key_collection)
-            d = plan.document(doc, sm.digest, path, end)
-            p = f"{st.sid}|"
-            if d is not None:
-                fields[p + "_d"] = d
-            fields[p + "_c"] = st.version
-            fields[p + "_n"] = str(sm.next_change or "")
-            fields[p + "_s"] = doc[1]["state"] if doc is not None else ""
-            trims += _stale(s, end, p)
-            if sm.next_change is not None:
-                nexts.append(sm.next_change)
-        if summaries:
-            path = key_path(fp, None, deps.key_collection)
-            d = plan.document(summary, read.digest, path, end)
-            if d is not None:
-                fields["_d"] = d
-            fields["_i"] = flag
-        if fields:
-            plan.commit.key_fields[fp] = fields
-        if trims:
-            plan.commit.key_trims[fp] = trims
-        plan.commit.due_keys[fp] = min(nexts) if nexts else None
-        if nexts:
-            plan.commit.alive_keys.append(fp)
+        plan.commit.done_keys += [member(fp, sid) for sid in due[fp]]
+        _key(fp, read, end, deps, plan, result)
     plan.flush(deps, result)
+
+
+def _key(
+    fp: str, read: KeyRead, end: int, deps: HealthDeps, plan: _Plan, result: RunResult
+) -> None:
+    c, m, kt = plan.commit, deps.margins, deps.key_thresholds
+    facts = key_facts_from(read.last_invalid, read.last_success, read.invalid_times, end)
+    flag = "1" if facts.invalid else "0"
+    series = dict(read.series)
+    if flag != read.invalid:
+        extra = [sid for sid in read.states if sid not in series]
+        if extra:
+            series.update(deps.counts.read_series(fp, extra))
+    others = {
+        model: state
+        for sid, (state, model) in read.states.items()
+        if sid not in series and state and model
+    }
+    loaded = [(sid, s) for sid, s in series.items() if s is not None]
+    gone = [sid for sid, s in series.items() if s is None and sid in read.states]
+    summaries = [summarize(s, end) for _, s in loaded]
+    result.series += len(summaries)
+    per_model, summary = key_documents(summaries, end, kt, facts, others, fingerprint=fp)
+    by_sid = {sm.sid: doc for sm, doc in per_model}
+    fields: dict[str, str] = {}
+    for (sid, s), sm in zip(loaded, summaries, strict=True):
+        doc = by_sid.get(s.sid)
+        d = plan.decide(
+            parse_written(s.digest), doc, key_path(fp, s.model, deps.key_collection), end, m
+        )
+        if d.record is not None:
+            c.key_series_records[(fp, sid)] = d.record
+        if trims := _stale(s, end):
+            c.key_trims[(fp, sid)] = trims
+        if doc is None:
+            gone.append(sid)
+            c.due_keys[member(fp, sid)] = None
+            continue
+        state = f"{doc[1]['state']} {doc_id(s.model)}"
+        if read.states.get(sid) != tuple(state.split(" ", 1)):
+            fields[f"m:{sid}"] = state
+        c.due_keys[member(fp, sid)] = next_due(
+            d.written, d.wait_until, s, sm, d.view or view_of_planned(doc), end, m, kt
+        )
+    if gone:
+        c.key_gone[fp] = gone
+    d = plan.decide(
+        parse_written(read.record), summary, key_path(fp, None, deps.key_collection), end, m
+    )
+    if d.record is not None:
+        fields["_d"] = d.record
+    if flag != read.invalid:
+        fields["_i"] = flag
+    c.due_keys[member(fp, "")] = d.wait_until
+    if fields:
+        c.key_fields[fp] = fields
 
 
 def _providers(
@@ -215,28 +240,43 @@ def _providers(
         # Today's and yesterday's totals: a small document each, rewritten by each run that
         # computes the provider (at most once a minute: inside Firestore's one write per
         # second per document).
+        today = day_of_hour(end // 60)
         for date, r in daily(models, end).items():
             path = f"{deps.days_collection}/{doc_id(provider)}/days/{date}"
             totals = f"{r.requests}/{r.failures}/{r.provider_failures}"
-            if deps.days_written.get(path) != totals:
+            last, _, when = deps.days_written.get(path, "").partition(" ")
+            if last == totals:
+                continue
+            # Today's totals change every minute: written at the busy heartbeat (the 90-day
+            # bar and `keywatch slo` read days); a past day's last counts at once.
+            if date != today or not when or end - int(when) >= deps.margins.heartbeat_minutes:
                 plan.writes[path] = day_document(provider, date, r, end)
-                plan.days[path] = totals
+                plan.days[path] = f"{totals} {end}"
         points += sli_points(provider, models, end, at, deps.slo_models)
         result.rollups += 1 + len(models)
         summaries = [summarize(s, end) for s in models]
         per_model, total = provider_documents(provider, summaries, deps.thresholds)
+        waits: list[int] = []
         for (sm, doc), s in zip(per_model, models, strict=True):
-            d = plan.document(doc, sm.digest, provider_path(provider, sm.model, coll), end)
-            if d is not None:
-                plan.commit.series_digests[sm.sid] = d
+            path = provider_path(provider, sm.model, coll)
+            d = plan.decide(parse_written(sm.digest), doc, path, end, deps.margins, rollup=True)
+            if d.record is not None:
+                plan.commit.series_digests[sm.sid] = d.record
+            if d.wait_until is not None:
+                waits.append(d.wait_until)
             if trims := _stale(s, end):
                 plan.commit.series_trims[sm.sid] = trims
             if doc is not None:
                 plan.commit.alive_series.append(sm.sid)
-        d = plan.document(total, provider_digest, provider_path(provider, None, coll), end)
-        if d is not None:
-            plan.commit.provider_digests[provider] = d
-        plan.commit.due_rollups[provider] = _due(summaries)
+        path = provider_path(provider, None, coll)
+        d = plan.decide(parse_written(provider_digest), total, path, end, deps.margins, rollup=True)
+        if d.record is not None:
+            plan.commit.provider_digests[provider] = d.record
+        if d.wait_until is not None:
+            waits.append(d.wait_until)
+        plan.commit.due_rollups[provider] = min(
+            [t for t in (_due(summaries), *waits) if t is not None], default=None
+        )
         if total is not None:
             plan.commit.alive_providers.append(provider)
     plan.flush(deps, result)
@@ -311,21 +351,41 @@ class _Plan:
     writes: dict[str, dict[str, Any]] = field(default_factory=dict)
     deletes: list[str] = field(default_factory=list)
     unchanged: int = 0
+    waiting: int = 0
+    why: dict[str, int] = field(default_factory=dict)
     days: dict[str, str] = field(default_factory=dict)  # day documents planned: their totals
 
-    def document(self, doc: Planned | None, last: str, path: str, end: int) -> str | None:
-        """Plan one document against the digest of the one last written; returns the digest
-        to store, or None when nothing changes. A document with no data left is deleted."""
-        if doc is None:
-            if last:
-                self.deletes.append(path)
-                return ""
-            return None
-        d, content = doc
-        if d == last:
+    def decide(
+        self,
+        before: Any,
+        doc: Planned | None,
+        path: str,
+        end: int,
+        margins: Margins,
+        *,
+        rollup: bool = False,
+    ) -> Decision:
+        """Plan one document against what readers have of it (core/writes.py): provider and
+        model documents are few, so a new one is written at once and a gone one deleted."""
+        d = decide(
+            before,
+            doc,
+            end,
+            margins,
+            new_is_urgent=rollup,
+            calm_deletes_wait=False if rollup else None,
+        )
+        if d.write or d.delete:
+            kind = ("rollup " if rollup else "key ") + d.why
+            self.why[kind] = self.why.get(kind, 0) + 1
+        if d.write and doc is not None:
+            self.writes[path] = stamped(doc[1], end)
+        elif d.delete:
+            self.deletes.append(path)
+        elif d.wait_until is not None:
+            self.waiting += 1
+        else:
             self.unchanged += 1
-            return None
-        self.writes[path] = stamped(content, end)
         return d
 
     def flush(self, deps: HealthDeps, result: RunResult) -> None:
@@ -338,6 +398,9 @@ class _Plan:
         result.written += len(self.writes)
         result.deleted += len(self.deletes)
         result.unchanged += self.unchanged
+        result.waiting += self.waiting
+        for k, n in self.why.items():
+            result.why[k] = result.why.get(k, 0) + n
         deps.counts.commit(self.commit)
 
 

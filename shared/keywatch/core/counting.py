@@ -11,25 +11,30 @@ Fields of a series hash, minute `m` and hour `h` being Unix minutes and hours (U
 - model series only: `<m>:p`, `h<h>:p` failures against the provider, `<m>:r`, `h<h>:r` of
   those a retry recovered;
 - key series only: `l:<reason>` the latest failure of that reason, `s` the latest success
-  (epoch seconds, kept as maxima);
+  (epoch seconds, kept as maxima), `t` the latest failures to the second;
 - `_`: the meta (kind, provider, model, key fingerprint, source, joined by US, 0x1f);
-- `_d`: the digest of the document the health run last wrote from the series.
+- `_d`: the record of the document the health run last wrote from the series
+  (`core.writes.Written`).
 
-A model series is the hash `kw:s:<sid>`. A key's series, one per model, share the key's hash
-`kw:k:<fp>`, each field prefixed `<sid>|` (sid: 8 hex of the model name); its own `_d` is the
-digest of the key's summary document. One hash per key: a health run reads a key, all its
-models, in one command, and a key is what it computes at once (an invalid key is invalid on
-every model). Other keys: `kw:pm:<provider>` the set of a provider's model series; `kw:pd`
-provider documents' digests; `kw:f:<event id>` a failure's marker (what its recovery applies);
+A model series is the hash `kw:s:<sid>`. A key's series on a model is `kw:k:<fp>:<sid>` (sid:
+8 hex of the model name), so a run reads only the series it computes. The key's own hash
+`kw:k:<fp>` lists its series (`m:<sid>`: the state last computed and the model's document id,
+"" before the first run), holds what makes the key invalid on every model (`li` its latest
+invalid_key failure on any model, `ti` the latest RECENT_FAILURES of them, `ls` its latest
+success), its summary document's record `_d` and the invalid flag it was computed with `_i`.
+Other keys: `kw:pm:<provider>` the set of a provider's model series; `kw:pd` provider
+documents' records; `kw:f:<event id>` a failure's marker (what its recovery applies);
 `kw:r:<event id>` a recovery's marker; `kw:t:<batch id>:<chunk>` a tally chunk's marker;
-`kw:dirty:k` and `kw:dirty:r`, fingerprints and providers with new counts; `kw:sched:k` and
-`kw:sched:r`, the minute each is due again as its buckets cross window edges.
+`kw:dirty:k` the key series with new counts (`<fp>|<sid>`), `kw:dirty:r` the providers with
+new counts; `kw:sched:k` and `kw:sched:r`, the minute each key series (or a key's summary,
+`<fp>|`) and each provider is due again: a window edge that changes its documents materially,
+or a change that waits for its heartbeat (`core.writes`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -71,8 +76,12 @@ class Layout:
         return f"{self.prefix}:s:{sid}"
 
     def key(self, fingerprint: str) -> str:
-        """A key's own hash: `s:<sid>` per model series of the key, `_d` its summary digest."""
+        """A key's own hash: its series (`m:<sid>`), its key-wide facts and summary record."""
         return f"{self.prefix}:k:{fingerprint}"
+
+    def key_series(self, fingerprint: str, sid: str) -> str:
+        """A key's series on one model."""
+        return f"{self.prefix}:k:{fingerprint}:{sid}"
 
     def failure_marker(self, event_id: str) -> str:
         return f"{self.prefix}:f:{event_id}"
@@ -84,7 +93,7 @@ class Layout:
         return f"{self.prefix}:t:{batch_id}:{chunk}"
 
     @property
-    def dirty_keys(self) -> str:  # set of key fingerprints with new counts
+    def dirty_keys(self) -> str:  # set of key series with new counts, `<fp>|<sid>`
         return f"{self.prefix}:dirty:k"
 
     @property
@@ -92,7 +101,7 @@ class Layout:
         return f"{self.prefix}:dirty:r"
 
     @property
-    def sched_keys(self) -> str:  # zset: fingerprint -> Unix minute of its next window change
+    def sched_keys(self) -> str:  # zset: `<fp>|<sid>` (or `<fp>|`) -> Unix minute it is due
         return f"{self.prefix}:sched:k"
 
     @property
@@ -218,52 +227,62 @@ def parse_meta(value: str) -> tuple[Kind, str, str, str, str]:
 
 
 def parse_series(fields: dict[bytes, bytes], kind: Kind) -> Series | None:
-    """A series from its hash fields (without the `<sid>|` prefix of a key's hash); None
-    without its meta field (expired, or only bookkeeping left)."""
+    """A series from its hash fields; None without its meta field (expired, or only
+    bookkeeping left). A field keywatch does not write (or not as it writes it) is skipped:
+    never fatal. The bucket fields, nearly all of a busy series, are parsed as bytes."""
     s = Series(kind, "")
-    for name, value in fields.items():
+    minutes, hours = s.minutes, s.hours
+    reasons = _REASONS
+    for raw, value in fields.items():
         try:
-            _field(s, name, value)
+            first = raw[0]
+            if 48 <= first <= 57 or first == 104:  # "<minute>:..." or "h<hour>:..."
+                head, _, rest = raw.partition(b":")
+                if first == 104:
+                    index, buckets = int(head[1:]), hours
+                else:
+                    index, buckets = int(head), minutes
+                c = buckets.get(index)
+                if c is None:
+                    c = buckets[index] = Counts()
+                tag = rest[0]
+                if tag == 102:  # "f:<reason>"
+                    reason = reasons.get(rest)
+                    if reason is None:
+                        reason = rest[2:].decode()
+                        if len(reasons) < 256:  # keywatch's reasons: a few dozen
+                            reasons[rest] = reason
+                    c.failures[reason] = c.failures.get(reason, 0) + int(value)
+                elif rest == b"o":
+                    c.successes += int(value)
+                elif rest == b"p":
+                    c.provider_failures += int(value)
+                elif rest == b"r":
+                    c.recovered += int(value)
+            else:
+                _field(s, raw, value)
         except (ValueError, IndexError, UnicodeDecodeError):
-            continue  # not a field keywatch writes (or not as it writes it): never fatal
+            continue
     return s if s.provider else None
+
+
+_REASONS: dict[bytes, str] = {}  # b"f:<reason>" -> reason (a few dozen reasons)
 
 
 def _field(s: Series, raw: bytes, value: bytes) -> None:
     first = raw[0]
-    if first == 95:  # "_": meta, "_d": digest; the run's bookkeeping (_v, _c, _n, _s)
+    if first == 95:  # "_": meta, "_d": the record of its document
         if raw == b"_":
             s.kind, s.provider, s.model, s.key_fingerprint, s.source = parse_meta(value.decode())
         elif raw == b"_d":
             s.digest = value.decode()
         return
-    name = raw.decode()
     if first == 116:  # "t": the latest failures, "<at> <reason>;..."
         s.recent = parse_recent(value)
-        return
-    if first == 108:  # "l:<reason>"
-        s.last_failure[name[2:]] = float(value)
-        return
-    if first == 115:  # "s"
+    elif first == 108:  # "l:<reason>"
+        s.last_failure[raw[2:].decode()] = float(value)
+    elif first == 115:  # "s"
         s.last_success = float(value)
-        return
-    head, _, rest = name.partition(":")
-    if first == 104:  # "h<hour>:..."
-        index, buckets = int(head[1:]), s.hours
-    else:
-        index, buckets = int(head), s.minutes
-    c = buckets.get(index)
-    if c is None:
-        c = buckets[index] = Counts()
-    if rest[0] == "f":
-        reason = rest[2:]
-        c.failures[reason] = c.failures.get(reason, 0) + int(value)
-    elif rest == "o":
-        c.successes += int(value)
-    elif rest == "p":
-        c.provider_failures += int(value)
-    elif rest == "r":
-        c.recovered += int(value)
 
 
 def parse_recent(value: bytes | None) -> list[tuple[float, str]]:
@@ -278,33 +297,6 @@ def parse_recent(value: bytes | None) -> list[tuple[float, str]]:
     return out
 
 
-@dataclass(slots=True, eq=False)
-class StoredSeries:
-    """A key's series as stored, read cheaply: what decides whether a run must compute it,
-    what the key's summary needs if it does not, and `load()` to parse it in full.
-
-    Bookkeeping fields (per series, in the key's hash): `_v` bumped by every count, `_c` the
-    `_v` its documents were last computed from, `_n` the Unix minute a bucket next crosses a
-    window edge ("" for never), `_s` the state last computed ("" once it has no data)."""
-
-    sid: str
-    model: str
-    version: str
-    computed: str
-    next_change: int | None
-    state: str
-    last_invalid: float | None
-    last_success: float | None
-    load: Callable[[], Series | None]
-    recent: bytes = b""  # field `t`, parsed when the key's invalid streak is needed
-
-    def due(self, end: int) -> bool:
-        """Changed since computed, or a bucket crosses a window edge by `end`."""
-        if self.version != self.computed:
-            return True
-        return self.next_change is not None and self.next_change <= end
-
-
 def _number(value: bytes | None) -> float | None:
     """A stored number, None when absent or not a finite number."""
     if not value:
@@ -316,37 +308,46 @@ def _number(value: bytes | None) -> float | None:
     return n if math.isfinite(n) else None
 
 
-def stored_series(sid: str, fields: dict[bytes, bytes]) -> StoredSeries | None:
-    meta = fields.get(b"_")
-    if meta is None:
-        return None
-    try:
-        model = parse_meta(meta.decode())[2]
-    except (ValueError, UnicodeDecodeError):
-        return None
-    nxt = _number(fields.get(b"_n"))
-    return StoredSeries(
-        sid=sid,
-        model=model,
-        version=(fields.get(b"_v") or b"").decode(errors="replace"),
-        computed=(fields.get(b"_c") or b"").decode(errors="replace"),
-        next_change=int(nxt) if nxt is not None else None,
-        state=(fields.get(b"_s") or b"").decode(errors="replace"),
-        last_invalid=_number(fields.get(b"l:invalid_key")),
-        last_success=_number(fields.get(b"s")),
-        load=lambda: parse_series(fields, Kind.KEY),
-        recent=fields.get(b"t") or b"",
-    )
-
-
 @dataclass(slots=True)
 class KeyRead:
-    """One key as the health run reads it: its summary document's digest, the invalid flag it
-    was last computed with ("1", "0", or "" never), and its series."""
+    """One key as the health run reads it: its own hash, and the series the run asked for."""
 
-    digest: str
-    invalid: str
-    series: list[StoredSeries]
+    record: str  # `_d`: the record of its summary document
+    invalid: str  # `_i`: the invalid flag it was last computed with: "1", "0", "" never
+    last_invalid: float | None  # `li`
+    last_success: float | None  # `ls`
+    invalid_times: tuple[float, ...]  # `ti`
+    # Every series of the key: (state last computed, "" none; the model's document id).
+    states: dict[str, tuple[str, str]]
+    series: dict[str, Series | None]  # those read, by sid (None: expired, or not a series)
+
+
+def member(fingerprint: str, sid: str) -> str:
+    """A key series in the dirty set and the schedule; sid "": the key's summary."""
+    return f"{fingerprint}|{sid}"
+
+
+def parse_key(fields: dict[bytes, bytes]) -> KeyRead:
+    """A key's own hash (without its series)."""
+    states: dict[str, tuple[str, str]] = {}
+    for raw, value in fields.items():
+        if raw.startswith(b"m:"):
+            state, _, model = value.decode(errors="replace").partition(" ")
+            states[raw[2:].decode(errors="replace")] = (state, model)
+    times: list[float] = []
+    for x in (fields.get(b"ti") or b"").split(b";"):
+        n = _number(x)
+        if n is not None:
+            times.append(n)
+    return KeyRead(
+        record=(fields.get(b"_d") or b"").decode(errors="replace"),
+        invalid=(fields.get(b"_i") or b"").decode(errors="replace"),
+        last_invalid=_number(fields.get(b"li")),
+        last_success=_number(fields.get(b"ls")),
+        invalid_times=tuple(times),
+        states=states,
+        series={},
+    )
 
 
 __all__ = [
@@ -358,13 +359,13 @@ __all__ = [
     "KeyRead",
     "Layout",
     "RecordResult",
-    "StoredSeries",
     "TallyCount",
     "bound_tally",
     "countable_minute",
     "judged_at",
+    "member",
+    "parse_key",
     "parse_meta",
     "parse_series",
     "stale_fields",
-    "stored_series",
 ]

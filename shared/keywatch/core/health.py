@@ -154,10 +154,6 @@ def unix_minute(ts: datetime | float) -> int:
     return int(seconds // 60)
 
 
-def minute_of(ts: datetime) -> datetime:
-    return ts.astimezone(UTC).replace(second=0, microsecond=0)
-
-
 def _at_minute(m: int) -> datetime:
     return datetime.fromtimestamp(m * 60, UTC)
 
@@ -481,12 +477,28 @@ def key_facts(
     return KeyFacts(max(invalid, default=None), last_ok, tuple(times))
 
 
+def key_facts_from(
+    last_invalid: float | None,
+    last_success: float | None,
+    invalid_times: Iterable[float],
+    end: int,
+) -> KeyFacts:
+    """A key's facts from its key-wide fields (the counting store's `li`, `ls`, `ti`): the
+    same as `key_facts` over all its series, inside the last 24 hours."""
+    horizon = (end + 1) * 60 - HOUR_SPAN * 3600
+    li = last_invalid if last_invalid is not None and last_invalid >= horizon else None
+    ok = last_success if last_success is not None and last_success >= horizon else None
+    times = tuple(sorted(t for t in invalid_times if t >= horizon and (ok is None or t > ok)))
+    return KeyFacts(li, ok, times)
+
+
 def key_documents(
     series: Iterable[Summary],
     end: int,
     t: KeyThresholds,
     facts: KeyFacts | None = None,
     others: dict[str, str] | None = None,
+    fingerprint: str = "",
 ) -> tuple[list[tuple[Summary, Planned | None]], Planned | None]:
     """The documents of a key's series (None for one with nothing left in a window), and the
     key's summary (None when no model has data).
@@ -515,7 +527,7 @@ def key_documents(
     invalid_probe = facts.probe_at(t)
     out: list[tuple[Summary, Planned | None]] = []
     states: dict[str, str] = dict(others or {})
-    fp = ""
+    fp = fingerprint
     for s in sorted(all_series, key=lambda s: s.model):
         fp = s.key_fingerprint
         if not s.has_data:

@@ -2,7 +2,8 @@
 --
 -- KEYS[1]  the chunk's idempotency marker (SET NX: when it exists, nothing is done)
 -- ARGV     ttl_marker, ttl_series, prefix, number of groups, then per group:
---            key_sid (of the model, within its key's hash), model_sid, fingerprint, provider, key_meta, model_meta, last_success
+--            key_sid (of the model, within its key), model_sid, fingerprint, provider,
+--            key_meta, model_meta, last_success
 --            (epoch s, or ""), M, then M pairs (minute, successes), R, then R event ids of
 --            failures that a retry recovered
 -- Returns  {counted (1 | 0), recoveries applied, recoveries recorded ahead of their failure,
@@ -18,37 +19,44 @@ local applied, ahead, mismatched = 0, 0, 0
 local i = 5
 for _ = 1, tonumber(ARGV[4]) do
   local ksid, msid, fp, provider = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local ks, ms = prefix .. ":k:" .. fp, prefix .. ":s:" .. msid
-  local kp = ksid .. "|"
-  if redis.call("HSETNX", ks, kp .. "_", ARGV[i + 4]) == 1 then
-    redis.call("EXPIRE", ks, ttl_series)
+  local kh = prefix .. ":k:" .. fp
+  local ks, ms = kh .. ":" .. ksid, prefix .. ":s:" .. msid
+  -- Every count renews the key's hashes' TTLs: they outlive their last bucket's 24 hours.
+  if redis.call("HSETNX", ks, "_", ARGV[i + 4]) == 1 then
+    redis.call("HSETNX", kh, "m:" .. ksid, "")
   end
+  redis.call("EXPIRE", ks, ttl_series)
+  redis.call("EXPIRE", kh, ttl_series)
   if redis.call("HSETNX", ms, "_", ARGV[i + 5]) == 1 then
     redis.call("EXPIRE", ms, ttl_series)
     local pm = prefix .. ":pm:" .. provider
     redis.call("SADD", pm, msid)
     redis.call("EXPIRE", pm, ttl_series)
   end
-  redis.call("HINCRBY", ks, kp .. "_v", 1)
   local last = ARGV[i + 6]
   local m = tonumber(ARGV[i + 7])
   i = i + 8
   for _ = 1, m do
     local minute, n = ARGV[i], ARGV[i + 1]
     local hour = "h" .. math.floor(tonumber(minute) / 60)
-    redis.call("HINCRBY", ks, kp .. minute .. ":o", n)
-    redis.call("HINCRBY", ks, kp .. hour .. ":o", n)
+    redis.call("HINCRBY", ks, minute .. ":o", n)
+    redis.call("HINCRBY", ks, hour .. ":o", n)
     redis.call("HINCRBY", ms, minute .. ":o", n)
     redis.call("HINCRBY", ms, hour .. ":o", n)
     i = i + 2
   end
   if last ~= "" then
-    local cur = redis.call("HGET", ks, kp .. "s")
+    local cur = redis.call("HGET", ks, "s")
     if not cur or tonumber(cur) < tonumber(last) then
-      redis.call("HSET", ks, kp .. "s", last)
+      redis.call("HSET", ks, "s", last)
+    end
+    -- Key-wide: the latest success on any model (a success ends the key's invalid streak).
+    local ls = redis.call("HGET", kh, "ls")
+    if not ls or tonumber(ls) < tonumber(last) then
+      redis.call("HSET", kh, "ls", last)
     end
   end
-  redis.call("SADD", prefix .. ":dirty:k", fp)
+  redis.call("SADD", prefix .. ":dirty:k", fp .. "|" .. ksid)
   redis.call("SADD", prefix .. ":dirty:r", provider)
   local r = tonumber(ARGV[i])
   i = i + 1
