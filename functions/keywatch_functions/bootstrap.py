@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from keywatch.core.health import KeyThresholds, Thresholds
+from keywatch.core.writes import Margins
 from keywatch.settings import Settings, get_settings
 from keywatch_functions.service.classify import ClassifyDeps
 from keywatch_functions.service.health import HealthDeps
@@ -168,6 +169,11 @@ def build_health_deps(settings: Settings) -> HealthDeps:
         key_collection=settings.key_health_collection,
         thresholds=Thresholds(
             settings.health_min_requests, settings.health_degraded_rate, settings.health_down_rate
+        ),
+        margins=Margins(
+            min_requests=settings.health_min_requests,
+            heartbeat_minutes=settings.health_heartbeat_minutes,
+            quiet_heartbeat_minutes=settings.health_quiet_heartbeat_minutes,
         ),
         key_thresholds=KeyThresholds(
             settings.key_cooling_consecutive,

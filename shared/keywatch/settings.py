@@ -135,6 +135,11 @@ class Settings(BaseSettings):
     key_invalid_backoff_max_s: float = 6 * 3600.0
     key_cooling_backoff_s: float = 30.0
     key_cooling_backoff_max_s: float = 600.0
+    # What a health run writes at once and what waits (docs/counting.md, "What a run
+    # writes"): changes a reader does not act on wait this long from a document's last write,
+    # busy (health_min_requests in its hour) and quiet; 0 and 0 write every change at once.
+    health_heartbeat_minutes: int = Field(default=10, ge=0, le=24 * 60)
+    health_quiet_heartbeat_minutes: int = Field(default=360, ge=0, le=18 * 60)
 
     @model_validator(mode="after")
     def _notify_fits_its_timeout(self) -> Settings:

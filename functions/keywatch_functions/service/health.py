@@ -191,6 +191,9 @@ def _key(
     }
     loaded = [(sid, s) for sid, s in series.items() if s is not None]
     gone = [sid for sid, s in series.items() if s is None and sid in read.states]
+    for sid, s in series.items():
+        if s is None:  # expired, or never a series: nothing left to schedule
+            c.due_keys[member(fp, sid)] = None
     summaries = [summarize(s, end) for _, s in loaded]
     result.series += len(summaries)
     per_model, summary = key_documents(summaries, end, kt, facts, others, fingerprint=fp)

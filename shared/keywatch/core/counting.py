@@ -16,9 +16,9 @@ Fields of a series hash, minute `m` and hour `h` being Unix minutes and hours (U
 - `_d`: the record of the document the health run last wrote from the series
   (`core.writes.Written`).
 
-A model series is the hash `kw:s:<sid>`. A key's series on a model is `kw:k:<fp>:<sid>` (sid:
+A model series is the hash `kw:s:<sid>`. A key's series on a model is `kw:key:<fp>:<sid>` (sid:
 8 hex of the model name), so a run reads only the series it computes. The key's own hash
-`kw:k:<fp>` lists its series (`m:<sid>`: the state last computed and the model's document id,
+`kw:key:<fp>` lists its series (`m:<sid>`: the state last computed and the model's document id,
 "" before the first run), holds what makes the key invalid on every model (`li` its latest
 invalid_key failure on any model, `ti` the latest RECENT_FAILURES of them, `ls` its latest
 success), its summary document's record `_d` and the invalid flag it was computed with `_i`.
@@ -77,11 +77,11 @@ class Layout:
 
     def key(self, fingerprint: str) -> str:
         """A key's own hash: its series (`m:<sid>`), its key-wide facts and summary record."""
-        return f"{self.prefix}:k:{fingerprint}"
+        return f"{self.prefix}:key:{fingerprint}"
 
     def key_series(self, fingerprint: str, sid: str) -> str:
         """A key's series on one model."""
-        return f"{self.prefix}:k:{fingerprint}:{sid}"
+        return f"{self.prefix}:key:{fingerprint}:{sid}"
 
     def failure_marker(self, event_id: str) -> str:
         return f"{self.prefix}:f:{event_id}"

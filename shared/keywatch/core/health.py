@@ -251,9 +251,7 @@ def stale_buckets(s: Series, end: int) -> tuple[list[int], list[int]]:
 
 @dataclass(slots=True)
 class Summary:
-    """What a health run needs of one series at one tick. The counting store computes it
-    server-side (adapters/lua/summarize.lua); `summarize` is the reference it is tested
-    against, and what in-memory stores use."""
+    """What a health run needs of one series at one tick (`summarize`)."""
 
     kind: Kind
     provider: str

@@ -23,7 +23,7 @@ end
 
 -- A key's series on a model is a hash of its own; the key's hash lists its series (m:<sid>)
 -- and holds what makes the key invalid on every model (li, ti; ls from the tallies).
-local kh = prefix .. ":k:" .. fp
+local kh = prefix .. ":key:" .. fp
 local ks, ms = kh .. ":" .. ksid, prefix .. ":s:" .. msid
 -- Every count renews the key's hashes' TTLs: they outlive their last bucket's 24 hours.
 if redis.call("HSETNX", ks, "_", ARGV[8]) == 1 then

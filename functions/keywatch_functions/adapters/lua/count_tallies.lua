@@ -19,7 +19,7 @@ local applied, ahead, mismatched = 0, 0, 0
 local i = 5
 for _ = 1, tonumber(ARGV[4]) do
   local ksid, msid, fp, provider = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-  local kh = prefix .. ":k:" .. fp
+  local kh = prefix .. ":key:" .. fp
   local ks, ms = kh .. ":" .. ksid, prefix .. ":s:" .. msid
   -- Every count renews the key's hashes' TTLs: they outlive their last bucket's 24 hours.
   if redis.call("HSETNX", ks, "_", ARGV[i + 4]) == 1 then
