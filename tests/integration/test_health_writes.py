@@ -140,3 +140,56 @@ def test_state_changes_reach_the_router_in_their_tick_and_drift_waits_for_the_he
         counts.record_failure(e, classify(503))
     assert model_doc in tick()
     assert reader().model("openai", "gpt-4o")["5m"]["status"] == "down"  # type: ignore[index]
+
+
+def test_an_invalid_key_failure_on_one_model_moves_the_probe_on_every_model_in_its_tick(
+    firestore_client: Any, redis_client: Any, unique: str
+) -> None:
+    """A key invalid on two models fails its probe on one of them: its back-off doubles, and
+    both models' documents show the later probe in that tick, not only the model that failed,
+    so a router never probes it early on the other."""
+    settings = Settings(
+        project_id="demo-keywatch",
+        provider_health_collection=f"ph_{unique}",
+        key_health_collection=f"kh_{unique}",
+    )
+    clock = Clock()
+    counts = RedisCountingStore(redis_client, Layout(f"v{unique}"), clock=clock)
+    docs = CountedDocs(FirestoreHealthDocs(firestore_client))
+    deps = HealthDeps(
+        counts,
+        docs,
+        provider_collection=settings.provider_health_collection,
+        key_collection=settings.key_health_collection,
+        clock=clock,
+    )
+    fp = key_fingerprint(f"{unique}-revoked")
+    paths = {m: f"kh_{unique}/{fp}/models/{m}" for m in ("gpt-4o", "gpt-4o-mini")}
+
+    def fail(model: str) -> None:
+        clock.t += timedelta(seconds=1)
+        e = failure(occurred_at=clock.t, key_fingerprint=fp, model=model)
+        counts.record_failure(e, classify(401, None, "invalid_api_key"))
+
+    def tick() -> list[str]:
+        clock.t = clock.t.replace(second=5) + timedelta(minutes=1)
+        docs.paths = []
+        assert run_health(clock.t, deps).outcome == "ran"
+        return docs.paths
+
+    def probes() -> dict[str, Any]:
+        reader = HealthReader(firestore_client, settings, now=lambda: clock.t)
+        return {m: reader.key(fp, m)["probe_at"] for m in paths}  # type: ignore[index]
+
+    fail("gpt-4o")
+    fail("gpt-4o-mini")
+    tick()
+    first = probes()
+    assert first["gpt-4o"] == first["gpt-4o-mini"] is not None
+    while clock.t < first["gpt-4o"]:
+        tick()  # nothing new until the probe is due
+    fail("gpt-4o")  # the probe, on this model only, fails
+    written = tick()
+    assert set(paths.values()) <= set(written), written
+    later = probes()
+    assert later["gpt-4o"] == later["gpt-4o-mini"] > first["gpt-4o"]

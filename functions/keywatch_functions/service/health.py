@@ -22,6 +22,7 @@ from typing import Any
 from keywatch.core.counting import MAX_SKEW_S, KeyRead, member, stale_fields
 from keywatch.core.daily import SliPoint, daily, day_document, day_of_hour, sli_points
 from keywatch.core.health import (
+    KeyFacts,
     KeyThresholds,
     Planned,
     Series,
@@ -178,7 +179,7 @@ def _key(
 ) -> None:
     c, m, kt = plan.commit, deps.margins, deps.key_thresholds
     facts = key_facts_from(read.last_invalid, read.last_success, read.invalid_times, end)
-    flag = "1" if facts.invalid else "0"
+    flag = _invalid_flag(facts, kt)
     series = dict(read.series)
     if flag != read.invalid:
         extra = [sid for sid in read.states if sid not in series]
@@ -334,6 +335,16 @@ def _incident_document(inc: IncidentRecord, feeds: Corroborator | None) -> dict[
         # Firestore's TTL policy removes it a day after it leaves the 7 days the page shows.
         "expire_at": datetime.fromtimestamp(inc.opened_minute * 60, UTC) + timedelta(days=8),
     }
+
+
+def _invalid_flag(facts: KeyFacts, kt: KeyThresholds) -> str:
+    """What every model's document of a key shows alike: "0", or while the key is invalid "1"
+    and its probe time (ms). An invalid_key failure on one model moves the probe of all: when
+    the flag changes, every series of the key is computed, not only the due ones."""
+    if not facts.invalid:
+        return "0"
+    probe = facts.probe_at(kt)
+    return f"1 {round(probe * 1000)}" if probe is not None else "1"
 
 
 def _stale(s: Series, end: int, prefix: str = "") -> list[str]:

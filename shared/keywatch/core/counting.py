@@ -313,7 +313,8 @@ class KeyRead:
     """One key as the health run reads it: its own hash, and the series the run asked for."""
 
     record: str  # `_d`: the record of its summary document
-    invalid: str  # `_i`: the invalid flag it was last computed with: "1", "0", "" never
+    # `_i`: the invalid flag it was last computed with: "0", "1 <probe ms>" invalid, "" never.
+    invalid: str
     last_invalid: float | None  # `li`
     last_success: float | None  # `ls`
     invalid_times: tuple[float, ...]  # `ti`

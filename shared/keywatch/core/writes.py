@@ -94,7 +94,8 @@ def view_of_planned(planned: Planned | None) -> View | None:
 
 
 def _at(value: datetime | None) -> str:
-    return str(int(value.timestamp())) if value is not None else ""
+    """A probe time as a signal, to the millisecond: any move of it is written at once."""
+    return str(round(value.timestamp() * 1000)) if value is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
