@@ -28,15 +28,17 @@ from keywatch.core.notify import (
     incident_threshold,
 )
 from keywatch.events import Alert, FailureEvent, KeyRestored
-from keywatch_functions.ports import (
-    Commit,
+from keywatch_functions.errors import (
     CountingStoreError,
     DedupLockError,
-    DeviceToken,
     HealthStoreError,
+    KeyStatusStoreError,
+)
+from keywatch_functions.ports import (
+    Commit,
+    DeviceToken,
     IncidentCheck,
     KeyOwner,
-    KeyStatusStoreError,
     Restored,
     SendResult,
     WebhookResult,

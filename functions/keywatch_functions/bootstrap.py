@@ -22,7 +22,7 @@ def _firestore(settings: Settings, database: str | None = None):  # type: ignore
 
 
 def _redis(settings: Settings):  # type: ignore[no-untyped-def]
-    from keywatch_functions.adapters.redis_lock import redis_client
+    from keywatch_functions.adapters.redis_client import redis_client
 
     return redis_client(
         settings.redis_url,

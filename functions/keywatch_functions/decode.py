@@ -27,15 +27,11 @@ from keywatch.events import (
     TallyBatch,
     error_location,
 )
-from keywatch_functions.ports import KeywatchError, TransientError
+from keywatch_functions.errors import PoisonMessageError, TransientError, validation_why
 
 MAX_MESSAGE_BYTES = 64 * 1024
 
 T = TypeVar("T")
-
-
-class PoisonMessageError(KeywatchError):
-    """This message can never succeed; acknowledge it after logging why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,20 +112,18 @@ def _decode(adapter: TypeAdapter[T], raw: bytes) -> T:
 
 
 def _why(exc: ValidationError) -> str:
-    """Field locations and error kinds only: never echo input values (they may hold secrets)."""
-    parts = []
+    """What a poison message's log entry says: the contract's own words for a wrong event type
+    or schema version, else the fields and error kinds (never the input's values)."""
     for err in exc.errors(include_input=False, include_url=False)[:5]:
-        loc = error_location(err["loc"])
         if err["type"] == "json_invalid":
             return "malformed JSON"
-        if loc.endswith("schema_version"):
+        if error_location(err["loc"]).endswith("schema_version"):
             return "unknown schema_version (this consumer reads version 1)"
         if err["type"] == "union_tag_invalid":
             return "unknown event type"
         if err["type"] == "union_tag_not_found":
             return "missing event type"
-        parts.append(f"{loc or 'payload'}: {err['type']}")
-    return "invalid event: " + "; ".join(parts)
+    return "invalid event: " + validation_why(exc)
 
 
 def run_pubsub(

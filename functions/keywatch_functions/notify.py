@@ -9,7 +9,8 @@ from typing import Any
 from keywatch.events import Alert, KeyRestored
 from keywatch_functions import bootstrap, log
 from keywatch_functions.decode import PubsubMessage, decode_notify, run_pubsub
-from keywatch_functions.ports import IncidentCheck, PushSenderError, TransientError, WebhookError
+from keywatch_functions.errors import PushSenderError, TransientError, WebhookError
+from keywatch_functions.ports import IncidentCheck
 from keywatch_functions.service.notify import (
     NotifyDeps,
     NotifyResult,

@@ -22,46 +22,6 @@ from keywatch.core.statusfeed import Corroboration
 from keywatch.events import Alert, FailureEvent, KeyRestored
 
 
-class KeywatchError(Exception):
-    """Base of keywatch's own errors."""
-
-
-class TransientError(KeywatchError):
-    """A dependency is down or slow: raise it so Pub/Sub redelivers the message."""
-
-
-class AlertPublisherError(TransientError):
-    pass
-
-
-class DedupLockError(TransientError):
-    pass
-
-
-class TokenStoreError(TransientError):
-    pass
-
-
-class PushSenderError(TransientError):
-    pass
-
-
-class HealthStoreError(TransientError):
-    pass
-
-
-class KeyStatusStoreError(TransientError):
-    pass
-
-
-class WebhookError(TransientError):
-    """The app's endpoint did not answer 2xx, 4xx nor 410 in time: retried."""
-
-
-class CountingStoreError(TransientError):
-    pass
-
-
 class LogSink(Protocol):
     def write(self, entry: LogEntry) -> None: ...
 

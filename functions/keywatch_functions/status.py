@@ -33,7 +33,8 @@ from keywatch.core.statuspage import (
 )
 from keywatch.settings import Settings
 from keywatch_functions import bootstrap, log
-from keywatch_functions.status_reader import StatusReader, StatusReadError
+from keywatch_functions.errors import StatusReadError
+from keywatch_functions.status_reader import StatusReader
 
 CACHE_S = 30.0
 # Well inside the function's request timeout and a person's patience; the read is a handful of

@@ -10,12 +10,6 @@ from datetime import date, datetime
 from typing import Protocol
 
 from keywatch.core.statuspage import StatusDocs
-from keywatch_functions.ports import TransientError
-
-
-class StatusReadError(TransientError):
-    """Firestore did not answer the status page's reads (down, refused, or past the deadline):
-    the page answers 503."""
 
 
 class StatusReader(Protocol):

@@ -10,7 +10,7 @@ from typing import Any
 from keywatch.core.classify import classify
 from keywatch.core.writes import EVERY_CHANGE
 from keywatch.events import Source, TallyBatch
-from keywatch_functions.ports import AlertPublisherError
+from keywatch_functions.errors import AlertPublisherError
 from keywatch_functions.service.classify import ClassifyDeps
 from keywatch_functions.service.health import HealthDeps
 from keywatch_functions.service.notify import NotifyDeps

@@ -13,7 +13,7 @@ from keywatch.core.classify import classify
 from keywatch.core.logentry import failure_entry
 from keywatch_functions import log as kw_log
 from keywatch_functions.adapters.cloud_logging import StructuredLogSink
-from keywatch_functions.ports import AlertPublisherError
+from keywatch_functions.errors import AlertPublisherError
 from keywatch_functions.service.classify import ClassifyDeps
 from keywatch_functions.service.health import HealthDeps
 from keywatch_functions.service.notify import NotifyDeps

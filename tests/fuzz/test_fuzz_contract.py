@@ -17,7 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from keywatch.events import Alert, FailureEvent, SuccessTally, TallyBatch, TallyGroup
 from keywatch_functions.classify import classify
-from keywatch_functions.decode import PoisonMessageError, decode_alert, decode_ingest
+from keywatch_functions.decode import decode_alert, decode_ingest
+from keywatch_functions.errors import PoisonMessageError
 from keywatch_functions.service.classify import ClassifyDeps
 from tests.fakes import FakeAlertPublisher, FakeCountingStore, FakeLogSink
 from tests.fuzz.conftest import examples

@@ -225,7 +225,7 @@ def test_a_401_with_the_stand_ins_anonymous_credentials_fails_the_batch_transien
     """THIRD_PARTY_AUTH_ERROR is a 401: google-auth's session then refreshes its credentials,
     which anonymous ones cannot, so the whole send raises (transient: Pub/Sub retries; no
     token is called dead). With real credentials it is a per-device, not-dead failure."""
-    from keywatch_functions.ports import PushSenderError
+    from keywatch_functions.errors import PushSenderError
 
     body = {
         "error": {

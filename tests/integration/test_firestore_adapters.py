@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from keywatch_functions.adapters.firestore import FirestoreHealthDocs, FirestoreTokenStore
-from keywatch_functions.ports import HealthStoreError, TokenStoreError
+from keywatch_functions.errors import HealthStoreError, TokenStoreError
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from keywatch.core.daily import SliPoint
-from keywatch_functions.adapters.monitoring import MonitoringSliSink, SliSinkError, client
+from keywatch_functions.adapters.monitoring import MonitoringSliSink, client
+from keywatch_functions.errors import SliSinkError
 from keywatch_ops.devstack.monitoring_standin import MonitoringStandIn
 
 pytestmark = pytest.mark.integration

@@ -15,8 +15,13 @@ from keywatch.events import Alert
 from keywatch_functions.adapters.fcm import FcmPushSender
 from keywatch_functions.adapters.firestore import FirestoreTokenStore
 from keywatch_functions.adapters.redis_lock import RedisDedupLock
-from keywatch_functions.ports import DedupLockError, PushSenderError, TokenStoreError
-from keywatch_functions.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
+from keywatch_functions.errors import (
+    AlertInFlightError,
+    DedupLockError,
+    PushSenderError,
+    TokenStoreError,
+)
+from keywatch_functions.service.notify import NotifyDeps, Outcome, handle_alert
 from keywatch_ops.devstack.stack import Stack, free_port
 from tests.factories import alert
 

@@ -24,7 +24,7 @@ from keywatch.core.writes import EVERY_CHANGE, Margins
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
 from keywatch_functions.adapters.redis_counting import RedisCountingStore
-from keywatch_functions.ports import CountingStoreError
+from keywatch_functions.errors import CountingStoreError
 from keywatch_functions.service.health import HealthDeps, run_health
 from keywatch_ops.devstack.stack import free_port, redis_cmd
 from tests.factories import failure
@@ -294,7 +294,7 @@ def test_redis_unreachable_raises_and_nothing_counts_twice_when_it_is_back(
 ) -> None:
     """While Redis is down classify's call raises CountingStoreError (Pub/Sub retries); the
     script is all or nothing, so the retries after it is back count the event once."""
-    from keywatch_functions.adapters.redis_lock import redis_client
+    from keywatch_functions.adapters.redis_client import redis_client
 
     port, _, stop, start = own_redis
     store = RedisCountingStore(redis_client(f"redis://127.0.0.1:{port}/0", timeout_s=0.5))

@@ -8,7 +8,7 @@ import pytest
 import redis
 
 from keywatch_functions.adapters.redis_lock import RedisDedupLock
-from keywatch_functions.ports import DedupLockError
+from keywatch_functions.errors import DedupLockError
 from tests.fakes import FakeDedupLock
 
 pytestmark = pytest.mark.integration

@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from keywatch.settings import Settings
 from keywatch_functions.adapters.redis_lock import RedisDedupLock
 from keywatch_functions.bootstrap import build_notify_deps
-from keywatch_functions.ports import DedupLockError
+from keywatch_functions.errors import DedupLockError
 from keywatch_ops.devstack.stack import LOOPBACK, free_port
 
 pytestmark = pytest.mark.integration

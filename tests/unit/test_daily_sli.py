@@ -7,7 +7,7 @@ from typing import Any
 
 from keywatch.core.daily import daily, day_start_hour, sli_points
 from keywatch.core.health import Counts, Kind, Series
-from keywatch_functions.ports import TransientError
+from keywatch_functions.errors import TransientError
 from tests.unit.test_health_service import NOW, World
 
 

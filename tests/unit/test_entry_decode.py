@@ -9,12 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from keywatch.events import FailureEvent, SuccessTally
-from keywatch_functions.decode import (
-    MAX_MESSAGE_BYTES,
-    PoisonMessageError,
-    decode_ingest,
-    pubsub_message,
-)
+from keywatch_functions.decode import MAX_MESSAGE_BYTES, decode_ingest, pubsub_message
+from keywatch_functions.errors import PoisonMessageError
 from tests.factories import failure
 
 

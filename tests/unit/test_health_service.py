@@ -14,7 +14,7 @@ from keywatch.core.health import unix_minute
 from keywatch.core.writes import EVERY_CHANGE
 from keywatch.events import Source, TallyBatch
 from keywatch.fingerprint import key_fingerprint
-from keywatch_functions.ports import HealthStoreError
+from keywatch_functions.errors import HealthStoreError
 from keywatch_functions.service.classify import ClassifyDeps, handle_failure, handle_tallies
 from keywatch_functions.service.health import HealthDeps, run_health
 from tests.factories import failure

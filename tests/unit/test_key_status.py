@@ -16,7 +16,7 @@ import pytest
 
 from keywatch.core.keystatus import KeyState, KeyStatus, after_failure, after_restore, after_told
 from keywatch.events import KeyRestored, KeyValidated, TallyBatch
-from keywatch_functions.ports import PushSenderError, WebhookError
+from keywatch_functions.errors import PushSenderError, WebhookError
 from keywatch_functions.service.classify import (
     ClassifyDeps,
     handle_failure,

@@ -15,7 +15,8 @@ from keywatch.core.classify import classify
 from keywatch.core.logentry import failure_entry
 from keywatch.events import Source
 from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
-from keywatch_functions.decode import PoisonMessageError, run_pubsub
+from keywatch_functions.decode import run_pubsub
+from keywatch_functions.errors import PoisonMessageError
 from tests.factories import failure
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -11,9 +11,9 @@ import pytest
 
 from keywatch.core.notify import dedup_key, user_cap_key
 from keywatch.events import Source
-from keywatch_functions.ports import DedupLockError, PushSenderError
+from keywatch_functions.errors import AlertInFlightError, DedupLockError, PushSenderError
 from keywatch_functions.service.classify import ClassifyDeps, handle_failure
-from keywatch_functions.service.notify import AlertInFlightError, NotifyDeps, Outcome, handle_alert
+from keywatch_functions.service.notify import NotifyDeps, Outcome, handle_alert
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,

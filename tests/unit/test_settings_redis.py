@@ -12,8 +12,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from keywatch.settings import Settings
-from keywatch_functions.adapters.redis_lock import RedisConfigError, RedisDedupLock, redis_client
+from keywatch_functions.adapters.redis_client import redis_client
+from keywatch_functions.adapters.redis_lock import RedisDedupLock
 from keywatch_functions.bootstrap import build_notify_deps
+from keywatch_functions.errors import DedupLockError, RedisConfigError
 
 PASSWORD = "kw-unit-Auth-5tring-41be"
 
@@ -144,8 +146,16 @@ def test_ca_pem_with_a_unix_socket_is_refused(ca_pem: str) -> None:
 
 
 def test_lock_errors_never_carry_the_password() -> None:
-    """Should redis ever echo the AUTH string, the DedupLockError message has it scrubbed."""
-    lock = RedisDedupLock(redis.Redis(), secret=PASSWORD)
-    error = lock._error(redis.ConnectionError(f"boom {PASSWORD}"))
-    assert PASSWORD not in str(error)
+    """Should redis ever echo the AUTH string, the DedupLockError a lock raises has it masked."""
+    client = redis.Redis()
+
+    def echo(*_: object, **__: object) -> None:
+        raise redis.ConnectionError(f"boom {PASSWORD}")
+
+    client.exists = echo  # type: ignore[method-assign]
+    lock = RedisDedupLock(client, secret=PASSWORD)
+    with pytest.raises(DedupLockError) as raised:
+        lock.is_done("k")
+    assert PASSWORD not in str(raised.value)
+    assert str(raised.value) == "redis: boom ***"
     assert PASSWORD not in repr(RedisDedupLock.from_url("redis://127.0.0.1:1/0", password=PASSWORD))

@@ -36,8 +36,8 @@ from keywatch.core.statuspage import (
     render_html,
     render_json,
 )
+from keywatch_functions.errors import StatusReadError
 from keywatch_functions.status import DocsCache, StatusDeps, status_page
-from keywatch_functions.status_reader import StatusReadError
 
 NOW = datetime(2026, 11, 22, 12, 30, tzinfo=UTC)
 TODAY = NOW.date()

@@ -17,7 +17,8 @@ from keywatch.core.health import Kind, doc_id, key_path, provider_path, unix_min
 from keywatch.events import Source, TallyBatch
 from keywatch.fingerprint import key_fingerprint
 from keywatch.scrub import looks_random, looks_secret, scrub
-from keywatch_functions.decode import PoisonMessageError, decode_alert, decode_ingest
+from keywatch_functions.decode import decode_alert, decode_ingest
+from keywatch_functions.errors import PoisonMessageError
 from keywatch_functions.service.classify import ClassifyDeps, handle_failure, handle_tallies
 from keywatch_functions.service.health import HealthDeps, run_health
 from tests.factories import alert, failure

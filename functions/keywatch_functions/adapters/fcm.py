@@ -13,7 +13,8 @@ import requests.adapters
 from firebase_admin import credentials, exceptions, messaging
 
 from keywatch.core.notify import Push
-from keywatch_functions.ports import DeviceToken, PushSenderError, SendResult
+from keywatch_functions.errors import PushSenderError
+from keywatch_functions.ports import DeviceToken, SendResult
 
 CHUNK = 500  # send_each's limit
 

@@ -18,12 +18,8 @@ from google.api_core import retry as gretry
 from google.cloud import firestore
 
 from keywatch.core.keystatus import KeyStatus
-from keywatch_functions.ports import (
-    DeviceToken,
-    HealthStoreError,
-    KeyStatusStoreError,
-    TokenStoreError,
-)
+from keywatch_functions.errors import HealthStoreError, KeyStatusStoreError, TokenStoreError
+from keywatch_functions.ports import DeviceToken
 
 _FAILURES = (gexc.GoogleAPICallError, gexc.RetryError)
 # What can never succeed, however often it is tried: Firestore's 400s (a document name or size

@@ -17,15 +17,11 @@ from google.api_core import exceptions as gexc
 from google.cloud import monitoring_v3
 
 from keywatch.core.daily import SLI_METRIC, SliPoint
-from keywatch_functions.ports import TransientError
+from keywatch_functions.errors import SliSinkError
 
 MAX_SERIES_PER_REQUEST = 200
 _CUMULATIVE = 3  # google.api.MetricDescriptor.MetricKind.CUMULATIVE
 _INT64 = 2  # google.api.MetricDescriptor.ValueType.INT64
-
-
-class SliSinkError(TransientError):
-    pass
 
 
 def time_series(project_id: str, p: SliPoint) -> list[monitoring_v3.TimeSeries]:

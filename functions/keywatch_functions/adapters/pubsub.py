@@ -7,7 +7,7 @@ from google.api_core import exceptions as gexc
 from google.cloud.pubsub_v1 import PublisherClient
 
 from keywatch.events import Alert, KeyRestored
-from keywatch_functions.ports import AlertPublisherError
+from keywatch_functions.errors import AlertPublisherError
 
 
 def attributes_of(alert: Alert | KeyRestored) -> dict[str, str]:

@@ -10,12 +10,14 @@ increments a second and never contends. Firestore then only holds what routers r
 by the health run at most once a minute per document.
 
 Layout: see `keywatch.core.counting` (the fields of a series hash and the key names). Every
-event is counted by one call of `lua/count.lua`: the marker and the increments commit together
+failure is counted by one call of `lua/count_failure.lua`, each batch of tallies by
+`lua/count_tallies.lua`: the marker and the increments commit together
 or not at all, so a redelivery, or a retry after a lost reply, counts nothing twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -38,7 +40,9 @@ from keywatch.core.counting import (
 )
 from keywatch.core.health import RECENT_FAILURES, Kind, Series
 from keywatch.events import FailureEvent
-from keywatch_functions.ports import Commit, CountingStoreError
+from keywatch_functions.adapters.redis_client import redis_errors
+from keywatch_functions.errors import CountingStoreError
+from keywatch_functions.ports import Commit
 
 log = logging.getLogger("keywatch")
 
@@ -77,12 +81,6 @@ class RedisCountingStore:
     def __repr__(self) -> str:
         return f"RedisCountingStore({self._r.connection_pool!r}, prefix={self.layout.prefix!r})"
 
-    def _error(self, exc: redis.RedisError) -> CountingStoreError:
-        message = f"redis: {exc}"
-        if self._secret:
-            message = message.replace(self._secret, "***")
-        return CountingStoreError(message)
-
     # -- classify's side ------------------------------------------------------------------
 
     def failure_args(self, event: FailureEvent, c: Classification) -> tuple[list[str], list[Any]]:
@@ -111,10 +109,8 @@ class RedisCountingStore:
         keys, args = self.failure_args(event, c)
         if not keys:
             return False
-        try:
+        with redis_errors(CountingStoreError, self._secret):
             counted, _, mismatched = self._failure(keys=keys, args=args)
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         if mismatched:
             log.warning(
                 "a recovery of failure %s named another provider than %s: skipped",
@@ -145,10 +141,8 @@ class RedisCountingStore:
                 args += [x for pair in minutes for x in pair]
                 args += [len(t.recovered), *t.recovered]
             self._tallies(keys=[L.tally_marker(batch_id, chunk_no)], args=args, client=pipe)
-        try:
+        with redis_errors(CountingStoreError, self._secret):
             results = pipe.execute()
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         return RecordResult(
             counted=any(int(r[0]) for r in results),
             recoveries_applied=sum(int(r[1]) for r in results),
@@ -166,7 +160,7 @@ class RedisCountingStore:
         and overwritten by this run's.
         counted_since is the Unix minute this store began counting: after a restart that lost
         its data, the minute counting began again."""
-        try:
+        with redis_errors(CountingStoreError, self._secret):
             lock = self._r.lock(self.layout.run_lock, timeout=lock_ttl_s, blocking=False)
             if not lock.acquire():
                 return "busy"
@@ -180,16 +174,14 @@ class RedisCountingStore:
             pipe.get(self.layout.since)
             _, _, since = pipe.execute()
             return lock, since.decode()
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
     def end_run(self, lock: Any) -> None:
-        try:
+        # A lock that expired (a run longer than its TTL) is taken afresh by the next run.
+        with (
+            redis_errors(CountingStoreError, self._secret),
+            contextlib.suppress(redis.exceptions.LockError),
+        ):
             lock.release()
-        except redis.exceptions.LockError:
-            pass  # it expired (a run longer than its TTL): the next run takes it afresh
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
     @staticmethod
     def _work(dirty: str) -> str:
@@ -200,7 +192,7 @@ class RedisCountingStore:
         compute for tick `end`: those with new counts, and those due by now. New counts move
         to a work set, which a run that fails half-way leaves for the next one."""
         L = self.layout
-        try:
+        with redis_errors(CountingStoreError, self._secret):
             pipe = self._r.pipeline(transaction=True)
             for dirty in (L.dirty_keys, L.dirty_rollups):
                 pipe.sunionstore(self._work(dirty), [self._work(dirty), dirty])
@@ -209,8 +201,6 @@ class RedisCountingStore:
             pipe.zrangebyscore(L.sched_keys, "-inf", end)
             pipe.zrangebyscore(L.sched_rollups, "-inf", end)
             _, _, keys, _, _, providers, due_keys, due_providers = pipe.execute()
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         by_key: dict[str, list[str]] = {}
         for raw in {*keys, *due_keys}:
             fp, _, sid = raw.decode().partition("|")
@@ -225,10 +215,8 @@ class RedisCountingStore:
         for fp, sids in due.items():
             names.append(L.key(fp))
             names += [L.key_series(fp, sid) for sid in sids if sid]
-        try:
+        with redis_errors(CountingStoreError, self._secret):
             hashes = iter(self._pipelined("hgetall", names))
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         out: dict[str, KeyRead] = {}
         for fp, sids in due.items():
             read = parse_key(next(hashes))
@@ -240,16 +228,14 @@ class RedisCountingStore:
 
     def read_series(self, fp: str, sids: Sequence[str]) -> dict[str, Series | None]:
         """More of one key's series (all of them when its invalid verdict flips)."""
-        try:
+        with redis_errors(CountingStoreError, self._secret):
             hashes = self._pipelined("hgetall", [self.layout.key_series(fp, s) for s in sids])
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         return {sid: parse_series(h, Kind.KEY) for sid, h in zip(sids, hashes, strict=True)}
 
     def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
         """Each provider's document digest and its model series."""
         L = self.layout
-        try:
+        with redis_errors(CountingStoreError, self._secret):
             members = self._pipelined("smembers", [L.provider_models(p) for p in providers])
             digests: Any = self._r.hmget(L.provider_digests, list(providers)) if providers else []
             sids = {
@@ -259,8 +245,6 @@ class RedisCountingStore:
             hashes = dict(
                 zip(flat, self._pipelined("hgetall", [L.series(s) for s in flat]), strict=True)
             )
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         out: dict[str, tuple[str, list[Series]]] = {}
         for p, d in zip(providers, digests, strict=True):
             series = [s for sid in sids[p] if (s := _parse_series(hashes[sid])) is not None]
@@ -280,7 +264,7 @@ class RedisCountingStore:
         """After the documents are written: their records, the next due ticks, stale buckets
         trimmed, TTLs renewed, and what is done taken off the work sets."""
         L = self.layout
-        try:
+        with redis_errors(CountingStoreError, self._secret):
             pipe = self._r.pipeline(transaction=False)
             for fp, fields in c.key_fields.items():
                 pipe.hset(L.key(fp), mapping=fields)
@@ -312,8 +296,6 @@ class RedisCountingStore:
             if c.done_rollups:
                 pipe.srem(self._work(L.dirty_rollups), *c.done_rollups)
             pipe.execute()
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
 
 def _parse_series(h: dict[bytes, bytes]) -> Series | None:

@@ -4,120 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import ssl
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import redis
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 
 from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_base
-from keywatch_functions.ports import (
-    DedupLockError,
-    IncidentCheck,
-    IncidentRecord,
-    KeyOwner,
-    Restored,
-)
-
-_PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
-
-
-class RedisConfigError(ValueError):
-    """The Redis settings cannot work. Raised when the client is built, never per call; the
-    message names the setting and never carries the password."""
-
-
-def _tls_options(ca_pem: str) -> dict[str, Any]:
-    """redis-py SSLConnection options: the server certificate is always verified (CERT_REQUIRED).
-
-    With a CA PEM (Memorystore's `server_ca_certs`): the chain must end at that CA, and the
-    host name is not checked. Google gives every instance its own CA ("one or more unique
-    Certificate Authorities (CA) that are used to verify the identity of the server",
-    https://cloud.google.com/memorystore/docs/redis/in-transit-encryption), so a certificate
-    that chains to it already identifies the instance. Clients reach the instance by IP (the
-    `host` attribute, port 6378), and the server certificate names that IP in its CN only
-    ("GCP Memorystore which sets the CN to an IP address",
-    https://github.com/envoyproxy/ratelimit/pull/409, which added a skip-hostname-verification
-    flag for it). An IP is matched only against iPAddress subjectAltNames (RFC 2818 3.1), never
-    a CN, so the check redis-py turns on by default (ssl_check_hostname=True since 6.0) would
-    refuse it. The workaround passed on for Memorystore in
-    https://github.com/StackExchange/StackExchange.Redis/issues/2299 is the same: validate the
-    chain against the instance CA, nothing more.
-
-    Without a CA PEM (`rediss://` only): the system trust store, and the host name checked, as
-    a public CA vouches for names, not for one server.
-    """
-    options: dict[str, Any] = {
-        "ssl_cert_reqs": "required",
-        "ssl_min_version": ssl.TLSVersion.TLSv1_2,  # Memorystore accepts TLS 1.2 and later only
-    }
-    if not ca_pem:
-        options["ssl_check_hostname"] = True
-        return options
-    hint = " (it holds a literal \\n: pass real line breaks)" if "\\n" in ca_pem else ""
-    if _PEM_BEGIN not in ca_pem:
-        raise RedisConfigError(
-            f"KEYWATCH_REDIS_CA_PEM (redis_ca_pem) is not PEM text: expected {_PEM_BEGIN!r}"
-            f" (the instance's server_ca_certs[*].cert){hint}"
-        )
-    try:
-        ssl.create_default_context().load_verify_locations(cadata=ca_pem)
-    except (ssl.SSLError, ValueError) as exc:
-        raise RedisConfigError(
-            f"KEYWATCH_REDIS_CA_PEM (redis_ca_pem) does not parse as CA certificates: {exc}{hint}"
-        ) from None
-    options["ssl_ca_data"] = ca_pem  # one PEM or several concatenated (during a CA rotation)
-    options["ssl_check_hostname"] = False
-    return options
-
-
-def redis_client(
-    url: str, timeout_s: float = 2.0, password: str | None = None, ca_pem: str = ""
-) -> redis.Redis:
-    """A client for `url`: `redis://` plain TCP (the local stack); TLS with `rediss://` or a
-    CA PEM, verified as `_tls_options` says; AUTH with `password` when given. Nothing connects
-    until the first command."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss", "unix"):
-        raise RedisConfigError(
-            "KEYWATCH_REDIS_URL (redis_url) must start with redis://, rediss:// or unix://"
-        )
-    if password and parts.password:
-        raise RedisConfigError(
-            "KEYWATCH_REDIS_URL (redis_url) carries a password and KEYWATCH_REDIS_PASSWORD is"
-            " set as well: keep the password in KEYWATCH_REDIS_PASSWORD only"
-        )
-    if any(name.startswith("ssl") for name in parse_qs(parts.query)):
-        # redis-py lets query options override keyword arguments, `ssl_cert_reqs=none` too.
-        raise RedisConfigError(
-            "KEYWATCH_REDIS_URL (redis_url) carries ssl_* query options: TLS is configured by"
-            " the rediss:// scheme and KEYWATCH_REDIS_CA_PEM only"
-        )
-    ca = ca_pem.strip()
-    options: dict[str, Any] = {
-        "socket_timeout": timeout_s,
-        "socket_connect_timeout": timeout_s,
-        # One quick retry (a failover drops connections), then fail: the function raises
-        # and Pub/Sub redelivers with its own backoff. redis-py's default backs off for
-        # seconds, three times, inside the request.
-        "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
-    }
-    if password:
-        options["password"] = password
-    if ca or parts.scheme == "rediss":
-        if parts.scheme == "unix":
-            raise RedisConfigError(
-                "KEYWATCH_REDIS_CA_PEM (redis_ca_pem) is set but KEYWATCH_REDIS_URL is a unix"
-                " socket: TLS needs redis:// or rediss://"
-            )
-        options.update(_tls_options(ca))
-        options["connection_class"] = redis.SSLConnection  # for redis:// with a CA PEM too
-    return redis.Redis.from_url(url, **options)
-
+from keywatch_functions.adapters.redis_client import redis_client, redis_errors
+from keywatch_functions.errors import DedupLockError
+from keywatch_functions.ports import IncidentCheck, IncidentRecord, KeyOwner, Restored
 
 # The day's cap counter lives two days (a user's day is the UTC date in its name).
 _CAP_TTL_S = 2 * 24 * 3600
@@ -206,68 +102,50 @@ class RedisDedupLock:
         # redis-py's pool repr redacts the password.
         return f"RedisDedupLock({self._r.connection_pool!r})"
 
-    def _error(self, exc: redis.RedisError) -> DedupLockError:
-        message = f"redis: {exc}"
-        if self._secret:
-            message = message.replace(self._secret, "***")
-        return DedupLockError(message)
-
     def is_done(self, key: str) -> bool:
-        try:
+        with redis_errors(DedupLockError, self._secret):
             return bool(self._r.exists(key))
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
     def acquire(self, key: str, token: str, pending_ttl_s: int, cap_key: str, cap: int) -> str:
         """One atomic step: `done` if the user was told, `busy` if another delivery holds the
         pending marker, `capped` if the user's daily cap is reached; else `ok`, holding the
         marker (value `token`) and one slot of the cap."""
-        try:
+        with redis_errors(DedupLockError, self._secret):
             result = self._acquire(
                 keys=[key, f"{key}:pending", cap_key],
                 args=[token, pending_ttl_s, cap, _CAP_TTL_S],
             )
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         return result.decode() if isinstance(result, bytes) else str(result)
 
     def release(self, key: str, token: str, cap_key: str) -> bool:
         """Drop the marker and give back the cap's slot, only if the marker is still ours
         (a holder that outlived its marker must not release the next holder's)."""
-        try:
+        with redis_errors(DedupLockError, self._secret):
             return bool(self._release(keys=[f"{key}:pending", cap_key], args=[token]))
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
     def commit(self, key: str, token: str, ttl_s: int, fingerprint: str, failed_at: float) -> bool:
         """Take the told marker (SET NX) and drop the pending marker if it is ours, at once;
         the marker joins its key's told index, to be cleared by a later success (not when
         `fingerprint` is empty: a "works again" marker outlives the key's next success)."""
-        try:
+        with redis_errors(DedupLockError, self._secret):
             return bool(
                 self._commit(
                     keys=[key, f"{key}:pending", told_index(fingerprint)],
                     args=[token, ttl_s, round(failed_at, 3), "1" if fingerprint else "0"],
                 )
             )
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
     def user_count(self, key: str) -> int:
-        try:
+        with redis_errors(DedupLockError, self._secret):
             value: Any = self._r.get(key)
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         return int(value) if value is not None else 0
 
     def mark(self, key: str, ttl_s: int) -> None:
-        try:
+        with redis_errors(DedupLockError, self._secret):
             self._r.set(key, "1", ex=ttl_s)
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
     def note_owner(self, owner: KeyOwner) -> None:
-        try:
+        with redis_errors(DedupLockError, self._secret):
             self._note_owner(
                 keys=[owners_index(owner.fingerprint)],
                 args=[
@@ -276,8 +154,6 @@ class RedisDedupLock:
                     OWNERS_TTL_S,
                 ],
             )
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
 
 # KEYS: the claim, the key's told index, and optionally the minute's incident HyperLogLog
@@ -347,12 +223,6 @@ class RedisAlertGate:
         self._restore = client.register_script(_RESTORE)
         self._forget = client.register_script(_FORGET_OWNERS)
 
-    def _error(self, exc: redis.RedisError) -> DedupLockError:
-        message = f"redis: {exc}"
-        if self._secret:
-            message = message.replace(self._secret, "***")
-        return DedupLockError(message)
-
     def claim(
         self,
         key: str,
@@ -365,15 +235,13 @@ class RedisAlertGate:
         keys = [key, told_index(fingerprint)]
         if incident_bucket:
             keys.append(incident_bucket)
-        try:
+        with redis_errors(DedupLockError, self._secret):
             return bool(
                 self._claim(
                     keys=keys,
                     args=[event_id, ttl_s, round(failed_at, 3), fingerprint, INCIDENT_BUCKET_TTL_S],
                 )
             )
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
     def restored(self, successes: dict[str, float]) -> Restored:
         """Keys that succeeded (fingerprint -> latest success): their told markers and alert
@@ -383,7 +251,7 @@ class RedisAlertGate:
         cleared = 0
         owners: list[KeyOwner] = []
         items = sorted(successes.items())
-        try:
+        with redis_errors(DedupLockError, self._secret):
             for start in range(0, len(items), 250):
                 chunk = items[start : start + 250]
                 keys = [k for fp, _ in chunk for k in (told_index(fp), owners_index(fp))]
@@ -392,12 +260,10 @@ class RedisAlertGate:
                 for i, member, score in found:
                     uid, provider = json.loads(member)
                     owners.append(KeyOwner(chunk[int(i) - 1][0], uid, provider, float(score)))
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
         return Restored(cleared, owners)
 
     def forget_owners(self, owners: Sequence[KeyOwner]) -> None:
-        try:
+        with redis_errors(DedupLockError, self._secret):
             for start in range(0, len(owners), 250):
                 chunk = owners[start : start + 250]
                 self._forget(
@@ -408,14 +274,10 @@ class RedisAlertGate:
                         for a in (_owner_member(o.uid, o.provider), round(o.failed_at, 3))
                     ],
                 )
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
     def release(self, key: str, event_id: str) -> None:
-        try:
+        with redis_errors(DedupLockError, self._secret):
             self._unclaim(keys=[key], args=[event_id])
-        except redis.RedisError as exc:
-            raise self._error(exc) from exc
 
 
 _GUARD = (
@@ -445,7 +307,7 @@ class RedisIncidentGuard:
     def check(
         self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str
     ) -> IncidentCheck:
-        try:
+        with redis_errors(DedupLockError, self._secret):
             state, distinct, baseline, threshold, opened = self._script(
                 keys=[],
                 args=[
@@ -459,11 +321,6 @@ class RedisIncidentGuard:
                     INCIDENT_BUCKET_TTL_S,
                 ],
             )
-        except redis.RedisError as exc:
-            message = f"redis: {exc}"
-            if self._secret:
-                message = message.replace(self._secret, "***")
-            raise DedupLockError(message) from exc
         check = IncidentCheck(
             state=state.decode() if isinstance(state, bytes) else str(state),
             distinct=int(distinct),
@@ -512,7 +369,7 @@ class RedisIncidentLedger:
         pipe.execute()
 
     def recent(self, now_s: float) -> list[IncidentRecord]:
-        try:
+        with redis_errors(DedupLockError):
             expired: Any = self._r.zrangebyscore(INCIDENTS, "-inf", f"({now_s - INCIDENTS_KEPT_S}")
             old = [m.decode() if isinstance(m, bytes) else str(m) for m in expired]
             if old:
@@ -534,5 +391,3 @@ class RedisIncidentLedger:
                 still = opened is not None and int(opened) == int(info["opened_minute"])
                 out.append(IncidentRecord(iid, open=still, **info))
             return out
-        except redis.RedisError as exc:
-            raise DedupLockError(f"redis: {exc}") from exc

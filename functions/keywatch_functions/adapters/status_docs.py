@@ -28,7 +28,7 @@ from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from keywatch.core.statuspage import DAYS_SHOWN, MAX_INCIDENTS, StatusDocs
-from keywatch_functions.status_reader import StatusReadError
+from keywatch_functions.errors import StatusReadError
 
 MAX_PROVIDERS = 100  # provider documents, and provider_days parents, read at most
 MAX_MODELS = 100  # model documents per provider

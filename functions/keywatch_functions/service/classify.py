@@ -24,9 +24,9 @@ from keywatch.events import (
     SuccessTally,
     TallyBatch,
     TallyGroup,
-    error_location,
     is_document_uid,
 )
+from keywatch_functions.errors import validation_why
 from keywatch_functions.ports import AlertGate, AlertPublisher, Counter, LogSink
 
 _GROUP: TypeAdapter[TallyGroup] = TypeAdapter(TallyGroup)
@@ -128,7 +128,7 @@ def handle_tallies(batch: TallyBatch, deps: ClassifyDeps, at: float | None = Non
         try:
             g = _GROUP.validate_python(raw)
         except ValidationError as exc:
-            invalid.append((i, _why(exc)))
+            invalid.append((i, validation_why(exc, where="group", limit=3)))
             continue
         bounded = bound_tally(
             TallyCount(
@@ -230,11 +230,3 @@ def handle_validated(event: KeyValidated, deps: ClassifyDeps) -> KeyRestored:
     )
     deps.alerts.publish(restored)
     return restored
-
-
-def _why(exc: ValidationError) -> str:
-    """Field locations and error kinds only, never the values (nor a dict's keys)."""
-    return "; ".join(
-        f"{error_location(e['loc']) or 'group'}: {e['type']}"
-        for e in exc.errors(include_input=False, include_url=False)[:3]
-    )

@@ -47,6 +47,7 @@ from keywatch.core.writes import (
     parse_written,
     view_of_planned,
 )
+from keywatch_functions.errors import TransientError
 from keywatch_functions.ports import (
     Commit,
     Corroborator,
@@ -55,7 +56,6 @@ from keywatch_functions.ports import (
     IncidentRecord,
     IncidentSource,
     SliSink,
-    TransientError,
 )
 
 _KEYS_PER_CHUNK = 200

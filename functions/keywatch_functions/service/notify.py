@@ -33,6 +33,13 @@ from keywatch.core.notify import (
     webhook_id,
 )
 from keywatch.events import Alert, KeyRestored
+from keywatch_functions.errors import (
+    AlertInFlightError,
+    KeyStatusStoreError,
+    PushSenderError,
+    TransientError,
+    WebhookError,
+)
 from keywatch_functions.ports import (
     DedupLock,
     DeviceToken,
@@ -40,12 +47,8 @@ from keywatch_functions.ports import (
     IncidentGuard,
     KeyOwner,
     KeyStatusStore,
-    KeyStatusStoreError,
     PushSender,
-    PushSenderError,
     TokenStore,
-    TransientError,
-    WebhookError,
     WebhookSender,
 )
 
@@ -53,10 +56,6 @@ from keywatch_functions.ports import (
 # (docs/webhook.md): long enough that a decommissioned endpoint costs nothing, short enough
 # that a forgotten flag does not silence the app for good.
 WEBHOOK_GONE_TTL_S = 30 * 24 * 3600
-
-
-class AlertInFlightError(TransientError):
-    """Another delivery of this alert holds the pending marker and is sending it now."""
 
 
 class Outcome(StrEnum):
