@@ -15,36 +15,18 @@ from keywatch_functions.adapters.redis_client import redis_client, redis_errors
 from keywatch_functions.errors import DedupLockError
 from keywatch_functions.ports import IncidentCheck, IncidentRecord, KeyOwner, Restored
 
+_LUA = resources.files("keywatch_functions.adapters").joinpath("lua")
+
+
+def _script(name: str) -> str:
+    """A script of adapters/lua/ (each names its KEYS and ARGV in its header)."""
+    return _LUA.joinpath(f"{name}.lua").read_text()
+
+
 # The day's cap counter lives two days (a user's day is the UTC date in its name).
 _CAP_TTL_S = 2 * 24 * 3600
-_ACQUIRE = """
-if redis.call("EXISTS", KEYS[1]) == 1 then return "done" end
-if not redis.call("SET", KEYS[2], ARGV[1], "NX", "EX", ARGV[2]) then return "busy" end
-if tonumber(redis.call("GET", KEYS[3]) or "0") >= tonumber(ARGV[3]) then
-  redis.call("DEL", KEYS[2])
-  return "capped"
-end
-redis.call("INCR", KEYS[3])
-redis.call("EXPIRE", KEYS[3], ARGV[4])
-return "ok"
-"""
-_RELEASE = """
-if redis.call("GET", KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call("DEL", KEYS[1])
-if tonumber(redis.call("GET", KEYS[2]) or "0") > 0 then redis.call("DECR", KEYS[2]) end
-return 1
-"""
-_COMMIT = """
-local taken = redis.call("SET", KEYS[1], "1", "NX", "EX", ARGV[2])
-if redis.call("GET", KEYS[2]) == ARGV[1] then redis.call("DEL", KEYS[2]) end
--- Indexed by the failure's time; entries older than the told marker's TTL are gone anyway.
-if ARGV[4] == "1" then
-  redis.call("ZADD", KEYS[3], ARGV[3], KEYS[1])
-  redis.call("ZREMRANGEBYSCORE", KEYS[3], "-inf", "(" .. (tonumber(ARGV[3]) - tonumber(ARGV[2])))
-  redis.call("EXPIRE", KEYS[3], ARGV[2])
-end
-return taken and 1 or 0
-"""
+# A told index keeps an entry this long: a key broken for weeks holds at most a day's worth.
+_TOLD_INDEX_TTL_S = 24 * 3600
 
 
 def told_index(fingerprint: str) -> str:
@@ -63,12 +45,6 @@ def owners_index(fingerprint: str) -> str:
 
 # A key broken for longer than this and then fixed leaves its status to validate_key's route.
 OWNERS_TTL_S = 90 * 24 * 3600
-# ZADD GT: a late alert never moves an owner's failure time back (Redis 6.2+).
-_NOTE_OWNER = """
-redis.call("ZADD", KEYS[1], "GT", ARGV[1], ARGV[2])
-redis.call("EXPIRE", KEYS[1], ARGV[3])
-return 1
-"""
 
 
 def _owner_member(uid: str, provider: str) -> str:
@@ -82,10 +58,10 @@ class RedisDedupLock:
     def __init__(self, client: redis.Redis, *, secret: str | None = None) -> None:
         self._r = client
         self._secret = secret  # scrubbed from every error message, should redis ever echo it
-        self._acquire = client.register_script(_ACQUIRE)
-        self._release = client.register_script(_RELEASE)
-        self._commit = client.register_script(_COMMIT)
-        self._note_owner = client.register_script(_NOTE_OWNER)
+        self._acquire = client.register_script(_script("notify_acquire"))
+        self._release = client.register_script(_script("notify_release"))
+        self._commit = client.register_script(_script("notify_commit"))
+        self._note_owner = client.register_script(_script("notify_note_owner"))
 
     @classmethod
     def from_url(
@@ -156,72 +132,16 @@ class RedisDedupLock:
             )
 
 
-# KEYS: the claim, the key's told index, and optionally the minute's incident HyperLogLog
-# (every failure's fingerprint joins it, claimed or not: the guard counts failing keys).
-_CLAIM = """
-if KEYS[3] and redis.call("PFADD", KEYS[3], ARGV[4]) == 1 then
-  redis.call("EXPIRE", KEYS[3], ARGV[5])
-end
-if redis.call("SET", KEYS[1], ARGV[1], "NX", "EX", ARGV[2]) then
-  redis.call("ZADD", KEYS[2], ARGV[3], KEYS[1])
-  redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", "(" .. (tonumber(ARGV[3]) - 86400))
-  redis.call("EXPIRE", KEYS[2], 86400)
-  return 1
-end
-if redis.call("GET", KEYS[1]) == ARGV[1] then return 1 end
-return 0
-"""
-# KEYS: pairs of a told index and an owners index; ARGV: each key's latest success (epoch s).
-# Clears what an earlier failure set, and reads (without removing: forget_owners does, once
-# the restoration is published) the owners whose failure came before the success. Returns
-# {cleared, {index of the key, owner, failure time}...}.
-_RESTORE = """
-local cleared = 0
-local owners = {}
-for i = 1, #ARGV do
-  local before = "(" .. ARGV[i]
-  local index = KEYS[2 * i - 1]
-  local keys = redis.call("ZRANGEBYSCORE", index, "-inf", before)
-  for _, key in ipairs(keys) do
-    cleared = cleared + redis.call("DEL", key)
-  end
-  if #keys > 0 then
-    redis.call("ZREMRANGEBYSCORE", index, "-inf", before)
-  end
-  local found = redis.call("ZRANGEBYSCORE", KEYS[2 * i], "-inf", before, "WITHSCORES")
-  for j = 1, #found, 2 do
-    table.insert(owners, {i, found[j], found[j + 1]})
-  end
-end
-return {cleared, owners}
-"""
-# KEYS: owners indexes; ARGV: pairs of member and the failure time it was read with.
-_FORGET_OWNERS = """
-local n = 0
-for i, index in ipairs(KEYS) do
-  local score = redis.call("ZSCORE", index, ARGV[2 * i - 1])
-  if score and tonumber(score) <= tonumber(ARGV[2 * i]) then
-    n = n + redis.call("ZREM", index, ARGV[2 * i - 1])
-  end
-end
-return n
-"""
-_UNCLAIM = """
-if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
-return 0
-"""
-
-
 class RedisAlertGate:
     """classify's one-alert-per-problem window: `key` holds the event id that alerted."""
 
     def __init__(self, client: redis.Redis, *, secret: str | None = None) -> None:
         self._r = client
         self._secret = secret
-        self._claim = client.register_script(_CLAIM)
-        self._unclaim = client.register_script(_UNCLAIM)
-        self._restore = client.register_script(_RESTORE)
-        self._forget = client.register_script(_FORGET_OWNERS)
+        self._claim = client.register_script(_script("alert_claim"))
+        self._unclaim = client.register_script(_script("alert_unclaim"))
+        self._restore = client.register_script(_script("alert_restore"))
+        self._forget = client.register_script(_script("owners_forget"))
 
     def claim(
         self,
@@ -239,7 +159,14 @@ class RedisAlertGate:
             return bool(
                 self._claim(
                     keys=keys,
-                    args=[event_id, ttl_s, round(failed_at, 3), fingerprint, INCIDENT_BUCKET_TTL_S],
+                    args=[
+                        event_id,
+                        ttl_s,
+                        round(failed_at, 3),
+                        fingerprint,
+                        INCIDENT_BUCKET_TTL_S,
+                        _TOLD_INDEX_TTL_S,
+                    ],
                 )
             )
 
@@ -280,11 +207,6 @@ class RedisAlertGate:
             self._unclaim(keys=[key], args=[event_id])
 
 
-_GUARD = (
-    resources.files("keywatch_functions.adapters").joinpath("lua", "incident_guard.lua").read_text()
-)
-
-
 class RedisIncidentGuard:
     """notify's provider-incident guard: one script call per alert (lua/incident_guard.lua)."""
 
@@ -302,13 +224,13 @@ class RedisIncidentGuard:
         self._min_keys = min_keys
         self._factor = factor
         self._open_ttl_s = open_ttl_s
-        self._script = client.register_script(_GUARD)
+        self._guard = client.register_script(_script("incident_guard"))
 
     def check(
         self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str
     ) -> IncidentCheck:
         with redis_errors(DedupLockError, self._secret):
-            state, distinct, baseline, threshold, opened = self._script(
+            state, distinct, baseline, threshold, opened = self._guard(
                 keys=[],
                 args=[
                     incident_base(provider, reason),
