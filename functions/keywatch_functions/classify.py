@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from keywatch.core.counting import judged_at
+from keywatch.core.opsevents import Event, ops_event
 from keywatch.events import FailureEvent, KeyValidated, SuccessTally
 from keywatch_functions import bootstrap, log
 from keywatch_functions.decode import PubsubMessage, decode_ingest, run_pubsub, sent_at
@@ -36,17 +37,15 @@ def classify(cloud_event: Any, deps: ClassifyDeps | None = None) -> None:
                 "classify: %s key of %s validated",
                 event.provider,
                 event.uid,
-                extra={
-                    "json_fields": {
-                        "event": "key_validated",
-                        "uid": event.uid,
-                        "provider": event.provider,
-                        "key_fingerprint": event.key_fingerprint,
-                        "event_id": str(event.event_id),
-                        "message_id": msg.message_id,
-                    },
-                    "labels": {"function": "classify"},
-                },
+                extra=ops_event(
+                    Event.KEY_VALIDATED,
+                    "classify",
+                    uid=event.uid,
+                    provider=event.provider,
+                    key_fingerprint=event.key_fingerprint,
+                    event_id=str(event.event_id),
+                    message_id=msg.message_id,
+                ),
             )
         elif isinstance(event, SuccessTally):
             _log_tally(handle_tally(event, d, at), str(event.tally_id), msg.message_id)
@@ -59,7 +58,6 @@ def classify(cloud_event: Any, deps: ClassifyDeps | None = None) -> None:
 def _log_tally(out: TallyOutcome, batch_id: str, message_id: str) -> None:
     """One entry per tally message; ERROR when some of its groups were invalid (dropped)."""
     fields = {
-        "event": "tally",
         "batch_id": batch_id,
         "message_id": message_id,
         "counted": out.counted,
@@ -78,10 +76,12 @@ def _log_tally(out: TallyOutcome, batch_id: str, message_id: str) -> None:
             out.groups,
             len(out.invalid),
             "; ".join(f"group {i}: {why}" for i, why in out.invalid[:5]),
-            extra={
-                "json_fields": {**fields, "invalid": [f"{i}: {w}" for i, w in out.invalid[:20]]},
-                "labels": {"function": "classify"},
-            },
+            extra=ops_event(
+                Event.TALLY,
+                "classify",
+                **fields,
+                invalid=[f"{i}: {w}" for i, w in out.invalid[:20]],
+            ),
         )
         return
     log.logger().info(
@@ -89,5 +89,5 @@ def _log_tally(out: TallyOutcome, batch_id: str, message_id: str) -> None:
         out.groups,
         out.successes,
         "" if out.counted else ", counted before",
-        extra={"json_fields": fields, "labels": {"function": "classify"}},
+        extra=ops_event(Event.TALLY, "classify", **fields),
     )

@@ -18,6 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError
 
+from keywatch.core.opsevents import Event, ops_event
 from keywatch.events import (
     Alert,
     FailureEvent,
@@ -146,15 +147,13 @@ def run_pubsub(
             "%s: dropped a message that can never succeed: %s",
             function,
             exc,
-            extra={
-                "json_fields": {
-                    "event": "poison_message",
-                    "function": function,
-                    "why": str(exc),
-                    "message_id": message_id,
-                },
-                "labels": {"function": function},
-            },
+            extra=ops_event(
+                Event.POISON_MESSAGE,
+                function,
+                function=function,
+                why=str(exc),
+                message_id=message_id,
+            ),
         )
     except TransientError as exc:
         more = quiet(exc) if quiet is not None else {}
@@ -164,15 +163,13 @@ def run_pubsub(
             "%s: will retry: %s",
             function,
             exc,
-            extra={
-                "json_fields": {
-                    "event": "transient_failure",
-                    "function": function,
-                    "why": str(exc),
-                    "message_id": message_id,
-                    **more,
-                },
-                "labels": {"function": function},
-            },
+            extra=ops_event(
+                Event.TRANSIENT_FAILURE,
+                function,
+                function=function,
+                why=str(exc),
+                message_id=message_id,
+                **more,
+            ),
         )
         raise

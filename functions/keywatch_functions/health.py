@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from keywatch.core.counting import judged_at
+from keywatch.core.opsevents import Event, ops_event
 from keywatch_functions import bootstrap, log
 from keywatch_functions.decode import PubsubMessage, run_pubsub, sent_at
 from keywatch_functions.service.health import HealthDeps, run_health
@@ -32,28 +33,26 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
             r.unchanged,
             r.waiting,
             now.isoformat(),
-            extra={
-                "json_fields": {
-                    "event": "health_run",
-                    "outcome": r.outcome,
-                    "written": r.written,
-                    "deleted": r.deleted,
-                    "unchanged": r.unchanged,
-                    "waiting": r.waiting,
-                    "keys": r.keys,
-                    "series": r.series,
-                    "rollups": r.rollups,
-                    "left_due": r.left_due,
-                    "rejected": len(r.rejected),
-                    "counted_since": r.counted_since,
-                    "as_of": now.isoformat(),
-                    "duration_ms": took_ms,
-                    "sli_series": r.sli_series,
-                    "incidents": r.incidents,
-                    **({"sli_error": r.sli_error} if r.sli_error else {}),
-                },
-                "labels": {"function": "health"},
-            },
+            extra=ops_event(
+                Event.HEALTH_RUN,
+                "health",
+                outcome=r.outcome,
+                written=r.written,
+                deleted=r.deleted,
+                unchanged=r.unchanged,
+                waiting=r.waiting,
+                keys=r.keys,
+                series=r.series,
+                rollups=r.rollups,
+                left_due=r.left_due,
+                rejected=len(r.rejected),
+                counted_since=r.counted_since,
+                as_of=now.isoformat(),
+                duration_ms=took_ms,
+                sli_series=r.sli_series,
+                incidents=r.incidents,
+                **({"sli_error": r.sli_error} if r.sli_error else {}),
+            ),
         )
 
         for c in r.corroborations:
@@ -67,14 +66,13 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
                     c["confirmed_by_provider"], "not checked"
                 ),
                 f": {c['provider_title']}" if c.get("provider_title") else "",
-                extra={
-                    "json_fields": {
-                        "event": "provider_incident_corroborated",
-                        "incident_id": c["id"],
-                        **{k: v for k, v in c.items() if k not in ("id", "expire_at")},
-                    },
-                    "labels": {"function": "health", "provider": c["provider"]},
-                },
+                extra=ops_event(
+                    Event.PROVIDER_INCIDENT_CORROBORATED,
+                    "health",
+                    {"provider": c["provider"]},
+                    incident_id=c["id"],
+                    **{k: v for k, v in c.items() if k not in ("id", "expire_at")},
+                ),
             )
         if r.rejected:
             # One entry per run: the documents Firestore refused for good, skipped so that they
@@ -83,15 +81,13 @@ def health(cloud_event: Any, deps: HealthDeps | None = None) -> None:
                 "health: Firestore refused %d documents for good; the others were written: %s",
                 len(r.rejected),
                 "; ".join(f"{path}: {why}" for path, why in r.rejected[:5]),
-                extra={
-                    "json_fields": {
-                        "event": "health_documents_rejected",
-                        "rejected": [f"{path}: {why}" for path, why in r.rejected[:50]],
-                        "count": len(r.rejected),
-                        "as_of": now.isoformat(),
-                    },
-                    "labels": {"function": "health"},
-                },
+                extra=ops_event(
+                    Event.HEALTH_DOCUMENTS_REJECTED,
+                    "health",
+                    rejected=[f"{path}: {why}" for path, why in r.rejected[:50]],
+                    count=len(r.rejected),
+                    as_of=now.isoformat(),
+                ),
             )
 
     run_pubsub(cloud_event, handle, log.logger(), "health")

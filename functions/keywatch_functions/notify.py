@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from keywatch.core.opsevents import Event, ops_event
 from keywatch.events import Alert, KeyRestored
 from keywatch_functions import bootstrap, log
 from keywatch_functions.decode import PubsubMessage, decode_notify, run_pubsub
@@ -51,7 +52,6 @@ def _log_result(result: NotifyResult, event: Alert | KeyRestored, message_id: st
     restored = isinstance(event, KeyRestored)
     reason = "restored" if restored else getattr(event, "reason", "")
     fields: dict[str, Any] = {
-        "event": "notify",
         "kind": "restored" if restored else "alert",
         "outcome": result.outcome.value,
         "uid": event.uid,
@@ -83,10 +83,7 @@ def _log_result(result: NotifyResult, event: Alert | KeyRestored, message_id: st
         result.delivered,
         result.pruned,
         f": {result.why}" if result.why else "",
-        extra={
-            "json_fields": fields,
-            "labels": {"function": "notify", "outcome": result.outcome.value},
-        },
+        extra=ops_event(Event.NOTIFY, "notify", {"outcome": result.outcome.value}, **fields),
     )
 
 
@@ -104,20 +101,21 @@ def _log_incident(provider: str, reason: str, inc: IncidentCheck) -> None:
         inc.baseline,
         inc.threshold,
         extra={
-            "json_fields": {
-                "event": "suspected_provider_incident",
+            **ops_event(
+                Event.SUSPECTED_PROVIDER_INCIDENT,
+                "notify",
+                {"provider": provider, "reason": reason},
                 # health checks it against the provider's status feed and logs
                 # `provider_incident_corroborated` with the same id.
-                "incident_id": f"{provider}-{reason}-{inc.opened_minute}",
-                "provider": provider,
-                "reason": reason,
-                "distinct_keys": inc.distinct,
-                "baseline_per_minute": inc.baseline,
-                "threshold": inc.threshold,
-                "window_minutes": 3,
-                "opened_at": opened_at.isoformat(),
-            },
-            "labels": {"function": "notify", "provider": provider, "reason": reason},
+                incident_id=f"{provider}-{reason}-{inc.opened_minute}",
+                provider=provider,
+                reason=reason,
+                distinct_keys=inc.distinct,
+                baseline_per_minute=inc.baseline,
+                threshold=inc.threshold,
+                window_minutes=3,
+                opened_at=opened_at.isoformat(),
+            ),
             "insert_id": f"kw-incident-{provider}-{reason}-{inc.opened_minute}",
             "timestamp": opened_at,
         },

@@ -22,6 +22,7 @@ from typing import Any
 import flask
 
 from keywatch.core.health import Thresholds
+from keywatch.core.opsevents import Event, ops_event
 from keywatch.core.statuspage import (
     CSP,
     DAYS_SHOWN,
@@ -127,10 +128,7 @@ def status_page(request: flask.Request, deps: StatusDeps | None = None) -> flask
         log.logger().warning(
             "status page: %s",
             exc,
-            extra={
-                "json_fields": {"event": "status_page_unavailable", "error": str(exc)[:500]},
-                "labels": {"function": "status_page"},
-            },
+            extra=ops_event(Event.STATUS_PAGE_UNAVAILABLE, "status_page", error=str(exc)[:500]),
         )
         return _plain(
             503,

@@ -26,6 +26,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from keywatch.core.opsevents import Event
+
 os.environ.setdefault("NO_GCE_CHECK", "true")  # never probe the metadata server from the CLI
 
 
@@ -345,23 +347,14 @@ def _wait_drained(
 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        logged = {
-            e.get("event_id")
-            for e in read_json_lines(stack.log_path("classify"))
-            if e.get("event") == "llm_failure"
-        }
-        dropped = sum(
-            e.get("event") == "poison_message" for e in read_json_lines(stack.log_path("classify"))
-        )
+        classify_log = read_json_lines(stack.log_path("classify"))
+        logged = {e.get("event_id") for e in classify_log if e.get("event") == Event.LLM_FAILURE}
+        dropped = sum(e.get("event") == Event.POISON_MESSAGE for e in classify_log)
+        counted = {e.get("batch_id") for e in classify_log if e.get("event") == Event.TALLY}
         notified = {
             e.get("event_id")
             for e in read_json_lines(stack.log_path("notify"))
-            if e.get("event") == "notify"
-        }
-        counted = {
-            e.get("batch_id")
-            for e in read_json_lines(stack.log_path("classify"))
-            if e.get("event") == "tally"
+            if e.get("event") == Event.NOTIFY
         }
         done = len(logged) >= failures and len(notified) >= alerts and dropped >= poison
         if done and len(counted) >= tallies:
@@ -377,7 +370,9 @@ def _wait_health(stack: Any, timeout_s: float = 60) -> list[dict[str, Any]]:
 
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if any(e.get("event") == "health_run" for e in read_json_lines(stack.log_path("health"))):
+        if any(
+            e.get("event") == Event.HEALTH_RUN for e in read_json_lines(stack.log_path("health"))
+        ):
             db = firestore.Client(project=stack.project)
             coll = db.collection(stack.settings.provider_health_collection)
             return [d.to_dict() or {} for d in coll.stream()]
@@ -392,12 +387,12 @@ def _summary(stack: Any, health: list[dict[str, Any]]) -> Any:
     classify_log = read_json_lines(stack.log_path("classify"))
     seen: dict[str, tuple[str, str]] = {}
     for e in classify_log:
-        if e.get("event") == "llm_failure":
+        if e.get("event") == Event.LLM_FAILURE:
             seen[e["event_id"]] = (e["source"], e["reason"])
     outcomes: Counter[str] = Counter()
     pruned = 0
     for e in read_json_lines(stack.log_path("notify")):
-        if e.get("event") == "notify" and e.get("kind", "alert") == "alert":
+        if e.get("event") == Event.NOTIFY and e.get("kind", "alert") == "alert":
             # FCM's own outcome: with the webhook on too, the message's is either channel's.
             outcomes[(e.get("channels") or {}).get("fcm", e["outcome"])] += 1
             pruned += int(e.get("pruned", 0))
@@ -406,7 +401,7 @@ def _summary(stack: Any, health: list[dict[str, Any]]) -> Any:
         notify_outcomes=outcomes,
         devices_reached=len(stack.fcm.delivered()),
         pruned=pruned,
-        poison=sum(e.get("event") == "poison_message" for e in classify_log),
+        poison=sum(e.get("event") == Event.POISON_MESSAGE for e in classify_log),
         health=sorted(health, key=lambda d: str(d.get("provider"))),
     )
 

@@ -40,6 +40,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from keywatch.context import RequestContext, current
+from keywatch.core.opsevents import Event, ops_event
 from keywatch.events import (
     CONTROL_CHARS,
     MAX_MESSAGE_CHARS,
@@ -765,7 +766,7 @@ class Reporter:
             self._last_drop_log = now
 
     def _extra(self) -> dict[str, Any]:
-        return {"json_fields": {"event": "keywatch_reporter", **self.stats()}}
+        return ops_event(Event.KEYWATCH_REPORTER, **self.stats())
 
 
 # Every reporter, so that a forked child can reset them (weak: a test's reporters may go).

@@ -43,6 +43,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from keywatch import _http
+from keywatch.core.opsevents import Event, ops_event
 from keywatch.fingerprint import key_fingerprint
 from keywatch.scrub import REDACTED, KeyScrubber, remove_key, scrub_message
 
@@ -851,18 +852,16 @@ def validate_key(
         "key check: %s %s",
         check.provider,
         check.result.value,
-        extra={
-            "json_fields": {
-                "event": "keywatch_validate_key",
-                "provider": check.provider,
-                "model": check.model,
-                "result": check.result.value,
-                "reason": check.reason,
-                "http_status": check.http_status,
-                "key_fingerprint": check.key_fingerprint,
-                "latency_ms": check.latency_ms,
-            }
-        },
+        extra=ops_event(
+            Event.KEYWATCH_VALIDATE_KEY,
+            provider=check.provider,
+            model=check.model,
+            result=check.result.value,
+            reason=check.reason,
+            http_status=check.http_status,
+            key_fingerprint=check.key_fingerprint,
+            latency_ms=check.latency_ms,
+        ),
     )
     if report and check.ok:
         _report_success(plan.provider, shown_model, clean, uid)

@@ -288,3 +288,27 @@ def test_settings_refuse_a_notify_attempt_longer_than_its_timeout() -> None:
         incident_settle_s=15,  # explicit: an e2e stack's client environment sets 2
     )
     assert both.notify_attempt_budget_s == 15 + 20 + 10 + 10 + 36 < both.notify_timeout_s
+
+
+def _event_names_filtered() -> dict[str, set[str]]:
+    """Every `jsonPayload.event` name infra/, the docs and the README filter on, and every
+    event name the demo's summary looks for, by file."""
+    found: dict[str, set[str]] = {}
+    files = [*ROOT.glob("infra/*.tf"), *ROOT.glob("docs/*.md"), ROOT / "README.md"]
+    for path in files:
+        names = set(re.findall(r'jsonPayload\.event\s*=?\s*\\?"([a-z_]+)', path.read_text()))
+        if names:
+            found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def test_every_log_event_name_filtered_on_is_in_the_catalogue() -> None:
+    """The names a metric, an alert or a documented query filters on are events the code
+    writes (keywatch.core.opsevents.Event), so renaming one breaks this test, not an alert."""
+    from keywatch.core.opsevents import Event
+
+    found = _event_names_filtered()
+    assert "infra/monitoring.tf" in found
+    known = {e.value for e in Event}
+    unknown = {f: sorted(n - known) for f, n in found.items() if n - known}
+    assert not unknown, unknown

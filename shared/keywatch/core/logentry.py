@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from keywatch.core.classify import Classification
+from keywatch.core.opsevents import Event
 from keywatch.events import FailureEvent, Source
 from keywatch.scrub import scrub_message
 
@@ -63,7 +64,7 @@ def failure_entry(event: FailureEvent, c: Classification) -> LogEntry:
     """One entry per failure. A platform failure is ours to fix (ERROR); a user's key, WARNING."""
     event_id = str(event.event_id)
     fields: dict[str, Any] = {
-        "event": "llm_failure",
+        "event": Event.LLM_FAILURE.value,
         "source": event.source.value,
         "provider": event.provider,
         "model": event.model,
