@@ -17,7 +17,7 @@ os.environ["NO_GCE_CHECK"] = "true"
 os.environ.setdefault("KEYWATCH_FINGERPRINT_SECRET", "keywatch benchmarks, not a secret")
 
 from _common import redis_server
-from keywatch.core.counting import Layout
+from keywatch.core.keys import Layout
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
 from keywatch_functions.adapters.redis_counting import RedisCountingStore

@@ -37,7 +37,7 @@ import redis
 from _common import CountingDocs
 from _firestore_baseline import BaselineFirestoreRecorder
 from keywatch.core.classify import classify
-from keywatch.core.counting import Layout
+from keywatch.core.keys import Layout
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
 from keywatch_functions.adapters.redis_counting import RedisCountingStore

@@ -41,8 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import CountingDocs, redis_server
 from keywatch.core.classify import Classification, Reason
-from keywatch.core.counting import Group, Layout, TallyCount
+from keywatch.core.counting import Group, TallyCount
 from keywatch.core.health import unix_minute
+from keywatch.core.keys import Layout
 from keywatch.events import FailureEvent, Source
 from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.service.health import HealthDeps, RunResult, run_health

@@ -178,7 +178,8 @@ def simulate(args: argparse.Namespace) -> dict[str, Any]:
     from _common import redis_server
     from _traffic import SOURCE, Traffic, generate
     from keywatch.core.classify import RETRYABLE, USER_ACTIONABLE, Classification, Reason
-    from keywatch.core.counting import Group, Layout, TallyCount
+    from keywatch.core.counting import Group, TallyCount
+    from keywatch.core.keys import Layout
     from keywatch.events import FailureEvent, Source
     from keywatch_functions.adapters.redis_counting import RedisCountingStore
     from keywatch_functions.service.health import HealthDeps, run_health

@@ -28,7 +28,7 @@ os.environ["NO_GCE_CHECK"] = "true"
 os.environ.setdefault("KEYWATCH_FINGERPRINT_SECRET", "keywatch benchmarks, not a secret")
 
 from _common import redis_server
-from keywatch.core.counting import Layout
+from keywatch.core.keys import Layout
 from keywatch.core.notify import INCIDENT_BASELINE_MINUTES, INCIDENT_WINDOW_MINUTES
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint

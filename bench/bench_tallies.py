@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.fakes import FakeAlertPublisher, FakeLogSink, FakePublisherClient
 
 from _common import CountingDocs, redis_server
-from keywatch.core.counting import Layout
+from keywatch.core.keys import Layout
 from keywatch.events import Source, SuccessTally, TallyBatch
 from keywatch.reporting import Reporter
 from keywatch.settings import Settings

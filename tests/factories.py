@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from keywatch.core.keys import Layout
 from keywatch.events import Alert, FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint
 
@@ -40,3 +41,8 @@ def alert(**kw: Any) -> Alert:
     }
     base.update(kw)
     return Alert(**base)
+
+
+def told_key(a: Alert, layout: Layout | None = None) -> str:
+    """The told marker notify takes for `a` (one push per user, provider, reason and key)."""
+    return (layout or Layout()).told(a.uid, a.provider, a.reason, a.key_fingerprint)

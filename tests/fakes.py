@@ -19,12 +19,12 @@ from keywatch.core.counting import (
     member,
 )
 from keywatch.core.health import Counts, Kind, Series, series_id
+from keywatch.core.keys import Layout
 from keywatch.core.keystatus import KeyStatus
 from keywatch.core.logentry import LogEntry
 from keywatch.core.notify import (
     INCIDENT_BASELINE_MINUTES,
     Push,
-    incident_base,
     incident_threshold,
 )
 from keywatch.events import Alert, FailureEvent, KeyRestored
@@ -650,10 +650,11 @@ class FakeIncidentGuard:
     def check(
         self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str
     ) -> IncidentCheck:
-        base = incident_base(provider, reason)
+        layout = Layout()
+        base = layout.incident(provider, reason)
 
         def bucket(m: int) -> set[str]:
-            return self.buckets.setdefault(f"{base}:m:{m}", set())
+            return self.buckets.setdefault(layout.incident_bucket(provider, reason, m), set())
 
         with self._lock:
             self.calls += 1

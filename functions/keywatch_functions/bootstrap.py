@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from keywatch.core.health import KeyThresholds, Thresholds
+from keywatch.core.keys import Layout
 from keywatch.core.writes import Margins
 from keywatch.settings import Settings, get_settings
 from keywatch_functions.service.classify import ClassifyDeps
@@ -21,32 +22,39 @@ def _firestore(settings: Settings, database: str | None = None):  # type: ignore
     return firestore.Client(project=settings.project_id, database=database)
 
 
+def _redis_secret(settings: Settings) -> str | None:
+    """The Redis AUTH string, handed to each Redis adapter so that it masks it in errors."""
+    return settings.redis_password.get_secret_value() if settings.redis_password else None
+
+
+def _layout(settings: Settings) -> Layout:
+    """Every Redis key name, under the one prefix."""
+    return Layout(settings.counting_prefix)
+
+
 def _redis(settings: Settings):  # type: ignore[no-untyped-def]
     from keywatch_functions.adapters.redis_client import redis_client
 
     return redis_client(
         settings.redis_url,
         settings.redis_timeout_s,
-        password=settings.redis_password.get_secret_value() if settings.redis_password else None,
+        password=_redis_secret(settings),
         ca_pem=settings.redis_ca_pem,
     )
 
 
 def _counting(settings: Settings, client: Any = None):  # type: ignore[no-untyped-def]
-    from keywatch.core.counting import Layout
     from keywatch_functions.adapters.redis_counting import RedisCountingStore
 
-    secret = settings.redis_password.get_secret_value() if settings.redis_password else None
-    return RedisCountingStore(
-        client or _redis(settings), Layout(settings.counting_prefix), secret=secret
-    )
+    secret = _redis_secret(settings)
+    return RedisCountingStore(client or _redis(settings), _layout(settings), secret=secret)
 
 
 def _alert_gate(settings: Settings, client: Any):  # type: ignore[no-untyped-def]
     from keywatch_functions.adapters.redis_lock import RedisAlertGate
 
-    secret = settings.redis_password.get_secret_value() if settings.redis_password else None
-    return RedisAlertGate(client, secret=secret)
+    secret = _redis_secret(settings)
+    return RedisAlertGate(client, secret=secret, layout=_layout(settings))
 
 
 def build_classify_deps(settings: Settings) -> ClassifyDeps:
@@ -68,6 +76,7 @@ def build_classify_deps(settings: Settings) -> ClassifyDeps:
         counter=_counting(settings, client),
         gate=_alert_gate(settings, client),
         alert_window_s=settings.alert_window_s,
+        layout=_layout(settings),
     )
 
 
@@ -76,7 +85,7 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
     from keywatch_functions.adapters.firestore import FirestoreKeyStatusStore, FirestoreTokenStore
     from keywatch_functions.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
 
-    secret = settings.redis_password.get_secret_value() if settings.redis_password else None
+    secret = _redis_secret(settings)
     client = _redis(settings)  # one pool for the lock and the guard
     guard = (
         RedisIncidentGuard(
@@ -85,6 +94,7 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
             factor=settings.incident_factor,
             open_ttl_s=settings.incident_open_s,
             secret=secret,
+            layout=_layout(settings),
         )
         if settings.incident_guard
         else None
@@ -114,7 +124,7 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
             allow_loopback_http=settings.emulated,
         )
     return NotifyDeps(
-        lock=RedisDedupLock(client, secret=secret),
+        lock=RedisDedupLock(client, secret=secret, layout=_layout(settings)),
         tokens=FirestoreTokenStore(
             db,
             settings.tokens_collection,
@@ -135,6 +145,7 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
         webhook_url=settings.webhook_url,
         notify_restored=settings.notify_restored,
         outage_log=OutageLog(settings.outage_log_interval_s),
+        layout=_layout(settings),
     )
 
 
@@ -155,7 +166,7 @@ def build_health_deps(settings: Settings) -> HealthDeps:
         )
     return HealthDeps(
         days_collection=settings.provider_days_collection,
-        incidents=RedisIncidentLedger(client),
+        incidents=RedisIncidentLedger(client, _layout(settings)),
         feeds=_feeds(settings),
         incidents_collection=settings.incidents_collection,
         sli=sli,

@@ -24,8 +24,9 @@ from functools import partial
 from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from keywatch.core.counting import Layout, parse_series
+from keywatch.core.counting import parse_series
 from keywatch.core.health import Kind, Series, doc_id, unix_minute
+from keywatch.core.keys import Layout
 from keywatch.core.slo import (
     DAY_WINDOWS,
     DEFAULT_TARGET,

@@ -88,8 +88,8 @@ class Settings(BaseSettings):
     incident_settle_s: float = Field(default=15.0, ge=0)
     incident_open_s: int = Field(default=15 * 60, ge=60)
 
-    # The counting store (Memorystore, the same instance as notify's): every key classify and
-    # health use starts with this prefix.
+    # Memorystore: every Redis key classify, notify and health use starts with this prefix
+    # (keywatch.core.keys.Layout names them all).
     counting_prefix: str = "kw"
     # The Firestore database health writes to (and routers read from): a database of its own
     # in production (infra/firestore.tf), so that a router's read access, conditioned on it,

@@ -22,7 +22,7 @@ from typing import Any
 
 import redis
 
-from keywatch.core.counting import Layout
+from keywatch.core.keys import Layout
 from keywatch.settings import Settings
 from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
 from keywatch_functions.adapters.firestore import FirestoreHealthDocs

@@ -19,8 +19,9 @@ import pytest
 from google.api_core import exceptions as gexc
 
 from keywatch.core.classify import classify
-from keywatch.core.counting import Group, Layout, TallyCount
+from keywatch.core.counting import Group, TallyCount
 from keywatch.core.health import unix_minute
+from keywatch.core.keys import Layout
 from keywatch.fingerprint import key_fingerprint
 from keywatch.routing import AsyncHealthReader, HealthReader
 from keywatch.settings import Settings

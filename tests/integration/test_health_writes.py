@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from keywatch.core.classify import classify
-from keywatch.core.counting import Group, Layout, TallyCount
+from keywatch.core.counting import Group, TallyCount
 from keywatch.core.health import unix_minute
+from keywatch.core.keys import Layout
 from keywatch.events import Source
 from keywatch.fingerprint import key_fingerprint
 from keywatch.routing import HealthReader

@@ -7,7 +7,7 @@ import time
 import pytest
 import redis
 
-from keywatch.core.notify import incident_base
+from keywatch.core.keys import Layout
 from keywatch_functions.adapters.redis_lock import RedisIncidentGuard, RedisIncidentLedger
 
 pytestmark = pytest.mark.integration
@@ -28,7 +28,7 @@ def test_an_opened_incident_is_listed_open_then_closed(
     [inc] = [i for i in ledger.recent(time.time()) if i.provider == provider]
     assert inc.open and inc.reason == "invalid_key" and inc.threshold == 2
     assert inc.id == f"{provider}-invalid_key-{inc.opened_minute}"
-    redis_client.delete(f"{incident_base(provider, 'invalid_key')}:open")  # the incident ends
+    redis_client.delete(Layout().incident_open(provider, "invalid_key"))  # the incident ends
     [inc] = [i for i in ledger.recent(time.time()) if i.provider == provider]
     assert not inc.open
     # Kept 7 days, then dropped.

@@ -10,7 +10,7 @@ from typing import Any
 import firebase_admin
 import pytest
 
-from keywatch.core.notify import dedup_key
+from keywatch.core.keys import Layout
 from keywatch.events import Alert
 from keywatch_functions.adapters.fcm import FcmPushSender
 from keywatch_functions.adapters.firestore import FirestoreTokenStore
@@ -23,7 +23,7 @@ from keywatch_functions.errors import (
 )
 from keywatch_functions.service.notify import NotifyDeps, Outcome, handle_alert
 from keywatch_ops.devstack.stack import Stack, free_port
-from tests.factories import alert
+from tests.factories import alert, told_key
 
 pytestmark = [
     pytest.mark.integration,
@@ -97,8 +97,8 @@ def test_fcm_outage_raises_without_muting_then_recovery_pushes_once(
     a = _alert(unique)
     with pytest.raises(PushSenderError, match=code):
         handle_alert(a, deps)
-    assert not redis_client.exists(dedup_key(a)) and not redis_client.exists(
-        f"{dedup_key(a)}:pending"
+    assert not redis_client.exists(told_key(a)) and not redis_client.exists(
+        Layout.pending(told_key(a))
     )
     # Every send failed transiently, the dead device's too: both tokens are kept.
     assert sorted(t.token for t in deps.tokens.tokens(f"u-{unique}")) == ["dead-old", "tok-phone"]
@@ -142,16 +142,16 @@ def test_firestore_down_raises_and_releases_the_marker(
     with pytest.raises(TokenStoreError):
         handle_alert(a, down)
     assert backends.fcm is not None and backends.fcm.attempts() == []
-    assert not redis_client.exists(f"{dedup_key(a)}:pending")
+    assert not redis_client.exists(Layout.pending(told_key(a)))
 
 
-def test_no_tokens_acknowledges_without_a_dedup_key(
+def test_no_tokens_acknowledges_without_a_told_key(
     backends: Stack, deps: NotifyDeps, redis_client: Any, unique: str
 ) -> None:
     """A user with no devices: acknowledged and logged by the caller, nothing taken in Redis."""
     a = _alert(unique, uid=f"nobody-{unique}")
     assert handle_alert(a, deps).outcome is Outcome.NO_TOKENS
-    assert not redis_client.exists(dedup_key(a))
+    assert not redis_client.exists(told_key(a))
 
 
 def test_new_key_is_told_again_and_the_cap_holds(

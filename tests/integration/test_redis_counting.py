@@ -18,8 +18,9 @@ import pytest
 import redis
 
 from keywatch.core.classify import classify
-from keywatch.core.counting import Group, Layout, TallyCount
+from keywatch.core.counting import Group, TallyCount
 from keywatch.core.health import series_id, unix_minute
+from keywatch.core.keys import Layout
 from keywatch.core.writes import EVERY_CHANGE, Margins
 from keywatch.events import FailureEvent, Source
 from keywatch.fingerprint import key_fingerprint

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import redis
 
-from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_bucket, incident_threshold
+from keywatch.core.keys import Layout
+from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_threshold
 from keywatch_functions.adapters.redis_lock import RedisAlertGate, RedisIncidentGuard
 from tests.fakes import FakeAlertGate, FakeIncidentGuard
 
@@ -135,7 +136,7 @@ def test_classify_counts_every_failing_key_claimed_or_not(
     else:
         gate = FakeAlertGate()
         guard = FakeIncidentGuard(buckets=gate.buckets)
-    bucket = incident_bucket(unique, "invalid_key", M)
+    bucket = Layout().incident_bucket(unique, "invalid_key", M)
     for i in range(5):
         gate.claim(f"kw:alerted:{unique}:{i}", f"e{i}", 600, fp(i), M * 60.0, bucket)
         gate.claim(f"kw:alerted:{unique}:{i}", f"again{i}", 600, fp(i), M * 60.0, bucket)

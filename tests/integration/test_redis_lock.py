@@ -160,7 +160,10 @@ def test_the_told_index_of_a_key_broken_for_weeks_stays_a_days_worth(
     redis_client: redis.Redis, unique: str
 ) -> None:
     """One claim every 10 minutes for 30 days of failures: the index keeps the last 24 h."""
-    from keywatch_functions.adapters.redis_lock import RedisAlertGate, told_index
+    from keywatch.core.keys import Layout
+    from keywatch_functions.adapters.redis_lock import RedisAlertGate
+
+    told_index = Layout().told_index
 
     gate = RedisAlertGate(redis_client)
     fp = "kf_" + "5" * 16

@@ -14,8 +14,9 @@ import pytest
 import redis
 
 from keywatch.core.classify import classify
-from keywatch.core.counting import Group, Layout, TallyCount
+from keywatch.core.counting import Group, TallyCount
 from keywatch.core.health import doc_id, unix_minute
+from keywatch.core.keys import Layout
 from keywatch.events import Source
 from keywatch.fingerprint import key_fingerprint
 from keywatch.settings import Settings, get_settings

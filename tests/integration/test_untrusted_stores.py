@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import redis
 
-from keywatch.core.counting import Layout
 from keywatch.core.health import provider_path, series_id, unix_minute
+from keywatch.core.keys import Layout
 from keywatch.events import TallyBatch
 from keywatch.fingerprint import key_fingerprint
 from keywatch_functions.adapters.firestore import FirestoreHealthDocs

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from keywatch.core.notify import compose, dedup_key, should_notify
+from keywatch.core.notify import compose, should_notify
 from keywatch.events import Source
-from tests.factories import alert
+from tests.factories import alert, told_key
 
 
 @pytest.mark.parametrize("reason", ["invalid_key", "permission_denied", "quota_exhausted"])
@@ -25,8 +25,8 @@ def test_dedup_key_changes_with_the_key_fingerprint() -> None:
     """A user who replaces a broken key with another broken one is told again."""
     a = alert()
     b = alert(key_fingerprint="kf_" + "1" * 16)
-    assert dedup_key(a) != dedup_key(b)
-    assert dedup_key(a) == dedup_key(alert(event_id=b.event_id))
+    assert told_key(a) != told_key(b)
+    assert told_key(a) == told_key(alert(event_id=b.event_id))
 
 
 def test_push_says_what_to_do_and_carries_no_key() -> None:

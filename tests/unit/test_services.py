@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from keywatch.core.notify import dedup_key, user_cap_key
+from keywatch.core.keys import Layout
 from keywatch.events import Source
 from keywatch_functions.errors import AlertInFlightError, DedupLockError, PushSenderError
 from keywatch_functions.service.classify import ClassifyDeps, handle_failure
 from keywatch_functions.service.notify import NotifyDeps, Outcome, handle_alert
-from tests.factories import alert, failure
+from tests.factories import alert, failure, told_key
 from tests.fakes import (
     FakeAlertPublisher,
     FakeCountingStore,
@@ -179,11 +179,11 @@ def test_a_crashed_sender_does_not_lose_the_alert() -> None:
     d = notify_deps()
     a = alert()
 
-    cap = user_cap_key(a.uid, datetime.now(UTC))
-    d.lock.acquire(dedup_key(a), "crashed", 60, cap, 5)  # a holder that then dies mid-send
+    cap = Layout().user_cap(a.uid, datetime.now(UTC))
+    d.lock.acquire(told_key(a), "crashed", 60, cap, 5)  # a holder that then dies mid-send
     with pytest.raises(AlertInFlightError):
         handle_alert(a, d)
-    d.lock.release(dedup_key(a), "crashed", cap)  # what the marker's TTL does
+    d.lock.release(told_key(a), "crashed", cap)  # what the marker's TTL does
     assert handle_alert(a, d).outcome is Outcome.SENT
 
 
@@ -295,7 +295,7 @@ def test_a_quiet_day_alert_waits_out_the_settle_time_then_is_pushed() -> None:
 
 
 def test_an_incident_that_rises_during_the_settle_wait_holds_the_push() -> None:
-    from keywatch.core.notify import incident_bucket
+    incident_bucket = Layout().incident_bucket
 
     a = alert()
     minute = int(a.occurred_at.timestamp() // 60)
@@ -343,7 +343,7 @@ def test_a_key_held_in_an_incident_is_told_when_it_fails_after_it() -> None:
     d, _ = guarded({"u1": ["t1"]}, gate=gate)
     a = alert()
     minute = int(a.occurred_at.timestamp() // 60)
-    from keywatch.core.notify import incident_bucket
+    incident_bucket = Layout().incident_bucket
 
     gate.buckets[incident_bucket("openai", "invalid_key", minute)] = {
         f"kf_{i:016x}" for i in range(100)

@@ -31,7 +31,6 @@ from keywatch.core.counting import (
     SERIES_TTL_S,
     Group,
     KeyRead,
-    Layout,
     RecordResult,
     TallyCount,
     countable_minute,
@@ -39,6 +38,7 @@ from keywatch.core.counting import (
     parse_series,
 )
 from keywatch.core.health import RECENT_FAILURES, Kind, Series
+from keywatch.core.keys import Layout
 from keywatch.events import FailureEvent
 from keywatch_functions.adapters.redis_client import redis_errors
 from keywatch_functions.errors import CountingStoreError

@@ -10,7 +10,12 @@ from typing import Any
 
 import redis
 
-from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_base
+from keywatch.core.keys import Layout
+from keywatch.core.notify import (
+    INCIDENT_BASELINE_MINUTES,
+    INCIDENT_BUCKET_TTL_S,
+    INCIDENT_WINDOW_MINUTES,
+)
 from keywatch_functions.adapters.redis_client import redis_client, redis_errors
 from keywatch_functions.errors import DedupLockError
 from keywatch_functions.ports import IncidentCheck, IncidentRecord, KeyOwner, Restored
@@ -29,20 +34,6 @@ _CAP_TTL_S = 2 * 24 * 3600
 _TOLD_INDEX_TTL_S = 24 * 3600
 
 
-def told_index(fingerprint: str) -> str:
-    """A key's told markers and alert claims: a sorted set of their Redis keys, scored by the
-    time of the failure each came from. A later success of the key clears them
-    (RedisAlertGate.restored); entries older than 24 h are trimmed as new ones come, so a key
-    broken for weeks holds at most a day's worth."""
-    return f"kw:told:{fingerprint}"
-
-
-def owners_index(fingerprint: str) -> str:
-    """The (uid, provider) pairs whose status names this key as broken: a sorted set of JSON
-    pairs scored by the latest failure noted, read when the key succeeds again."""
-    return f"kw:owners:{fingerprint}"
-
-
 # A key broken for longer than this and then fixed leaves its status to validate_key's route.
 OWNERS_TTL_S = 90 * 24 * 3600
 
@@ -55,9 +46,12 @@ class RedisDedupLock:
     """`key` is the "told" marker (24 h); `key:pending`, holding its owner's random token,
     guards a send in progress; the user's daily cap is a counter taken with the marker."""
 
-    def __init__(self, client: redis.Redis, *, secret: str | None = None) -> None:
+    def __init__(
+        self, client: redis.Redis, *, secret: str | None = None, layout: Layout | None = None
+    ) -> None:
         self._r = client
         self._secret = secret  # scrubbed from every error message, should redis ever echo it
+        self._layout = layout or Layout()
         self._acquire = client.register_script(_script("notify_acquire"))
         self._release = client.register_script(_script("notify_release"))
         self._commit = client.register_script(_script("notify_commit"))
@@ -88,7 +82,7 @@ class RedisDedupLock:
         marker (value `token`) and one slot of the cap."""
         with redis_errors(DedupLockError, self._secret):
             result = self._acquire(
-                keys=[key, f"{key}:pending", cap_key],
+                keys=[key, Layout.pending(key), cap_key],
                 args=[token, pending_ttl_s, cap, _CAP_TTL_S],
             )
         return result.decode() if isinstance(result, bytes) else str(result)
@@ -97,7 +91,7 @@ class RedisDedupLock:
         """Drop the marker and give back the cap's slot, only if the marker is still ours
         (a holder that outlived its marker must not release the next holder's)."""
         with redis_errors(DedupLockError, self._secret):
-            return bool(self._release(keys=[f"{key}:pending", cap_key], args=[token]))
+            return bool(self._release(keys=[Layout.pending(key), cap_key], args=[token]))
 
     def commit(self, key: str, token: str, ttl_s: int, fingerprint: str, failed_at: float) -> bool:
         """Take the told marker (SET NX) and drop the pending marker if it is ours, at once;
@@ -106,7 +100,7 @@ class RedisDedupLock:
         with redis_errors(DedupLockError, self._secret):
             return bool(
                 self._commit(
-                    keys=[key, f"{key}:pending", told_index(fingerprint)],
+                    keys=[key, Layout.pending(key), self._layout.told_index(fingerprint)],
                     args=[token, ttl_s, round(failed_at, 3), "1" if fingerprint else "0"],
                 )
             )
@@ -123,7 +117,7 @@ class RedisDedupLock:
     def note_owner(self, owner: KeyOwner) -> None:
         with redis_errors(DedupLockError, self._secret):
             self._note_owner(
-                keys=[owners_index(owner.fingerprint)],
+                keys=[self._layout.owners_index(owner.fingerprint)],
                 args=[
                     round(owner.failed_at, 3),
                     _owner_member(owner.uid, owner.provider),
@@ -135,9 +129,12 @@ class RedisDedupLock:
 class RedisAlertGate:
     """classify's one-alert-per-problem window: `key` holds the event id that alerted."""
 
-    def __init__(self, client: redis.Redis, *, secret: str | None = None) -> None:
+    def __init__(
+        self, client: redis.Redis, *, secret: str | None = None, layout: Layout | None = None
+    ) -> None:
         self._r = client
         self._secret = secret
+        self._layout = layout or Layout()
         self._claim = client.register_script(_script("alert_claim"))
         self._unclaim = client.register_script(_script("alert_unclaim"))
         self._restore = client.register_script(_script("alert_restore"))
@@ -152,7 +149,7 @@ class RedisAlertGate:
         failed_at: float,
         incident_bucket: str = "",
     ) -> bool:
-        keys = [key, told_index(fingerprint)]
+        keys = [key, self._layout.told_index(fingerprint)]
         if incident_bucket:
             keys.append(incident_bucket)
         with redis_errors(DedupLockError, self._secret):
@@ -181,7 +178,8 @@ class RedisAlertGate:
         with redis_errors(DedupLockError, self._secret):
             for start in range(0, len(items), 250):
                 chunk = items[start : start + 250]
-                keys = [k for fp, _ in chunk for k in (told_index(fp), owners_index(fp))]
+                L = self._layout
+                keys = [k for fp, _ in chunk for k in (L.told_index(fp), L.owners_index(fp))]
                 n, found = self._restore(keys=keys, args=[at for _, at in chunk])
                 cleared += int(n)
                 for i, member, score in found:
@@ -194,7 +192,7 @@ class RedisAlertGate:
             for start in range(0, len(owners), 250):
                 chunk = owners[start : start + 250]
                 self._forget(
-                    keys=[owners_index(o.fingerprint) for o in chunk],
+                    keys=[self._layout.owners_index(o.fingerprint) for o in chunk],
                     args=[
                         a
                         for o in chunk
@@ -218,9 +216,11 @@ class RedisIncidentGuard:
         factor: float,
         open_ttl_s: int,
         secret: str | None = None,
+        layout: Layout | None = None,
     ) -> None:
         self._r = client
         self._secret = secret
+        self._layout = layout or Layout()
         self._min_keys = min_keys
         self._factor = factor
         self._open_ttl_s = open_ttl_s
@@ -229,11 +229,21 @@ class RedisIncidentGuard:
     def check(
         self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str
     ) -> IncidentCheck:
+        L = self._layout
+        side = INCIDENT_WINDOW_MINUTES // 2  # the window: the failure's minute, `side` each way
+        window = range(minute - side, minute + side + 1)
+        baseline = range(
+            minute - side - INCIDENT_BASELINE_MINUTES, minute - side
+        )  # the hour before
+        keys = [
+            L.incident_open(provider, reason),
+            L.incident_baseline(provider, reason, minute),
+            *(L.incident_bucket(provider, reason, m) for m in (*window, *baseline)),
+        ]
         with redis_errors(DedupLockError, self._secret):
             state, distinct, baseline, threshold, opened = self._guard(
-                keys=[],
+                keys=keys,
                 args=[
-                    incident_base(provider, reason),
                     fingerprint,
                     minute,
                     event_id,
@@ -241,6 +251,7 @@ class RedisIncidentGuard:
                     self._factor,
                     self._open_ttl_s,
                     INCIDENT_BUCKET_TTL_S,
+                    INCIDENT_WINDOW_MINUTES,
                 ],
             )
         check = IncidentCheck(
@@ -255,12 +266,10 @@ class RedisIncidentGuard:
             # redelivery of the opener writes the same again.
             # On a Redis error the push decision stands; the status page misses this incident.
             with contextlib.suppress(redis.RedisError):
-                RedisIncidentLedger(self._r).note_opened(provider, reason, check)
+                RedisIncidentLedger(self._r, L).note_opened(provider, reason, check)
         return check
 
 
-INCIDENTS = "kw:incidents"  # sorted set: incident id -> opened (epoch s)
-INCIDENTS_INFO = "kw:incidents:info"  # hash: incident id -> JSON of what opened it
 INCIDENTS_KEPT_S = 7 * 24 * 3600  # the status page's "recent": the last 7 days
 
 
@@ -272,8 +281,9 @@ class RedisIncidentLedger:
     """The suspected incidents notify's guard opened, for the health run: which are still open
     (the guard's open hash, with the same opening minute, still exists), and what they were."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, layout: Layout | None = None) -> None:
         self._r = client
+        self._layout = layout or Layout()
 
     def note_opened(self, provider: str, reason: str, c: IncidentCheck) -> None:
         iid = incident_id(provider, reason, c.opened_minute)
@@ -286,29 +296,32 @@ class RedisIncidentLedger:
             "threshold": c.threshold,
         }
         pipe = self._r.pipeline(transaction=False)
-        pipe.zadd(INCIDENTS, {iid: c.opened_minute * 60})
-        pipe.hset(INCIDENTS_INFO, iid, json.dumps(info))
+        pipe.zadd(self._layout.incidents, {iid: c.opened_minute * 60})
+        pipe.hset(self._layout.incidents_info, iid, json.dumps(info))
         pipe.execute()
 
     def recent(self, now_s: float) -> list[IncidentRecord]:
+        L = self._layout
         with redis_errors(DedupLockError):
-            expired: Any = self._r.zrangebyscore(INCIDENTS, "-inf", f"({now_s - INCIDENTS_KEPT_S}")
+            expired: Any = self._r.zrangebyscore(
+                L.incidents, "-inf", f"({now_s - INCIDENTS_KEPT_S}"
+            )
             old = [m.decode() if isinstance(m, bytes) else str(m) for m in expired]
             if old:
-                self._r.zrem(INCIDENTS, *old)
-                self._r.hdel(INCIDENTS_INFO, *old)
-            members: Any = self._r.zrangebyscore(INCIDENTS, "-inf", "+inf")
+                self._r.zrem(L.incidents, *old)
+                self._r.hdel(L.incidents_info, *old)
+            members: Any = self._r.zrangebyscore(L.incidents, "-inf", "+inf")
             ids = [m.decode() if isinstance(m, bytes) else str(m) for m in members]
             if not ids:
                 return []
-            infos: Any = self._r.hmget(INCIDENTS_INFO, ids)
+            infos: Any = self._r.hmget(L.incidents_info, ids)
             out = []
             for iid, raw in zip(ids, infos, strict=True):
                 if raw is None:
                     continue
                 info = json.loads(raw)
                 opened: Any = self._r.hget(
-                    f"{incident_base(info['provider'], info['reason'])}:open", "opened"
+                    L.incident_open(info["provider"], info["reason"]), "opened"
                 )
                 still = opened is not None and int(opened) == int(info["opened_minute"])
                 out.append(IncidentRecord(iid, open=still, **info))

@@ -13,8 +13,8 @@ from pydantic import TypeAdapter, ValidationError
 from keywatch.core.classify import Classification, classify
 from keywatch.core.counting import Group, TallyCount, bound_tally
 from keywatch.core.health import unix_minute
+from keywatch.core.keys import Layout
 from keywatch.core.logentry import failure_entry
-from keywatch.core.notify import alert_gate_key, incident_bucket
 from keywatch.events import (
     Alert,
     FailureEvent,
@@ -44,6 +44,7 @@ class ClassifyDeps:
     gate: AlertGate | None = None
     alert_window_s: int = 600
     clock: Callable[[], float] = time.time
+    layout: Layout = field(default_factory=Layout)  # the Redis key names
 
 
 def handle_failure(
@@ -70,7 +71,7 @@ def handle_failure(
     # (users/{uid}): a uid that cannot name one is logged and counted, never pushed.
     uid = event.uid if event.uid and is_document_uid(event.uid) else None
     if event.source is Source.BYOK and c.user_actionable and uid:
-        gate_key = alert_gate_key(uid, event.provider, c.reason.value, event.key_fingerprint)
+        gate_key = deps.layout.alerted(uid, event.provider, c.reason.value, event.key_fingerprint)
         eid = str(event.event_id)
         # The claim also counts the key as failing for notify's provider-incident guard.
         claimed = deps.gate is None or deps.gate.claim(
@@ -79,7 +80,9 @@ def handle_failure(
             deps.alert_window_s,
             event.key_fingerprint,
             event.occurred_at.timestamp(),
-            incident_bucket(event.provider, c.reason.value, unix_minute(event.occurred_at)),
+            deps.layout.incident_bucket(
+                event.provider, c.reason.value, unix_minute(event.occurred_at)
+            ),
         )
         if not claimed:
             return c  # this problem was alerted within the window: notify has it

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from keywatch.core.health import unix_minute
+from keywatch.core.keys import Layout
 from keywatch.core.keystatus import (
     REMEDIES,
     KeyStatus,
@@ -22,14 +23,9 @@ from keywatch.core.keystatus import (
 )
 from keywatch.core.notify import (
     Push,
-    channel_key,
     compose,
     compose_restored,
-    dedup_key,
-    restored_key,
     should_notify,
-    user_cap_key,
-    webhook_gone_key,
     webhook_id,
 )
 from keywatch.events import Alert, KeyRestored
@@ -125,6 +121,7 @@ class NotifyDeps:
     webhook_url: str = ""  # names the endpoint's 410 flag
     notify_restored: bool = False  # the "works again" signal (KEYWATCH_NOTIFY_RESTORED)
     outage_log: OutageLog = field(default_factory=OutageLog)
+    layout: Layout = field(default_factory=Layout)  # the Redis key names
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +152,8 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     if (now - alert.occurred_at).total_seconds() > deps.alert_max_age_s:
         return NotifyResult(Outcome.STALE)
-    key = dedup_key(alert)
-    todo = [c for c in deps.channels if not deps.lock.is_done(channel_key(key, c))]
+    key = deps.layout.told(alert.uid, alert.provider, alert.reason, alert.key_fingerprint)
+    todo = [c for c in deps.channels if not deps.lock.is_done(Layout.on_channel(key, c))]
     if not todo:
         return NotifyResult(Outcome.DUPLICATE)
     held = _incident(alert, deps, now) if deps.guard is not None else None
@@ -165,7 +162,7 @@ def handle_alert(alert: Alert, deps: NotifyDeps, now: datetime | None = None) ->
         return NotifyResult(Outcome.HELD_INCIDENT, incident=held, status=status)
     message = _Message(
         key=key,
-        cap_key=user_cap_key(alert.uid, now),
+        cap_key=deps.layout.user_cap(alert.uid, now),
         uid=alert.uid,
         push=compose(alert),
         event_type="byok_key.alert",
@@ -213,13 +210,13 @@ def handle_restored(ev: KeyRestored, deps: NotifyDeps, now: datetime | None = No
         return NotifyResult(Outcome.RESTORED, status=status)
     if (now - ev.restored_at).total_seconds() > deps.alert_max_age_s:
         return NotifyResult(Outcome.RESTORED, status=status)
-    key = restored_key(ev.uid, ev.provider, r.told_problem)
-    todo = [c for c in deps.channels if not deps.lock.is_done(channel_key(key, c))]
+    key = deps.layout.restored(ev.uid, ev.provider, r.told_problem)
+    todo = [c for c in deps.channels if not deps.lock.is_done(Layout.on_channel(key, c))]
     if not todo:
         return NotifyResult(Outcome.RESTORED, status=status)
     message = _Message(
         key=key,
-        cap_key=user_cap_key(ev.uid, now) + ":restored",
+        cap_key=deps.layout.restored_cap(ev.uid, now),
         uid=ev.uid,
         push=compose_restored(ev.provider, ev.model, ev.key_fingerprint),
         event_type="byok_key.restored",
@@ -245,7 +242,7 @@ def handle_restored(ev: KeyRestored, deps: NotifyDeps, now: datetime | None = No
 class _Message:
     """One thing to tell one user, on every channel."""
 
-    key: str  # the told marker (per channel: channel_key)
+    key: str  # the told marker (per channel: Layout.on_channel)
     cap_key: str
     uid: str
     push: Push
@@ -315,8 +312,8 @@ def _tell_all(message: _Message, todo: list[str], deps: NotifyDeps) -> NotifyRes
 
 def _take(message: _Message, channel: str, deps: NotifyDeps) -> tuple[str, str, str] | Outcome:
     """The channel's pending marker and a slot of its cap, or the outcome that stops it."""
-    key = channel_key(message.key, channel)
-    cap_key = channel_key(message.cap_key, channel)
+    key = Layout.on_channel(message.key, channel)
+    cap_key = Layout.on_channel(message.cap_key, channel)
     token = secrets.token_hex(16)
     taken = deps.lock.acquire(key, token, deps.pending_ttl_s, cap_key, deps.user_daily_cap)
     if taken == "done":
@@ -373,7 +370,7 @@ def _tell_fcm(message: _Message, deps: NotifyDeps) -> NotifyResult:
 def _tell_webhook(message: _Message, deps: NotifyDeps) -> NotifyResult:
     if deps.webhook is None:
         raise WebhookError("the webhook channel is on but no webhook sender is configured")
-    gone = webhook_gone_key(deps.webhook_url)
+    gone = deps.layout.webhook_gone(deps.webhook_url)
     if deps.lock.is_done(gone):
         return NotifyResult(Outcome.DISABLED, why="the endpoint answered 410 Gone before")
     taken = _take(message, "webhook", deps)

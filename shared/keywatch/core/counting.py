@@ -16,19 +16,7 @@ Fields of a series hash, minute `m` and hour `h` being Unix minutes and hours (U
 - `_d`: the record of the document the health run last wrote from the series
   (`core.writes.Written`).
 
-A model series is the hash `kw:s:<sid>`. A key's series on a model is `kw:key:<fp>:<sid>` (sid:
-8 hex of the model name), so a run reads only the series it computes. The key's own hash
-`kw:key:<fp>` lists its series (`m:<sid>`: the state last computed and the model's document id,
-"" before the first run), holds what makes the key invalid on every model (`li` its latest
-invalid_key failure on any model, `ti` the latest RECENT_FAILURES of them, `ls` its latest
-success), its summary document's record `_d` and the invalid flag it was computed with `_i`.
-Other keys: `kw:pm:<provider>` the set of a provider's model series; `kw:pd` provider
-documents' records; `kw:f:<event id>` a failure's marker (what its recovery applies);
-`kw:r:<event id>` a recovery's marker; `kw:t:<batch id>:<chunk>` a tally chunk's marker;
-`kw:dirty:k` the key series with new counts (`<fp>|<sid>`), `kw:dirty:r` the providers with
-new counts; `kw:sched:k` and `kw:sched:r`, the minute each key series (or a key's summary,
-`<fp>|`) and each provider is due again: a window edge that changes its documents materially,
-or a change that waits for its heartbeat (`core.writes`).
+The key names are `keywatch.core.keys.Layout`'s.
 """
 
 from __future__ import annotations
@@ -64,68 +52,6 @@ MARKER_TTL_S = (HOUR_SPAN + 1) * 3600
 # clock or a forgery, and its group is refused (`bound_tally`). Never counted in the future:
 # a success dated ahead would outrank every failure of its key until then.
 MAX_SKEW_S = 300
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """Redis key names, under one prefix (tests sharing one server use their own)."""
-
-    prefix: str = "kw"
-
-    def series(self, sid: str) -> str:
-        return f"{self.prefix}:s:{sid}"
-
-    def key(self, fingerprint: str) -> str:
-        """A key's own hash: its series (`m:<sid>`), its key-wide facts and summary record."""
-        return f"{self.prefix}:key:{fingerprint}"
-
-    def key_series(self, fingerprint: str, sid: str) -> str:
-        """A key's series on one model."""
-        return f"{self.prefix}:key:{fingerprint}:{sid}"
-
-    def failure_marker(self, event_id: str) -> str:
-        return f"{self.prefix}:f:{event_id}"
-
-    def recovery_marker(self, event_id: str) -> str:
-        return f"{self.prefix}:r:{event_id}"
-
-    def tally_marker(self, batch_id: str, chunk: int) -> str:
-        return f"{self.prefix}:t:{batch_id}:{chunk}"
-
-    @property
-    def dirty_keys(self) -> str:  # set of key series with new counts, `<fp>|<sid>`
-        return f"{self.prefix}:dirty:k"
-
-    @property
-    def dirty_rollups(self) -> str:  # set of providers with new counts
-        return f"{self.prefix}:dirty:r"
-
-    @property
-    def sched_keys(self) -> str:  # zset: `<fp>|<sid>` (or `<fp>|`) -> Unix minute it is due
-        return f"{self.prefix}:sched:k"
-
-    @property
-    def sched_rollups(self) -> str:  # zset: provider -> Unix minute of its next window change
-        return f"{self.prefix}:sched:r"
-
-    def provider_models(self, provider: str) -> str:
-        return f"{self.prefix}:pm:{provider}"
-
-    @property
-    def provider_digests(self) -> str:
-        return f"{self.prefix}:pd"
-
-    @property
-    def run_lock(self) -> str:
-        return f"{self.prefix}:health:lock"
-
-    @property
-    def run_as_of(self) -> str:
-        return f"{self.prefix}:health:as_of"
-
-    @property
-    def since(self) -> str:  # when this store started counting (gone after a data loss)
-        return f"{self.prefix}:since"
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,7 +284,6 @@ __all__ = [
     "SERIES_TTL_S",
     "Group",
     "KeyRead",
-    "Layout",
     "RecordResult",
     "TallyCount",
     "bound_tally",

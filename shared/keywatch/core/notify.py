@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import datetime
 
 from keywatch.core.classify import USER_ACTIONABLE, Reason
 from keywatch.events import Alert, Source
@@ -48,16 +47,6 @@ def should_notify(alert: Alert) -> bool:
     )
 
 
-def dedup_key(alert: Alert) -> str:
-    """One push per (user, provider, reason, key) per dedup window. A new key is told again."""
-    return f"kw:notified:{alert.uid}:{alert.provider}:{alert.reason}:{alert.key_fingerprint}"
-
-
-def alert_gate_key(uid: str, provider: str, reason: str, fingerprint: str) -> str:
-    """classify's one-alert-per-problem window for (user, provider, reason, key)."""
-    return f"kw:alerted:{uid}:{provider}:{reason}:{fingerprint}"
-
-
 # The provider-incident guard (README, "Provider incidents"). A failure counts in its minute's
 # HyperLogLog of distinct failing keys per (provider, reason); the count that decides is over
 # the failure's minute and one either side, against the median per-minute count of the hour
@@ -68,27 +57,11 @@ INCIDENT_BASELINE_MINUTES = 60
 INCIDENT_BUCKET_TTL_S = (INCIDENT_BASELINE_MINUTES + 2 * INCIDENT_WINDOW_MINUTES) * 60 + 600
 
 
-def incident_base(provider: str, reason: str) -> str:
-    """The prefix of one (provider, reason)'s incident keys; its hash tag keeps them in one
-    cluster slot."""
-    return f"kw:{{inc:{provider}:{reason}}}"
-
-
-def incident_bucket(provider: str, reason: str, minute: int) -> str:
-    """The HyperLogLog of the key fingerprints failing with (provider, reason) in `minute`."""
-    return f"{incident_base(provider, reason)}:m:{minute}"
-
-
 def incident_threshold(baseline_per_minute: float, min_keys: int, factor: float) -> int:
     """Distinct failing keys in the 3-minute window that open an incident: `factor` times what
     the baseline gives for the window, and never fewer than `min_keys`. Once open, the incident
     holds pushes until the count falls below half of it."""
     return max(min_keys, math.ceil(factor * INCIDENT_WINDOW_MINUTES * baseline_per_minute))
-
-
-def user_cap_key(uid: str, day: datetime) -> str:
-    """Counts the pushes a user got today, across providers and reasons, to stop storms."""
-    return f"kw:usercap:{uid}:{day:%Y%m%d}"
 
 
 def provider_name(provider: str) -> str:
@@ -136,23 +109,7 @@ def compose_restored(provider: str, model: str, fingerprint: str) -> Push:
     )
 
 
-def restored_key(uid: str, provider: str, told_at: datetime) -> str:
-    """One "works again" signal per told problem: the problem is named by when it was told."""
-    return f"kw:restored:{uid}:{provider}:{told_at.timestamp():.3f}"
-
-
-def channel_key(key: str, channel: str) -> str:
-    """A marker (told, cap) per channel: FCM keeps the names it always had."""
-    return key if channel == "fcm" else f"{key}:{channel}"
-
-
 def webhook_id(seed: str) -> str:
     """The Standard Webhooks `webhook-id`: the same on every retry of one delivery, so that the
     app deduplicates redeliveries (https://www.standardwebhooks.com/)."""
     return "msg_" + hashlib.sha256(seed.encode()).hexdigest()[:32]
-
-
-def webhook_gone_key(url: str) -> str:
-    """Set when the endpoint answered 410 Gone: the webhook is off until an operator deletes
-    it (docs/webhook.md) or the URL changes."""
-    return f"kw:webhook:gone:{hashlib.sha256(url.encode()).hexdigest()[:16]}"
