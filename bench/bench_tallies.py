@@ -31,11 +31,11 @@ from _common import CountingDocs, redis_server
 from keywatch.core.keys import Layout
 from keywatch.events import Source, SuccessTally, TallyBatch
 from keywatch.reporting import Reporter
-from keywatch.settings import Settings
 from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.decode import MAX_MESSAGE_BYTES, decode_ingest
 from keywatch_functions.service.classify import ClassifyDeps, handle_tallies
 from keywatch_functions.service.health import HealthDeps, run_health
+from keywatch_functions.settings import FunctionSettings
 
 
 def main() -> int:
@@ -54,7 +54,7 @@ def main() -> int:
     drawn: list[list[tuple[str, str]]] = []
     for _ in range(args.processes):
         client = FakePublisherClient()
-        reporter = Reporter(Settings(project_id="bench"), client_factory=lambda c=client: c)
+        reporter = Reporter(FunctionSettings(project_id="bench"), client_factory=lambda c=client: c)
         groups = rng.sample(pairs, args.groups)
         drawn.append(groups)
         for key, model in groups:

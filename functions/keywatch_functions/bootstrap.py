@@ -1,4 +1,5 @@
-"""Build each function's dependencies once per instance, from Settings, never at import time."""
+"""Build each function's dependencies once per instance, from FunctionSettings, never on
+import."""
 
 from __future__ import annotations
 
@@ -9,30 +10,30 @@ from typing import Any, TypeVar
 from keywatch.core.health import KeyThresholds, Thresholds
 from keywatch.core.keys import Layout
 from keywatch.core.writes import Margins
-from keywatch.settings import Settings, get_settings
 from keywatch_functions.service.classify import ClassifyDeps
 from keywatch_functions.service.health import HealthDeps
 from keywatch_functions.service.notify import NotifyDeps
+from keywatch_functions.settings import FunctionSettings, get_settings
 
 
-def _firestore(settings: Settings, database: str | None = None):  # type: ignore[no-untyped-def]
+def _firestore(settings: FunctionSettings, database: str | None = None):  # type: ignore[no-untyped-def]
     from google.cloud import firestore
 
     # With FIRESTORE_EMULATOR_HOST set, the client itself uses anonymous credentials.
     return firestore.Client(project=settings.project_id, database=database)
 
 
-def _redis_secret(settings: Settings) -> str | None:
+def _redis_secret(settings: FunctionSettings) -> str | None:
     """The Redis AUTH string, handed to each Redis adapter so that it masks it in errors."""
     return settings.redis_password.get_secret_value() if settings.redis_password else None
 
 
-def _layout(settings: Settings) -> Layout:
+def _layout(settings: FunctionSettings) -> Layout:
     """Every Redis key name, under the one prefix."""
     return Layout(settings.counting_prefix)
 
 
-def _redis(settings: Settings):  # type: ignore[no-untyped-def]
+def _redis(settings: FunctionSettings):  # type: ignore[no-untyped-def]
     from keywatch_functions.adapters.redis_client import redis_client
 
     return redis_client(
@@ -43,21 +44,21 @@ def _redis(settings: Settings):  # type: ignore[no-untyped-def]
     )
 
 
-def _counting(settings: Settings, client: Any = None):  # type: ignore[no-untyped-def]
+def _counting(settings: FunctionSettings, client: Any = None):  # type: ignore[no-untyped-def]
     from keywatch_functions.adapters.redis_counting import RedisCountingStore
 
     secret = _redis_secret(settings)
     return RedisCountingStore(client or _redis(settings), _layout(settings), secret=secret)
 
 
-def _alert_gate(settings: Settings, client: Any):  # type: ignore[no-untyped-def]
+def _alert_gate(settings: FunctionSettings, client: Any):  # type: ignore[no-untyped-def]
     from keywatch_functions.adapters.redis_lock import RedisAlertGate
 
     secret = _redis_secret(settings)
     return RedisAlertGate(client, secret=secret, layout=_layout(settings))
 
 
-def build_classify_deps(settings: Settings) -> ClassifyDeps:
+def build_classify_deps(settings: FunctionSettings) -> ClassifyDeps:
     from google.cloud.pubsub_v1 import PublisherClient
     from google.cloud.pubsub_v1.types import BatchSettings
 
@@ -80,7 +81,7 @@ def build_classify_deps(settings: Settings) -> ClassifyDeps:
     )
 
 
-def build_notify_deps(settings: Settings) -> NotifyDeps:
+def build_notify_deps(settings: FunctionSettings) -> NotifyDeps:
     from keywatch_functions.adapters.fcm import FcmPushSender
     from keywatch_functions.adapters.firestore import FirestoreKeyStatusStore, FirestoreTokenStore
     from keywatch_functions.adapters.redis_lock import RedisDedupLock, RedisIncidentGuard
@@ -116,7 +117,9 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
     if "webhook" in settings.channels:
         from keywatch_functions.adapters.webhook import WebhookSender
 
-        assert settings.webhook_secret is not None  # Settings refuses the channel without it
+        assert (
+            settings.webhook_secret is not None
+        )  # FunctionSettings refuses the channel without it
         webhook = WebhookSender(
             settings.webhook_url,
             settings.webhook_secret.get_secret_value(),
@@ -149,7 +152,7 @@ def build_notify_deps(settings: Settings) -> NotifyDeps:
     )
 
 
-def build_health_deps(settings: Settings) -> HealthDeps:
+def build_health_deps(settings: FunctionSettings) -> HealthDeps:
     from keywatch_functions.adapters.firestore import FirestoreHealthDocs
     from keywatch_functions.adapters.redis_lock import RedisIncidentLedger
 
@@ -198,7 +201,7 @@ def build_health_deps(settings: Settings) -> HealthDeps:
     )
 
 
-def _feeds(settings: Settings) -> Any:
+def _feeds(settings: FunctionSettings) -> Any:
     """The providers' status feeds client (adapters/statusfeed.py), or None: turned off, or
     against emulators with no feed set (a local stack never reaches a provider's host)."""
     if not settings.status_feeds_enabled or (settings.emulated and not settings.status_feeds):
@@ -216,7 +219,7 @@ _built: dict[str, object] = {}
 _build_lock = threading.Lock()
 
 
-def _once(name: str, build: Callable[[Settings], T]) -> T:
+def _once(name: str, build: Callable[[FunctionSettings], T]) -> T:
     """Built once per instance, on first use. classify serves several requests at once, so two
     first requests must not build two sets of clients."""
     got = _built.get(name)

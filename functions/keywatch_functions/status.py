@@ -32,9 +32,9 @@ from keywatch.core.statuspage import (
     render_html,
     render_json,
 )
-from keywatch.settings import Settings
 from keywatch_functions import bootstrap, log
 from keywatch_functions.errors import StatusReadError
+from keywatch_functions.settings import FunctionSettings
 from keywatch_functions.status_reader import StatusReader
 
 CACHE_S = 30.0
@@ -77,7 +77,7 @@ class StatusDeps:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
-def build_status_deps(settings: Settings) -> StatusDeps:
+def build_status_deps(settings: FunctionSettings) -> StatusDeps:
     from keywatch_functions.adapters.status_docs import FirestoreStatusDocs
 
     return StatusDeps(
@@ -86,7 +86,7 @@ def build_status_deps(settings: Settings) -> StatusDeps:
             bootstrap._firestore(settings, settings.health_database),
             provider_collection=settings.provider_health_collection,
             days_collection=settings.provider_days_collection,
-            # Settings names no incidents collection yet; it will win once it does.
+            # FunctionSettings names no incidents collection yet; it will win once it does.
             incidents_collection=getattr(settings, "incidents_collection", "incidents"),
             deadline_s=READ_DEADLINE_S,
         ),

@@ -193,10 +193,10 @@ def _dlq(args: argparse.Namespace) -> int:
     from google.api_core.exceptions import GoogleAPIError
     from google.auth.exceptions import GoogleAuthError
 
-    from keywatch.settings import Settings
+    from keywatch_functions.settings import FunctionSettings
     from keywatch_ops import dlq
 
-    settings = Settings(project_id=args.project) if args.project else Settings()
+    settings = FunctionSettings(project_id=args.project) if args.project else FunctionSettings()
     try:
         route = dlq.resolve_route(args.route, settings)
     except dlq.UnknownRouteError as exc:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from keywatch.settings import Settings
+from keywatch_functions.settings import FunctionSettings
 from keywatch_ops.topology import Route, routes
 
 REPLAY_ATTR = "keywatch_replayed"
@@ -57,7 +57,7 @@ class UnknownRouteError(DlqError, ValueError):
 # -- routes -----------------------------------------------------------------------------------
 
 
-def resolve_route(name: str, settings: Settings) -> Route:
+def resolve_route(name: str, settings: FunctionSettings) -> Route:
     """The route named by its function (classify, notify, health), its topic, its push
     subscription, its dead-letter topic or its hold subscription; a full resource path
     (`projects/p/topics/t`) is read by its last segment."""
@@ -234,7 +234,9 @@ def peek(
 ) -> list[DeadLetter]:
     """Up to `limit` messages of the route's hold subscription, left in place: each is pulled,
     held while the others are pulled, then released (ack deadline 0) for the next puller."""
-    path = subscription_path(project or Settings().project_id, route.dead_letter_subscription)
+    path = subscription_path(
+        project or FunctionSettings().project_id, route.dead_letter_subscription
+    )
     check_subscription(subscriber, path)
     letters: dict[str, DeadLetter] = {}
     held: list[str] = []
@@ -273,7 +275,7 @@ def replay(
     at `limit` messages, or after `empty_pulls` pulls in a row bring nothing new (the emulator,
     and Pub/Sub itself, may answer a pull with nothing while messages remain).
     """
-    project = project or Settings().project_id
+    project = project or FunctionSettings().project_id
     hold = subscription_path(project, route.dead_letter_subscription)
     topic = topic_path(project, route.topic)
     report = ReplayReport(dry_run=dry_run)

@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from keywatch.settings import get_settings
+from keywatch_functions.settings import get_settings
 
 
 def _pct(value: Any) -> str:

@@ -44,7 +44,7 @@ from keywatch.core.slo import (
     recent_windows,
     sli,
 )
-from keywatch.settings import Settings, get_settings
+from keywatch_functions.settings import FunctionSettings, get_settings
 
 DAYS_SUBCOLLECTION = "days"
 RUNBOOK = "docs/slo.md"
@@ -102,7 +102,7 @@ def main(args: argparse.Namespace) -> int:
 
 
 def run(
-    settings: Settings,
+    settings: FunctionSettings,
     *,
     provider: str | None = None,
     target: float = DEFAULT_TARGET,
@@ -134,7 +134,7 @@ def run(
 # -- reading --------------------------------------------------------------------------------
 
 
-def _redis(settings: Settings) -> Any:
+def _redis(settings: FunctionSettings) -> Any:
     """A client as the functions build theirs (adapters/redis_lock.py `redis_client`, which
     says why): timeouts, AUTH from KEYWATCH_REDIS_PASSWORD, TLS verified against
     KEYWATCH_REDIS_CA_PEM (chain only) or the system store (host name checked)."""
@@ -168,7 +168,7 @@ def _glob_escape(text: str) -> str:
 
 
 def read_counts(
-    settings: Settings, provider: str | None = None
+    settings: FunctionSettings, provider: str | None = None
 ) -> tuple[dict[str, list[Series]], int | None]:
     """Each provider's model series (every provider with a `<prefix>:pm:<provider>` set, or
     only `provider`), and the Unix minute the store began counting (None: never said)."""
@@ -223,7 +223,7 @@ def _day(d: Mapping[str, Any]) -> tuple[int, int] | None:
 
 
 def read_days(
-    settings: Settings, providers: Iterable[str], end: int
+    settings: FunctionSettings, providers: Iterable[str], end: int
 ) -> tuple[dict[str, dict[date, tuple[int, int]]], str | None]:
     """Each provider's daily (good, total) for the dates before today inside the period, and
     a warning when Firestore cannot be read (then there are none: the windows show partial)."""

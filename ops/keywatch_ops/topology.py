@@ -5,7 +5,7 @@ every dead-letter topic has a pull subscription, because Pub/Sub drops what a to
 subscriptions receives.
 
 The alerts route's retry budget is designed, not inherited: a push that fails because FCM is
-down is retried until the alert is stale (`Settings.alert_max_age_s`, 6 h), so an FCM outage
+down is retried until the alert is stale (`FunctionSettings.alert_max_age_s`, 6 h), so an FCM outage
 of any length under that loses no push. Each attempt fails fast (firebase-admin's own retries
 are off), so the budget is the waits between attempts: Pub/Sub's backoff grows exponentially
 from the minimum to the maximum (600 s at most), and its delays are "best effort ... more or
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from keywatch.settings import Settings
+from keywatch_functions.settings import FunctionSettings
 
 # DeadLetterPolicy.max_delivery_attempts: 5 to 100 (Pub/Sub's limits).
 MIN_ATTEMPTS = 5
@@ -69,7 +69,7 @@ class Route:
     max_backoff_s: int = MAX_BACKOFF_S
 
 
-def routes(s: Settings, *, time_scale: float = 1.0) -> tuple[Route, ...]:
+def routes(s: FunctionSettings, *, time_scale: float = 1.0) -> tuple[Route, ...]:
     """The routes; `time_scale` below 1 runs the same plan faster (the local stack: 1/60)."""
     min_backoff_s = max(1, round(MIN_BACKOFF_S * time_scale))
     max_backoff_s = max(min_backoff_s, round(MAX_BACKOFF_S * time_scale))
@@ -101,7 +101,7 @@ def routes(s: Settings, *, time_scale: float = 1.0) -> tuple[Route, ...]:
             ' OR attributes.reason = "permission_denied"'
             ' OR attributes.reason = "quota_exhausted"))'
             ' OR attributes.type = "key_restored"',
-            # At least notify's function timeout (Settings.notify_timeout_s).
+            # At least notify's function timeout (FunctionSettings.notify_timeout_s).
             ack_deadline_s=s.notify_timeout_s,
             attempts=alert_attempts,
         ),

@@ -54,7 +54,7 @@ from keywatch.events import (
 from keywatch.extract import MESSAGE_CAPTURE_CHARS
 from keywatch.fingerprint import is_fingerprint, key_fingerprint
 from keywatch.scrub import KeyScrubber, nfkc, remove_key, scan_chars, scrub, scrub_message
-from keywatch.settings import Settings, get_settings
+from keywatch.settings import ReporterSettings, get_settings
 
 log = logging.getLogger("keywatch")
 
@@ -102,7 +102,7 @@ class Reporter:
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        settings: ReporterSettings | None = None,
         *,
         max_queue: int = 10_000,
         max_queue_bytes: int | None = 16 * 1024 * 1024,
@@ -877,7 +877,7 @@ _default: Reporter | None = None
 _default_lock = threading.Lock()
 
 
-def init(settings: Settings | None = None, **kwargs: Any) -> Reporter:
+def init(settings: ReporterSettings | None = None, **kwargs: Any) -> Reporter:
     """Create the process's reporter (call once at start-up; later calls return the same)."""
     global _default
     with _default_lock:

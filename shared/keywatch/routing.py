@@ -43,7 +43,7 @@ from typing import Any
 
 from keywatch.core.health import KeyState, doc_id
 from keywatch.fingerprint import is_fingerprint
-from keywatch.settings import Settings, get_settings
+from keywatch.settings import RouterSettings, get_settings
 
 __all__ = [
     "AsyncHealthReader",
@@ -250,7 +250,7 @@ class _Reader:
     def __init__(
         self,
         client: Any = None,
-        settings: Settings | None = None,
+        settings: RouterSettings | None = None,
         *,
         max_age_s: float = 30.0,
         max_stale_s: float = 600.0,

@@ -23,7 +23,6 @@ from typing import Any
 import redis
 
 from keywatch.core.keys import Layout
-from keywatch.settings import Settings
 from keywatch_functions.adapters.cloud_logging import StructuredLogSink, structured_logger
 from keywatch_functions.adapters.firestore import FirestoreHealthDocs
 from keywatch_functions.adapters.redis_counting import RedisCountingStore
@@ -32,6 +31,7 @@ from keywatch_functions.classify import classify
 from keywatch_functions.health import health
 from keywatch_functions.service.classify import ClassifyDeps
 from keywatch_functions.service.health import HealthDeps
+from keywatch_functions.settings import FunctionSettings
 from tests.fakes import FakeAlertPublisher
 from tests.fuzz.strategies import Plant, cloud_event
 
@@ -96,7 +96,7 @@ class Example:
 
     pipeline: Pipeline
     prefix: str
-    settings: Settings
+    settings: FunctionSettings
     classify_deps: ClassifyDeps
     health_deps: HealthDeps
     alerts: FakeAlertPublisher
@@ -172,7 +172,7 @@ class Pipeline:
         and the alerts cleared."""
         n = next(_ids)
         prefix = f"fz{self.run}{n}"
-        settings = Settings(
+        settings = FunctionSettings(
             project_id=self.project,
             redis_url=self.redis_url,
             counting_prefix=prefix,

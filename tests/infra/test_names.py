@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from keywatch.core.logentry import LABEL_FIELDS, LOG_FIELDS
-from keywatch.settings import Settings
+from keywatch_functions.settings import FunctionSettings
 from keywatch_ops.topology import routes
 from tests.infra.terraform import ROOT, Config, load
 
@@ -38,7 +38,7 @@ def test_routes_mirror_topology_py(tf: Config) -> None:
     """Each route (topic, subscription, dead letters, filter, attempts, deadlines) as coded."""
     declared = {
         r.function: {k: v for k, v in asdict(r).items() if k != "function"}
-        for r in routes(Settings())
+        for r in routes(FunctionSettings())
     }
     assert tf.locals["routes"] == declared
 
@@ -49,7 +49,9 @@ def test_entry_points_are_the_deployed_functions(tf: Config) -> None:
     assert fn["for_each"] == "${local.functions}"
     assert fn["build_config"][0]["entry_point"] == "${each.key}"
     assert (
-        set(tf.locals["functions"]) == _entry_points() == {r.function for r in routes(Settings())}
+        set(tf.locals["functions"])
+        == _entry_points()
+        == {r.function for r in routes(FunctionSettings())}
     )
 
 
@@ -80,8 +82,8 @@ def test_ack_deadline_covers_each_function_timeout(tf: Config) -> None:
 
 def test_environment_variables_are_settings(tf: Config) -> None:
     """Every KEYWATCH_* variable the Terraform sets is a setting, and its value is the default."""
-    defaults = Settings().model_dump()
-    fields = set(Settings.model_fields)
+    defaults = FunctionSettings().model_dump()
+    fields = set(FunctionSettings.model_fields)
     for name, fn in tf.locals["functions"].items():
         for var, value in fn["env"].items():
             assert var.startswith(ENV_PREFIX), (name, var)
@@ -133,7 +135,7 @@ def test_classify_serves_requests_concurrently(tf: Config) -> None:
 
 def test_firestore_collections_match_settings(tf: Config) -> None:
     """Collections named in the Terraform (TTL, index exemptions) are the ones the code writes."""
-    s = Settings()
+    s = FunctionSettings()
     assert tf.locals["collections"] == {
         "provider_health": s.provider_health_collection,
         "key_health": s.key_health_collection,
@@ -150,7 +152,7 @@ def test_health_documents_expire_and_their_timestamps_are_not_indexed(tf: Config
     from keywatch.core.health import stamped
 
     groups = tf.locals["health_doc_groups"]
-    s = Settings()
+    s = FunctionSettings()
     assert {tf.resolve(v) for v in groups.values()} == {
         s.provider_health_collection,
         s.key_health_collection,
@@ -265,10 +267,10 @@ def test_notifys_pending_marker_outlives_its_function_timeout(tf: Config) -> Non
     fn = tf.locals["functions"]["notify"]
     timeout = tf.resolve(fn["timeout_s"])
     assert tf.resolve(fn["env"]["KEYWATCH_NOTIFY_TIMEOUT_S"]) == timeout
-    s = Settings(notify_timeout_s=int(timeout))
+    s = FunctionSettings(notify_timeout_s=int(timeout))
     assert s.pending_ttl_s == 2 * int(timeout)
     assert tf.locals["routes"]["notify"]["ack_deadline_s"] >= int(timeout)
-    # One attempt, settle wait and FCM included, ends inside the timeout (Settings refuses
+    # One attempt, settle wait and FCM included, ends inside the timeout (FunctionSettings refuses
     # settings that do not), so a send never outlives the marker.
     assert s.notify_attempt_budget_s < int(timeout) < s.pending_ttl_s
 
@@ -277,11 +279,13 @@ def test_settings_refuse_a_notify_attempt_longer_than_its_timeout() -> None:
     import pydantic
 
     with pytest.raises(pydantic.ValidationError, match="KEYWATCH_NOTIFY_TIMEOUT_S 120"):
-        Settings(incident_settle_s=70)
+        FunctionSettings(incident_settle_s=70)
     # FCM 20 + two status transactions 10 + 6 Redis calls of up to 4 s: 54 s.
-    assert Settings(incident_settle_s=70, incident_guard=False).notify_attempt_budget_s == 54
+    assert (
+        FunctionSettings(incident_settle_s=70, incident_guard=False).notify_attempt_budget_s == 54
+    )
     # Both channels add the webhook's 10 s and three Redis calls.
-    both = Settings(
+    both = FunctionSettings(
         notify_channels="both",
         webhook_url="https://a.example",
         webhook_secret="x",

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from keywatch.settings import Settings
+from keywatch_functions.settings import FunctionSettings
 from tests.infra.terraform import ROOT, Config, load
 from tests.infra.test_checkov import report  # noqa: F401  (the checkov fixture)
 from tests.infra.test_iam import _ONE_DATABASE, condition, granted_roles, outputs
@@ -88,8 +88,8 @@ def test_status_page_env_names_settings_and_the_health_database(tf: Config) -> N
     """Every KEYWATCH_* it sets is a setting, a literal equals the code's default, the database
     is the health database, and the health thresholds are the health function's."""
     env = tf.locals["status_page_env"]
-    fields = set(Settings.model_fields)
-    defaults = Settings().model_dump()
+    fields = set(FunctionSettings.model_fields)
+    defaults = FunctionSettings().model_dump()
     for var, value in env.items():
         assert var.startswith("KEYWATCH_"), var
         field = var.removeprefix("KEYWATCH_").lower()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from keywatch.settings import Settings
+from keywatch_functions.settings import FunctionSettings
 from keywatch_ops import dlq
 from keywatch_ops.cli import main
 from keywatch_ops.devstack.stack import Stack
@@ -86,7 +86,7 @@ def topo(backends: Stack, unique: str, monkeypatch: pytest.MonkeyPatch) -> Itera
 
     for var, suffix in (("EVENTS", "events"), ("ALERTS", "alerts"), ("HEALTH_TICK", "tick")):
         monkeypatch.setenv(f"KEYWATCH_{var}_TOPIC", f"kw-{unique}-{suffix}")
-    settings = Settings()
+    settings = FunctionSettings()
     route = next(r for r in routes(settings) if r.function == "notify")
     t = Topology(
         settings.project_id, route, pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()

@@ -18,10 +18,10 @@ from keywatch.core.keys import Layout
 from keywatch.events import Source
 from keywatch.fingerprint import key_fingerprint
 from keywatch.routing import HealthReader
-from keywatch.settings import Settings
 from keywatch_functions.adapters.firestore import FirestoreHealthDocs
 from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.service.health import HealthDeps, run_health
+from keywatch_functions.settings import FunctionSettings
 from tests.factories import failure
 
 pytestmark = pytest.mark.integration
@@ -58,7 +58,7 @@ def test_state_changes_reach_the_router_in_their_tick_and_drift_waits_for_the_he
     its 10-minute heartbeat; three failures cool it down, a success restores it, a 401 makes
     it invalid, each visible to the router in the same tick; the provider's model going down
     is on the status page's document in that tick too."""
-    settings = Settings(
+    settings = FunctionSettings(
         project_id="demo-keywatch",
         provider_health_collection=f"ph_{unique}",
         key_health_collection=f"kh_{unique}",

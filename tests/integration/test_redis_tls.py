@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from keywatch.settings import Settings
 from keywatch_functions.adapters.redis_lock import RedisDedupLock
 from keywatch_functions.bootstrap import build_notify_deps
 from keywatch_functions.errors import DedupLockError
+from keywatch_functions.settings import FunctionSettings
 from keywatch_ops.devstack.stack import LOOPBACK, free_port
 
 pytestmark = pytest.mark.integration
@@ -103,7 +103,7 @@ class TlsRedis:
     ca_pem: str  # the CA that signed the server certificate
     other_ca_pem: str  # a CA that did not
 
-    def settings(self, **overrides: object) -> Settings:
+    def settings(self, **overrides: object) -> FunctionSettings:
         values: dict[str, object] = {
             "redis_url": f"rediss://{LOOPBACK}:{self.port}/0",
             "redis_password": PASSWORD,
@@ -112,7 +112,7 @@ class TlsRedis:
             "fcm_endpoint": "http://127.0.0.1:9/",  # never called: only keeps FCM credential-free
         }
         values.update(overrides)
-        return Settings(**values)  # type: ignore[arg-type]
+        return FunctionSettings(**values)  # type: ignore[arg-type]
 
 
 def _wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
@@ -187,7 +187,7 @@ def emulated_firestore(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_settings_build_a_working_tls_lock(
     tls_redis: TlsRedis, emulated_firestore: None, unique: str
 ) -> None:
-    """The notify lock built from Settings commits a key over TLS + AUTH (IP only in the CN)."""
+    """The notify lock built from the settings commits a key over TLS + AUTH (IP only in the CN)."""
     lock = build_notify_deps(tls_redis.settings()).lock
     key = f"kw:tls:{unique}"
     assert not lock.is_done(key)
@@ -253,7 +253,7 @@ def test_plain_tcp_to_the_tls_port_fails(tls_redis: TlsRedis) -> None:
 
 
 def test_settings_repr_hides_the_password(tls_redis: TlsRedis) -> None:
-    """repr(Settings) and str(Settings) show the CA but never the AUTH string."""
+    """repr(FunctionSettings) and str(FunctionSettings) show the CA but never the AUTH string."""
     settings = tls_redis.settings()
     assert PASSWORD not in repr(settings)
     assert PASSWORD not in str(settings)

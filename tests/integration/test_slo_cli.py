@@ -19,8 +19,8 @@ from keywatch.core.health import doc_id, unix_minute
 from keywatch.core.keys import Layout
 from keywatch.events import Source
 from keywatch.fingerprint import key_fingerprint
-from keywatch.settings import Settings, get_settings
 from keywatch_functions.adapters.redis_counting import RedisCountingStore
+from keywatch_functions.settings import FunctionSettings, get_settings
 from keywatch_ops import slo
 from keywatch_ops.devstack.stack import Stack, free_port
 from tests.factories import failure
@@ -52,8 +52,8 @@ def seed(store: RedisCountingStore, provider: str, outage_minutes: int) -> None:
     assert store.record_tallies(f"{provider}-tally", [TallyCount(group, tuple(ok))]).counted
 
 
-def settings(backends: Stack, prefix: str, **kw: Any) -> Settings:
-    return Settings(
+def settings(backends: Stack, prefix: str, **kw: Any) -> FunctionSettings:
+    return FunctionSettings(
         redis_url=f"redis://127.0.0.1:{backends.services['redis'].port}/0",
         counting_prefix=prefix,
         project_id=backends.project,
@@ -64,7 +64,7 @@ def settings(backends: Stack, prefix: str, **kw: Any) -> Settings:
 @pytest.fixture
 def seeded(
     backends: Stack, redis_client: redis.Redis, firestore_client: Any, unique: str
-) -> tuple[Settings, str, str]:
+) -> tuple[FunctionSettings, str, str]:
     """A broken provider (50% errors for 10 minutes, its two previous days on file) and a
     healthy one (no daily documents)."""
     prefix = f"t{unique}"
@@ -82,7 +82,7 @@ def seeded(
     return settings(backends, prefix), down, ok
 
 
-def run_json(s: Settings, **kw: Any) -> dict[str, Any]:
+def run_json(s: FunctionSettings, **kw: Any) -> dict[str, Any]:
     out, err = io.StringIO(), io.StringIO()
     assert slo.run(s, now=NOW.timestamp(), as_json=True, out=out, err=err, **kw) == 0
     assert err.getvalue() == ""
@@ -90,7 +90,7 @@ def run_json(s: Settings, **kw: Any) -> dict[str, Any]:
 
 
 def test_the_broken_provider_pages_and_the_healthy_one_fires_nothing(
-    seeded: tuple[Settings, str, str],
+    seeded: tuple[FunctionSettings, str, str],
 ) -> None:
     """From the counting store as the adapter wrote it: the outage's 10 minutes of 50% errors
     put the 1-hour window over 7.2% (14.4 x 0.5%) and the 5-minute one at 50%."""
@@ -109,7 +109,7 @@ def test_the_broken_provider_pages_and_the_healthy_one_fires_nothing(
 
 
 def test_day_windows_read_the_daily_documents_and_say_partial(
-    seeded: tuple[Settings, str, str],
+    seeded: tuple[FunctionSettings, str, str],
 ) -> None:
     """The broken provider has its two previous days on file: 3d is whole (today from the
     counting store), 28d is 3 of 28; the healthy one has none: today only. The budget is over
@@ -132,7 +132,7 @@ def test_day_windows_read_the_daily_documents_and_say_partial(
 
 
 def test_the_text_output_names_the_page_and_its_runbook(
-    seeded: tuple[Settings, str, str],
+    seeded: tuple[FunctionSettings, str, str],
 ) -> None:
     """What the on-call engineer reads: FIRING on the broken provider's fast-burn line, with
     its runbook anchor; no FIRING anywhere in the healthy provider's section."""
@@ -146,14 +146,14 @@ def test_the_text_output_names_the_page_and_its_runbook(
     assert "partial: 1 of 3 days" in sections[ok]
 
 
-def test_one_provider_only(seeded: tuple[Settings, str, str]) -> None:
+def test_one_provider_only(seeded: tuple[FunctionSettings, str, str]) -> None:
     """--provider reads that provider and no other."""
     s, down, _ = seeded
     assert [p["provider"] for p in run_json(s, provider=down)["providers"]] == [down]
 
 
 def test_through_the_argument_parser(
-    seeded: tuple[Settings, str, str],
+    seeded: tuple[FunctionSettings, str, str],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -190,7 +190,7 @@ def test_redis_unreachable_is_one_clear_line(backends: Stack) -> None:
     """Exit 2 and one line naming the store and the cause; no traceback, no password."""
     url = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
     out, err = io.StringIO(), io.StringIO()
-    assert slo.run(Settings(redis_url=url), out=out, err=err) == 2
+    assert slo.run(FunctionSettings(redis_url=url), out=out, err=err) == 2
     assert out.getvalue() == ""
     [line] = err.getvalue().splitlines()
     assert line.startswith("keywatch slo: cannot read the counting store at redis://127.0.0.1:")

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from google.api_core import exceptions as gexc
 
-from keywatch.settings import Settings
+from keywatch_functions.settings import FunctionSettings
 from keywatch_ops import dlq
 from keywatch_ops.cli import main
 from keywatch_ops.topology import routes
 
 PROJECT = "demo-unit"
-SETTINGS = Settings(project_id=PROJECT)
+SETTINGS = FunctionSettings(project_id=PROJECT)
 NOTIFY = next(r for r in routes(SETTINGS) if r.function == "notify")
 HOLD = f"projects/{PROJECT}/subscriptions/{NOTIFY.dead_letter_subscription}"
 TOPIC = f"projects/{PROJECT}/topics/{NOTIFY.topic}"
@@ -165,7 +165,7 @@ def test_route_resolves_by_function_topic_or_subscription(name: str) -> None:
 
 def test_route_resolution_follows_the_settings() -> None:
     """Renamed topics in the settings rename the routes: the old names no longer resolve."""
-    s = Settings(project_id=PROJECT, events_topic="t1-events")
+    s = FunctionSettings(project_id=PROJECT, events_topic="t1-events")
     assert dlq.resolve_route("t1-events-dead-hold", s).function == "classify"
     with pytest.raises(dlq.UnknownRouteError):
         dlq.resolve_route("keywatch-events", s)

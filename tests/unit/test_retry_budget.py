@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from keywatch.settings import Settings
+from keywatch_functions.settings import FunctionSettings
 from keywatch_ops.devstack.stack import Stack
 from keywatch_ops.topology import (
     BUDGET_MARGIN,
@@ -31,7 +31,7 @@ def test_the_budget_is_the_waits_between_attempts() -> None:
 
 def test_production_alerts_outlast_an_outage_until_they_are_stale() -> None:
     """51 attempts at 10 to 600 s span 6 h and a quarter; other routes keep 5."""
-    s = Settings()
+    s = FunctionSettings()
     alerts = _alerts(routes(s))
     budget = retry_budget_s(
         alerts.min_backoff_s, alerts.max_backoff_s, alerts.max_delivery_attempts
@@ -45,7 +45,7 @@ def test_production_alerts_outlast_an_outage_until_they_are_stale() -> None:
 def test_the_local_stack_runs_the_same_plan_scaled() -> None:
     """At 1 to 10 s of backoff (a sixtieth), the alerts route covers a sixtieth of 6 h."""
     stack = Stack(workdir=Path("/nonexistent"))
-    stack.settings = Settings()
+    stack.settings = FunctionSettings()
     alerts = _alerts(stack.routes)
     attempts = stack.attempts(alerts)
     budget = retry_budget_s(stack.retry_min_backoff_s, stack.retry_max_backoff_s, attempts)
@@ -59,6 +59,6 @@ def test_the_local_stack_runs_the_same_plan_scaled() -> None:
 def test_a_topology_that_cannot_cover_the_alert_age_is_refused() -> None:
     """An alert age Pub/Sub's 100 attempts cannot outlast fails at once, saying why."""
     with pytest.raises(ValueError, match="alert_max_age_s"):
-        routes(Settings(alert_max_age_s=24 * 3600))
+        routes(FunctionSettings(alert_max_age_s=24 * 3600))
     with pytest.raises(ValueError, match="100 attempts"):
         attempts_to_cover(3600, 1, 1)

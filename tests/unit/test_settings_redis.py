@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from keywatch.settings import Settings
 from keywatch_functions.adapters.redis_client import redis_client
 from keywatch_functions.adapters.redis_lock import RedisDedupLock
 from keywatch_functions.bootstrap import build_notify_deps
 from keywatch_functions.errors import DedupLockError, RedisConfigError
+from keywatch_functions.settings import FunctionSettings
 
 PASSWORD = "kw-unit-Auth-5tring-41be"
 
@@ -42,11 +42,11 @@ def ca_pem() -> str:
 def test_settings_read_password_and_ca_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, ca_pem: str
 ) -> None:
-    """KEYWATCH_REDIS_PASSWORD and KEYWATCH_REDIS_CA_PEM (multi-line PEM) land in Settings."""
+    """KEYWATCH_REDIS_PASSWORD and KEYWATCH_REDIS_CA_PEM (multi-line PEM) land in the settings."""
     monkeypatch.setenv("KEYWATCH_REDIS_URL", "rediss://10.0.0.3:6378/0")
     monkeypatch.setenv("KEYWATCH_REDIS_PASSWORD", PASSWORD)
     monkeypatch.setenv("KEYWATCH_REDIS_CA_PEM", ca_pem)
-    settings = Settings()
+    settings = FunctionSettings()
     assert settings.redis_url == "rediss://10.0.0.3:6378/0"
     assert settings.redis_password is not None
     assert settings.redis_password.get_secret_value() == PASSWORD
@@ -59,7 +59,7 @@ def test_settings_default_to_no_password_and_no_ca(monkeypatch: pytest.MonkeyPat
     """Unset, there is no AUTH string and no CA: the local stack's plain redis://."""
     monkeypatch.delenv("KEYWATCH_REDIS_PASSWORD", raising=False)
     monkeypatch.delenv("KEYWATCH_REDIS_CA_PEM", raising=False)
-    settings = Settings()
+    settings = FunctionSettings()
     assert settings.redis_password is None
     assert settings.redis_ca_pem == ""
 
@@ -110,7 +110,7 @@ def test_unparsable_ca_pem_fails_at_build_time_naming_the_setting(bad: str) -> N
     """A CA PEM that does not parse fails in build_notify_deps, naming the setting, no password."""
     with pytest.raises(RedisConfigError, match="KEYWATCH_REDIS_CA_PEM") as info:
         build_notify_deps(
-            Settings(
+            FunctionSettings(
                 redis_url="rediss://10.0.0.3:6378/0",
                 redis_password=PASSWORD,  # type: ignore[arg-type]
                 redis_ca_pem=bad,

@@ -28,6 +28,7 @@ from keywatch.events import (
 )
 from keywatch_functions.errors import validation_why
 from keywatch_functions.ports import AlertGate, AlertPublisher, Counter, LogSink
+from keywatch_functions.settings import default
 
 _GROUP: TypeAdapter[TallyGroup] = TypeAdapter(TallyGroup)
 # Names the KeyRestored a success publishes, so that a redelivery publishes the same one.
@@ -42,7 +43,7 @@ class ClassifyDeps:
     # One alert per (uid, provider, reason, key) per `alert_window_s`: a broken key called
     # 1,000 times is one notify invocation, not 1,000. None: every failure alerts.
     gate: AlertGate | None = None
-    alert_window_s: int = 600
+    alert_window_s: int = default("alert_window_s")
     clock: Callable[[], float] = time.time
     layout: Layout = field(default_factory=Layout)  # the Redis key names
 

@@ -57,6 +57,7 @@ from keywatch_functions.ports import (
     IncidentSource,
     SliSink,
 )
+from keywatch_functions.settings import default
 
 _KEYS_PER_CHUNK = 200
 
@@ -69,19 +70,19 @@ class HealthDeps:
     key_thresholds: KeyThresholds = field(default_factory=KeyThresholds)
     # What is written at once and what waits for a heartbeat (core/writes.py).
     margins: Margins = field(default_factory=Margins)
-    provider_collection: str = "provider_health"
-    key_collection: str = "key_health"
+    provider_collection: str = default("provider_health_collection")
+    key_collection: str = default("key_health_collection")
     # Firestore ramps a collection up from 500 writes/s ("500/50/5",
     # https://cloud.google.com/firestore/docs/best-practices#ramping_up_traffic): a run writes
     # at most this many documents, and leaves the rest due for the next run.
-    max_writes: int = 20_000
+    max_writes: int = default("health_max_writes")
     # The function's timeout (infra/topology.tf, 540 s): a run cut off there holds the lock no
     # longer than its request could have lasted.
     lock_ttl_s: int = 540
     clock: Callable[[], float] = time.time
     # Each provider's days (the status page's 90-day bar, `keywatch slo`'s 3-day window):
     # {days_collection}/{provider}/days/{YYYY-MM-DD} (core/daily.py).
-    days_collection: str = "provider_days"
+    days_collection: str = default("provider_days_collection")
     # The availability SLI for the SLOs (infra/slo.tf): None, not exported. `slo_models`
     # ("provider/model") get series of their own beside their provider's.
     sli: SliSink | None = None
@@ -94,7 +95,7 @@ class HealthDeps:
     # page at {incidents_collection}/{id}. None: not kept.
     incidents: IncidentSource | None = None
     feeds: Corroborator | None = None
-    incidents_collection: str = "incidents"
+    incidents_collection: str = default("incidents_collection")
     incidents_written: dict[str, str] = field(default_factory=dict)
 
 

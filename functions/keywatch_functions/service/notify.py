@@ -47,6 +47,8 @@ from keywatch_functions.ports import (
     TokenStore,
     WebhookSender,
 )
+from keywatch_functions.settings import default
+from keywatch_functions.settings import pending_ttl_s as pending_ttl
 
 # A 410 Gone turns the webhook off for this long, unless an operator turns it on sooner
 # (docs/webhook.md): long enough that a decommissioned endpoint costs nothing, short enough
@@ -99,15 +101,15 @@ class NotifyDeps:
     lock: DedupLock
     tokens: TokenStore
     sender: PushSender
-    dedup_ttl_s: int = 24 * 3600
-    pending_ttl_s: int = 120  # Settings.pending_ttl_s: twice the function's timeout
-    user_daily_cap: int = 5
-    alert_max_age_s: int = 6 * 3600
+    dedup_ttl_s: int = default("dedup_ttl_s")
+    pending_ttl_s: int = pending_ttl(default("notify_timeout_s"))
+    user_daily_cap: int = default("user_daily_cap")
+    alert_max_age_s: int = default("alert_max_age_s")
     # The provider-incident guard; None: no guard. An alert younger than `settle_s` waits
     # until it is that old before it is pushed, so that the first keys of an incident are
     # counted with the rest instead of being pushed before the count rises.
     guard: IncidentGuard | None = None
-    settle_s: float = 15.0
+    settle_s: float = default("incident_settle_s")
     # The most of notify's budget the settle wait may take: the function's timeout less the
     # rest of an attempt (Settings: notify_timeout_s - (notify_attempt_budget_s - the settle
     # time)). None: settle_s alone bounds it, which Settings' validator keeps within that.

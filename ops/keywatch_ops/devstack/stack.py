@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from keywatch.settings import Settings
+from keywatch_functions.settings import FunctionSettings
 from keywatch_ops.devstack.fcm_standin import FcmStandIn
 from keywatch_ops.devstack.monitoring_standin import MonitoringStandIn
 from keywatch_ops.devstack.statusfeed_standin import StatusFeedStandIn, path_for
@@ -207,7 +207,7 @@ class Stack:
         default_factory=lambda: "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     )
     startup_s: float = 0.0
-    settings: Settings = field(init=False)
+    settings: FunctionSettings = field(init=False)
     _stop_tick: threading.Event = field(default_factory=threading.Event)
     _tick_thread: threading.Thread | None = None
     _stopped: bool = False
@@ -222,7 +222,7 @@ class Stack:
         (self.workdir / "logs").mkdir(exist_ok=True)
         try:
             self._start_backends()
-            self.settings = Settings(
+            self.settings = FunctionSettings(
                 project_id=self.project,
                 redis_url=f"redis://{LOOPBACK}:{self.services['redis'].port}/0",
                 fcm_endpoint=self.fcm.url if self.fcm else "",
