@@ -261,7 +261,9 @@ def test_explain_names_the_output_cap_rule() -> None:
         (429, "Extra usage is required for long context requests.", "quota_exhausted"),
     ],
 )
-def test_rules_from_the_first_holdout(status: int, message: str, want: str) -> None:
+def test_a_status_fact_beats_generic_words_and_a_provider_phrase_beats_a_code(
+    status: int, message: str, want: str
+) -> None:
     """Shapes a held-out set showed: the status's fact beats generic words, and each
     provider's precise phrase beats a generic code."""
     assert reason(status, message) == want
@@ -298,7 +300,9 @@ def test_missing_default_credentials_under_a_gateway_class() -> None:
         (400, "Expected `thinking` or `redacted_thinking`, but found `text`.", "bad_request"),
     ],
 )
-def test_rules_from_the_second_holdout(status: int | None, message: str, want: str) -> None:
+def test_caller_network_stream_daily_quota_and_throttling_shapes_get_their_reason(
+    status: int | None, message: str, want: str
+) -> None:
     """Shapes the second held-out set showed: where the caller is, connection and stream
     failures, quotas with no free tier or per day, the provider's own throttling."""
     assert reason(status, message) == want
@@ -345,7 +349,7 @@ def test_rules_from_the_second_holdout(status: int | None, message: str, want: s
         ),
     ],
 )
-def test_rules_from_the_third_holdout(
+def test_an_ordinary_days_mix_of_wordings_gets_its_reasons(
     status: int | None, type_: str | None, message: str, want: str
 ) -> None:
     """Shapes the third held-out set (an ordinary day's mix) showed."""
