@@ -238,7 +238,7 @@ class RedisIncidentGuard:
         keys = [
             L.incident_open(provider, reason),
             L.incident_baseline(provider, reason, minute),
-            *(L.incident_bucket(provider, reason, m) for m in (*window, *baseline)),
+            *L.incident_buckets(provider, reason, (*window, *baseline)),
         ]
         with redis_errors(DedupLockError, self._secret):
             state, distinct, baseline, threshold, opened = self._guard(

@@ -43,6 +43,7 @@ the user's hash tag, `kw:{<uid>}:notified:...`, `kw:{<uid>}:usercap:...`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -172,6 +173,11 @@ class Layout:
         """The HyperLogLog of the key fingerprints failing with (provider, reason) in
         `minute`."""
         return f"{self.incident(provider, reason)}:m:{minute}"
+
+    def incident_buckets(self, provider: str, reason: str, minutes: Iterable[int]) -> list[str]:
+        """`incident_bucket` of each of `minutes`, in order (the guard's 65 a call)."""
+        base = self.incident(provider, reason)
+        return [f"{base}:m:{m}" for m in minutes]
 
     def incident_baseline(self, provider: str, reason: str, minute: int) -> str:
         """The baseline the guard computed for `minute` (cached for 3 minutes)."""
