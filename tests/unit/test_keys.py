@@ -10,7 +10,11 @@ from pathlib import Path
 from keywatch.core.keys import Layout
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE = {"int": 29_000_000, "datetime": datetime(2026, 12, 7, tzinfo=UTC)}
+SAMPLE: dict[str, object] = {
+    "int": 29_000_000,
+    "datetime": datetime(2026, 12, 7, tzinfo=UTC),
+    "Iterable[int]": [7, 8],
+}
 
 
 def _names(layout: Layout) -> dict[str, str]:
@@ -23,7 +27,9 @@ def _names(layout: Layout) -> dict[str, str]:
             continue
         params = list(inspect.signature(member).parameters.values())[1:]
         args = [SAMPLE.get(str(p.annotation), f"<{p.name}>") for p in params]
-        out[name] = getattr(layout, name)(*args)
+        got = getattr(layout, name)(*args)
+        for i, key in enumerate(got if isinstance(got, list) else [got]):
+            out[f"{name}[{i}]"] = key
     return out
 
 
