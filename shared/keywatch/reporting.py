@@ -23,15 +23,13 @@ What it guarantees under an outage:
 from __future__ import annotations
 
 import atexit
-import json
 import logging
 import os
 import sys
 import threading
 import time
-import uuid
 import weakref
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from random import getrandbits
@@ -39,6 +37,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from keywatch._breaker import Breaker
+from keywatch._tallies import Tallies, event_uuid
 from keywatch.context import RequestContext, current
 from keywatch.core.opsevents import Event, ops_event
 from keywatch.events import (
@@ -49,7 +49,6 @@ from keywatch.events import (
     Source,
     SuccessTally,
     TallyBatch,
-    TallyGroup,
 )
 from keywatch.extract import MESSAGE_CAPTURE_CHARS
 from keywatch.fingerprint import is_fingerprint, key_fingerprint
@@ -67,16 +66,6 @@ _MAX_NAMES = 4096  # distinct (model, key) names remembered by success()
 # The bytes a record holds besides its error message: the tuple, its numbers, its short strings
 # (measured with tracemalloc on CPython 3.12: about 900 for a typical record).
 _RECORD_BYTES = 1_024
-_MAX_RECOVERY_REQUESTS = 10_000  # requests remembered for recovery marking (LRU)
-# A tallies message stays below classify's 64 KiB limit (entry.MAX_MESSAGE_BYTES), with room
-# for the envelope; a group's recovered ids are split across parts of this many at most.
-_TALLY_BYTES = 60_000
-_RECOVERED_PER_PART = 1_000
-# Minutes older than this are not worth sending: health's windows end at 24 h (counting.py).
-_TALLY_MAX_AGE_MIN = 25 * 60
-_BREAKER_FAILURES = 3  # publishes failed in a row before Pub/Sub is taken to be down
-
-Group = tuple[str, str, str, str]  # provider, model, key fingerprint, source
 
 
 # A queued report: a flat tuple of atoms (str, int, float, bool, None). CPython's collector
@@ -91,10 +80,6 @@ _FIELDS = (
     "error_message", "region", "will_retry", "size",
 )  # fmt: skip
 _SIZE = len(_FIELDS) - 1
-
-
-def _event_uuid(n: int) -> uuid.UUID:
-    return uuid.UUID(int=n, version=4)
 
 
 class Reporter:
@@ -132,25 +117,15 @@ class Reporter:
         self._queue: deque[_Raw] = deque()
         self._bytes = 0  # queued and in flight: owned until Pub/Sub confirms
         self._qlock = threading.Lock()  # guards the queue and its byte count
-        self._lock = threading.Lock()  # guards success counts, recovery map, thread start
+        self._lock = threading.Lock()  # guards the thread's start
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._imported = threading.Event()  # the thread's imports are done (see _before_fork)
         self._thread: threading.Thread | None = None
-        self._successes: dict[Group, dict[int, int]] = {}  # group -> Unix minute -> count
         # (model as given, key fingerprint) -> the model name a tally carries: scrubbing a name
         # is done once per name and key, not once per success.
         self._names: dict[tuple[object, str], str] = {}
-        self._last_success: dict[Group, float] = {}
-        self._recovered: dict[Group, list[int]] = {}
-        # (request id, provider) -> event ids, as tuples of ints: the collector untracks those,
-        # where 10,000 lists would be promoted and make full collections (tens of ms, in
-        # whichever caller's thread triggers one) more frequent.
-        self._failed: OrderedDict[tuple[str, str], tuple[int, ...]] = OrderedDict()
-        # Tallies batches whose publish failed, sent again as they were (same batch id).
-        self._tally_retry: deque[TallyBatch] = deque()
         self._tallies_due = False
-        self._window_start = datetime.now(UTC)
         self._counts = {
             "reported": 0,
             "published": 0,
@@ -165,6 +140,7 @@ class Reporter:
             "tally_groups_dropped": 0,  # in batches that waited too long for Pub/Sub
             "internal_errors": 0,
         }
+        self._tallies = Tallies(self._counts, self._max_tally_groups)
         self._logged_drops = 0
         self._last_drop_log = 0.0
         self._client: Any = None
@@ -175,9 +151,16 @@ class Reporter:
         # Circuit breaker: after a few publishes fail in a row Pub/Sub is taken to be down;
         # reports then wait in the queue while one probe at a time tests it, so neither the
         # client's retry threads nor this one compete with the application for the GIL.
-        self._consecutive_failures = 0
-        self._probe: Any = None
-        self._next_probe = 0.0
+        self._breaker = Breaker()
+
+    @property
+    def _consecutive_failures(self) -> int:
+        # bench/bench_report.py's PreviousReporter reads and sets it.
+        return self._breaker.failures
+
+    @_consecutive_failures.setter
+    def _consecutive_failures(self, n: int) -> None:
+        self._breaker.failures = n
 
     # -- the caller's side: cheap, never raises --------------------------------------------
 
@@ -242,7 +225,7 @@ class Reporter:
                 error_code, error_message, region, will_retry, size,
             )  # fmt: skip
             if request_id:
-                self._remember_failure(request_id, str(provider).lower(), event_id)
+                self._tallies.remember_failure(request_id, str(provider).lower(), event_id)
             with self._qlock:
                 self._queue.append(raw)
                 self._bytes += size
@@ -253,7 +236,7 @@ class Reporter:
                 self.start()
             # Setting the event takes a lock, checking does not; while Pub/Sub is down the
             # thread probes on its own clock and is not woken for each report.
-            if not self._wake.is_set() and self._consecutive_failures < _BREAKER_FAILURES:
+            if not self._wake.is_set() and not self._breaker.open:
                 self._wake.set()
         except Exception:
             self._counts["internal_errors"] += 1
@@ -282,35 +265,32 @@ class Reporter:
             prov = str(provider).lower()
             src = _source(source, ctx, prov)
             fp = _fingerprint_of(api_key, key_fingerprint)
-            name = self._names.get((model, fp)) if model.__class__ is str else None
-            if name is None:
-                name = _clean_name(model, api_key, key_fingerprint)
-                if len(self._names) >= _MAX_NAMES:
-                    self._names.clear()
-                if model.__class__ is str:
-                    self._names[(model, fp)] = name
-            group = (prov, name, fp, src.value)
+            group = (prov, self._tally_name(model, api_key, key_fingerprint, fp), fp, src.value)
             rid = request_id or (ctx.request_id if ctx else None)
-            now = time.time()
-            minute = int(now // 60)
-            with self._lock:
-                per_minute = self._successes.get(group)
-                if per_minute is None:
-                    if len(self._successes) >= self._max_tally_groups:
-                        self._counts["successes_dropped"] += 1  # no room for a new group
-                        return
-                    per_minute = self._successes[group] = {}
-                per_minute[minute] = per_minute.get(minute, 0) + 1
-                self._last_success[group] = now
-                if rid:
-                    recovered = self._failed.pop((rid, prov), None)
-                    if recovered:
-                        self._recovered.setdefault(group, []).extend(recovered)
+            if not self._tallies.count(group, rid):
+                return  # no room for a new group
             self._counts["successes"] += 1
             if self._thread is None:
                 self.start()
         except Exception:
             self._counts["internal_errors"] += 1
+
+    def _tally_name(
+        self,
+        model: object,
+        api_key: str | KeyScrubber | None,
+        key_fingerprint: str | None,
+        fp: str,
+    ) -> str:
+        """The model name a tally carries (see _clean_name), remembered per name and key."""
+        name = self._names.get((model, fp)) if model.__class__ is str else None
+        if name is None:
+            name = _clean_name(model, api_key, key_fingerprint)
+            if len(self._names) >= _MAX_NAMES:
+                self._names.clear()
+            if model.__class__ is str:
+                self._names[(model, fp)] = name
+        return name
 
     def key_validated(
         self,
@@ -356,7 +336,7 @@ class Reporter:
             "queued": len(self._queue),
             "queued_bytes": self._bytes,
             "in_flight": len(self._in_flight),
-            "tally_batches_pending": len(self._tally_retry),
+            "tally_batches_pending": len(self._tallies.retry),
         }
 
     def flush(self, timeout_s: float = 10.0) -> bool:
@@ -369,7 +349,7 @@ class Reporter:
         return (
             done.wait(timeout_s)
             and not self._queue
-            and not self._tally_retry
+            and not self._tallies.retry
             and not self.pubsub_down
         )
 
@@ -384,7 +364,7 @@ class Reporter:
         # Still queued at exit (Pub/Sub down, or slower than the timeout) is lost.
         with self._qlock:
             self._counts["lost_at_exit"] += len(self._queue)
-        groups = sum(len(b.groups) for b in self._tally_retry) + len(self._successes)
+        groups = self._tallies.unsent_groups()
         lost = self._counts["dropped_overflow"] + self._counts["lost_at_exit"]
         if lost or groups:
             log.warning(
@@ -420,14 +400,6 @@ class Reporter:
                     module.Finalize(None, self.close, exitpriority=100)
             self._started_in = os.getpid()
 
-    def _remember_failure(self, request_id: str, provider: str, event_id: int) -> None:
-        with self._lock:
-            key = (request_id, provider)
-            self._failed[key] = (*self._failed.get(key, ()), event_id)
-            self._failed.move_to_end(key)
-            if len(self._failed) > _MAX_RECOVERY_REQUESTS:
-                self._failed.popitem(last=False)
-
     def _run(self) -> None:
         try:
             if self._client_factory is None:
@@ -444,8 +416,8 @@ class Reporter:
             # Sleep until there is work or a deadline (tallies, the next probe): a thread that
             # woke on a fixed clock would take the GIL from the application for nothing.
             wake_at = next_tally
-            if self.pubsub_down and (self._queue or self._tally_retry):
-                wake_at = min(wake_at, self._next_probe)
+            if self.pubsub_down and (self._queue or self._tallies.retry):
+                wake_at = min(wake_at, self._breaker.next_probe)
             self._wake.wait(timeout=max(0.01, wake_at - time.monotonic()))
             self._wake.clear()
             try:
@@ -485,7 +457,7 @@ class Reporter:
 
     @property
     def pubsub_down(self) -> bool:
-        return self._consecutive_failures >= _BREAKER_FAILURES
+        return self._breaker.open
 
     def _drain(self) -> None:
         queue = self._queue
@@ -564,7 +536,7 @@ class Reporter:
             clamped = True
         if message is not None and key:
             message = remove_key(message, key)
-        event_id = _event_uuid(raw["id"])
+        event_id = event_uuid(raw["id"])
         data = {
             "event_id": event_id,
             "occurred_at": datetime.fromtimestamp(raw["at"], UTC),
@@ -622,18 +594,16 @@ class Reporter:
     def _send_probe(self) -> None:
         """While Pub/Sub is down: one message at a time, every `probe_interval_s`, tests it:
         the oldest queued failure, or else the oldest tallies batch waiting."""
-        if self._probe is not None and not self._probe.done():
-            return
-        if time.monotonic() < self._next_probe:
+        breaker = self._breaker
+        if not breaker.may_probe():
             return
         with self._qlock:
             raw = self._queue.popleft() if self._queue else None
         if raw is not None:
-            self._next_probe = time.monotonic() + self.probe_interval_s
-            self._probe = self._send(raw)
-        elif self._tally_retry:
-            self._next_probe = time.monotonic() + self.probe_interval_s
-            self._probe = self._publish(self._tally_retry.popleft(), None)
+            breaker.send_probe(lambda: self._send(raw), self.probe_interval_s)
+        elif self._tallies.retry:
+            batch = self._tallies.retry.popleft()
+            breaker.send_probe(lambda: self._publish(batch, None), self.probe_interval_s)
 
     def _done(self, future: Any, event: Any, raw: _Raw | None) -> None:
         self._in_flight.discard(future)
@@ -649,14 +619,13 @@ class Reporter:
             self._counts["published"] += 1
         else:
             self._counts["tallies_published"] += 1
-        if self._consecutive_failures:
-            self._consecutive_failures = 0
+        if self._breaker.succeeded():
             self._tallies_due = True  # what waited goes out now, not at the next interval
             self._wake.set()  # Pub/Sub is back: drain what waited
 
     def _failed_publish(self, event: Any, raw: _Raw | None) -> None:
         self._counts["publish_failures"] += 1
-        self._consecutive_failures += 1
+        self._breaker.failed()
         if raw is not None:
             self._requeue(raw)
         elif isinstance(event, TallyBatch):
@@ -664,13 +633,7 @@ class Reporter:
 
     def _keep_tallies(self, batch: TallyBatch) -> None:
         """A tallies batch to send again, as it was; the oldest go first past the group bound."""
-        retry = self._tally_retry
-        retry.append(batch)
-        pending = sum(len(b.groups) for b in retry)
-        while len(retry) > 1 and pending + len(self._successes) > self._max_tally_groups:
-            dropped = retry.popleft()
-            pending -= len(dropped.groups)
-            self._counts["tally_groups_dropped"] += len(dropped.groups)
+        self._tallies.keep(batch)
 
     def _wait_in_flight(self, timeout_s: float = 30.0) -> None:
         deadline = time.monotonic() + timeout_s
@@ -684,71 +647,16 @@ class Reporter:
                 continue
 
     def _publish_tallies(self) -> None:
-        """One `tallies` message per flush, or a few when its groups exceed _TALLY_BYTES. While
-        Pub/Sub is down the counts keep merging here, and go out once it is back."""
+        """One `tallies` message per flush, or a few when its groups exceed what one message
+        carries (Tallies.batches). While Pub/Sub is down the counts keep merging, and go out
+        once it is back."""
         if self.pubsub_down:
             return
-        while self._tally_retry and not self.pubsub_down:
-            self._publish(self._tally_retry.popleft(), None)
-        with self._lock:
-            successes, self._successes = self._successes, {}
-            last_success, self._last_success = self._last_success, {}
-            recovered, self._recovered = self._recovered, {}
-            start, self._window_start = self._window_start, datetime.now(UTC)
-        end = self._window_start
-        parts: list[tuple[int, dict[str, Any]]] = []
-        for group in sorted(successes.keys() | recovered.keys()):
-            per_minute = successes.get(group, {})
-            if len(per_minute) > _TALLY_MAX_AGE_MIN:  # a long outage: the last 25 h are enough
-                newest = max(per_minute)
-                per_minute = {
-                    m: n for m, n in per_minute.items() if m > newest - _TALLY_MAX_AGE_MIN
-                }
-            for part in self._group_parts(group, per_minute, last_success, recovered):
-                parts.append((len(json.dumps(part)) + 1, part))
-        batch: list[dict[str, Any]] = []
-        size = 0
-        for n, part in parts:
-            if batch and size + n > _TALLY_BYTES:
-                self._publish(TallyBatch(window_start=start, window_end=end, groups=batch), None)
-                batch, size = [], 0
-            batch.append(part)
-            size += n
-        if batch:
-            self._publish(TallyBatch(window_start=start, window_end=end, groups=batch), None)
-
-    def _group_parts(
-        self,
-        group: Group,
-        per_minute: dict[int, int],
-        last_success: dict[Group, float],
-        recovered: dict[Group, list[int]],
-    ) -> list[dict[str, Any]]:
-        """A group as contract dicts: the successes in the first, recovered ids split across
-        parts. Invalid groups (a model name over 200 characters...) are dropped and counted."""
-        provider, model, fingerprint, source = group
-        ids = [_event_uuid(n) for n in recovered.get(group, [])]
-        step = _RECOVERED_PER_PART
-        out = []
-        for i, chunk_start in enumerate(range(0, max(len(ids), 1), step)):
-            first = i == 0
-            try:
-                g = TallyGroup(
-                    source=Source(source),
-                    provider=provider,
-                    model=model,
-                    key_fingerprint=fingerprint,
-                    successes_by_minute=per_minute if first else {},
-                    last_success_at=datetime.fromtimestamp(last_success[group], UTC)
-                    if first and group in last_success
-                    else None,
-                    recovered_event_ids=ids[chunk_start : chunk_start + step],
-                )
-            except ValidationError:
-                self._counts["dropped_invalid"] += 1
-                return []
-            out.append(g.model_dump(mode="json", exclude_defaults=True))
-        return out
+        retry = self._tallies.retry
+        while retry and not self.pubsub_down:
+            self._publish(retry.popleft(), None)
+        for batch in self._tallies.batches():
+            self._publish(batch, None)
 
     def _log_drops(self) -> None:
         counts = self._counts
