@@ -512,16 +512,9 @@ def key_documents(
     series, and `others` the states of the ones not computed (by document id of the model).
     Without them, `series` is the whole key.
     """
-    horizon = (end + 1) * 60 - HOUR_SPAN * 3600
-    hour_start = float((end - MINUTE_SPAN + 1) * 60)
     all_series = list(series)
     if facts is None:
-        live = [s for s in all_series if s.has_data]
-        facts = key_facts(
-            [(s.last_failure.get("invalid_key"), s.last_success) for s in live],
-            end,
-            [s.recent for s in live],
-        )
+        facts = _facts_of_live(all_series, end)
     invalid_probe = facts.probe_at(t)
     out: list[tuple[Summary, Planned | None]] = []
     states: dict[str, str] = dict(others or {})
@@ -532,54 +525,91 @@ def key_documents(
             out.append((s, None))
             states.pop(doc_id(s.model), None)
             continue
-        ws = s.windows
-        latest = max(((ts, r) for r, ts in s.last_failure.items() if ts >= horizon), default=None)
-        last_ok = s.last_success if s.last_success and s.last_success >= horizon else None
-        consecutive = s.consecutive
-        five = ws[0]
-        state = _key_state(
-            five.requests,
-            five.failures / five.requests if five.requests else None,
-            consecutive,
-            facts.last_invalid,
-            facts.last_ok,
-            t,
-        )
-        probe: float | None = None
-        if state is KeyState.INVALID:
-            probe = invalid_probe
-        elif state is KeyState.COOLING_DOWN and latest is not None and latest[0] >= hour_start:
-            after, _ = _recent_after(s, hour_start, last_ok)
-            # By rate (fewer than the threshold since the success): from the latest failure.
-            threshold = min(t.cooling_consecutive, len(after)) or 1
-            times = after or [latest[0]]
-            probe = probe_time(times, threshold, t.cooling_backoff_s, t.cooling_backoff_max_s)
-        w5, w1, w24 = _key_window(ws[0]), _key_window(ws[1]), _key_window(ws[2])
-        facts_of_doc = (
-            s.provider, s.source, s.model, latest, last_ok, consecutive, state.value, probe,
-            *((r.requests, r.failures, *sorted(r.failures_by_reason.items())) for r in ws),
-        )  # fmt: skip
-        doc = {
-            "key_fingerprint": fp,
-            "model": s.model,
-            "provider": s.provider,
-            "source": s.source,
-            "5m": w5,
-            "1h": w1,
-            "24h": w24,
-            "last_error_at": datetime.fromtimestamp(latest[0], UTC) if latest else None,
-            "last_reason": latest[1] if latest else None,
-            "last_success_at": datetime.fromtimestamp(last_ok, UTC) if last_ok else None,
-            # Failed attempts after the last success on this model, in the last hour.
-            "consecutive_failures": consecutive,
-            "state": state.value,
-            # When a router may try the key again on this model (invalid: the key's probe).
-            "probe_at": datetime.fromtimestamp(probe, UTC) if probe else None,
-        }
-        out.append((s, (_digest(facts_of_doc), doc)))
+        planned, state = _model_document(s, end, t, facts, invalid_probe)
+        out.append((s, planned))
         states[doc_id(s.model)] = state.value
     if not states or not fp:
         return out, None
+    return out, _key_summary(fp, states, facts, invalid_probe)
+
+
+def _facts_of_live(series: list[Summary], end: int) -> KeyFacts:
+    """The key's facts over those of `series` with data left in a window."""
+    live = [s for s in series if s.has_data]
+    return key_facts(
+        [(s.last_failure.get("invalid_key"), s.last_success) for s in live],
+        end,
+        [s.recent for s in live],
+    )
+
+
+def _model_document(
+    s: Summary, end: int, t: KeyThresholds, facts: KeyFacts, invalid_probe: float | None
+) -> tuple[Planned, KeyState]:
+    """The key's document for one model with data, and the key's state on that model."""
+    horizon = (end + 1) * 60 - HOUR_SPAN * 3600
+    ws = s.windows
+    latest = max(((ts, r) for r, ts in s.last_failure.items() if ts >= horizon), default=None)
+    last_ok = s.last_success if s.last_success and s.last_success >= horizon else None
+    consecutive = s.consecutive
+    five = ws[0]
+    state = _key_state(
+        five.requests,
+        five.failures / five.requests if five.requests else None,
+        consecutive,
+        facts.last_invalid,
+        facts.last_ok,
+        t,
+    )
+    probe: float | None = None
+    if state is KeyState.INVALID:
+        probe = invalid_probe
+    elif state is KeyState.COOLING_DOWN and latest is not None:
+        probe = _cooling_probe(s, latest[0], last_ok, end, t)
+    facts_of_doc = (
+        s.provider, s.source, s.model, latest, last_ok, consecutive, state.value, probe,
+        *((r.requests, r.failures, *sorted(r.failures_by_reason.items())) for r in ws),
+    )  # fmt: skip
+    doc = {
+        "key_fingerprint": s.key_fingerprint,
+        "model": s.model,
+        "provider": s.provider,
+        "source": s.source,
+        "5m": _key_window(ws[0]),
+        "1h": _key_window(ws[1]),
+        "24h": _key_window(ws[2]),
+        "last_error_at": datetime.fromtimestamp(latest[0], UTC) if latest else None,
+        "last_reason": latest[1] if latest else None,
+        "last_success_at": datetime.fromtimestamp(last_ok, UTC) if last_ok else None,
+        # Failed attempts after the last success on this model, in the last hour.
+        "consecutive_failures": consecutive,
+        "state": state.value,
+        # When a router may try the key again on this model (invalid: the key's probe).
+        "probe_at": datetime.fromtimestamp(probe, UTC) if probe else None,
+    }
+    return (_digest(facts_of_doc), doc), state
+
+
+def _cooling_probe(
+    s: Summary, latest_at: float, last_ok: float | None, end: int, t: KeyThresholds
+) -> float | None:
+    """When a key cooling down on one model may be tried there again: None unless its latest
+    failure is inside the last hour."""
+    hour_start = float((end - MINUTE_SPAN + 1) * 60)
+    if latest_at < hour_start:
+        return None
+    after, _ = _recent_after(s, hour_start, last_ok)
+    # By rate (fewer than the threshold since the success): from the latest failure.
+    threshold = min(t.cooling_consecutive, len(after)) or 1
+    times = after or [latest_at]
+    return probe_time(times, threshold, t.cooling_backoff_s, t.cooling_backoff_max_s)
+
+
+def _key_summary(
+    fp: str, states: dict[str, str], facts: KeyFacts, invalid_probe: float | None
+) -> Planned:
+    """The key's own document: whether it is invalid, its probe time, and its state on each
+    model (`states`, by document id of the model)."""
     worst = next(
         (st for st in (KeyState.INVALID, KeyState.COOLING_DOWN) if st.value in states.values()),
         KeyState.HEALTHY,
@@ -598,7 +628,7 @@ def key_documents(
         "worst_model_state": worst.value,
     }
     digest = _digest((fp, worst.value, tuple(models.items()), facts.invalid, li, invalid_probe))
-    return out, (digest, summary)
+    return digest, summary
 
 
 def _key_state(
