@@ -278,108 +278,164 @@ def replay(
     project = project or FunctionSettings().project_id
     hold = subscription_path(project, route.dead_letter_subscription)
     topic = topic_path(project, route.topic)
-    report = ReplayReport(dry_run=dry_run)
-
-    def tell(outcome: str, letter: DeadLetter, detail: str = "") -> None:
-        if progress:
-            progress(outcome, letter, detail)
-
     check_topic(publisher, topic)
     if dry_run:
-        for letter in peek(
+        letters = peek(
             subscriber,
             route,
             limit,
             project=project,
             empty_pulls=empty_pulls,
             pull_timeout_s=pull_timeout_s,
-        ):
-            if letter.replays >= max_replays:
-                report.skipped.append(letter)
-                tell("would skip", letter, f"replayed {letter.replays} times already")
-            else:
-                report.would_replay.append(letter)
-                tell("would replay", letter, f"as replay {letter.replays + 1}/{max_replays}")
-        return report
+        )
+        return _dry_run_report(letters, max_replays, progress)
 
     check_subscription(subscriber, hold)
-    seen: dict[str, DeadLetter] = {}
-    republished: set[str] = set()  # message ids published to the topic in this run
-    held: list[str] = []  # ack ids to release when the run ends
+    run = _ReplayRun(
+        subscriber, publisher, hold, topic, limit, max_replays, publish_timeout_s, progress
+    )
     try:
-        for batch in _pull_batches(subscriber, hold, limit, empty_pulls, pull_timeout_s, seen):
-            fresh: list[Any] = []
-            again_done: list[str] = []
-            again_held: list[str] = []
-            for rm in batch:
-                mid = rm.message.message_id
-                if mid in republished:
-                    again_done.append(rm.ack_id)  # redelivered after its replay: ack it again
-                elif mid in seen or len(seen) >= limit:
-                    again_held.append(rm.ack_id)
-                else:
-                    seen[mid] = DeadLetter.of(rm.message)
-                    fresh.append(rm)
-            if again_done:
-                with contextlib.suppress(Exception):
-                    _ack(subscriber, hold, again_done)
-
-            pending: list[tuple[Any, DeadLetter, Any]] = []
-            hold_now = list(again_held)
-            for rm in fresh:
-                letter = seen[rm.message.message_id]
-                if over_cap(rm.message.attributes, max_replays):
-                    report.skipped.append(letter)
-                    tell("skipped", letter, f"replayed {letter.replays} times already")
-                    hold_now.append(rm.ack_id)
-                    continue
-                try:
-                    future = publisher.publish(
-                        topic, rm.message.data, **replay_attributes(rm.message.attributes)
-                    )
-                except Exception as exc:
-                    report.failed.append((letter, f"publish refused: {_why(exc)}"))
-                    tell("failed", letter, f"publish refused: {_why(exc)}")
-                    hold_now.append(rm.ack_id)
-                    continue
-                pending.append((rm, letter, future))
-
-            confirmed: list[tuple[Any, DeadLetter, str]] = []
-            for rm, letter, future in pending:
-                try:
-                    new_id = str(future.result(timeout=publish_timeout_s))
-                except Exception as exc:
-                    report.failed.append((letter, f"publish failed: {_why(exc)}"))
-                    tell("failed", letter, f"publish failed: {_why(exc)}")
-                    hold_now.append(rm.ack_id)
-                    continue
-                republished.add(letter.message_id)
-                confirmed.append((rm, letter, new_id))
-
-            held += hold_now
-            if hold_now:
-                with contextlib.suppress(Exception):
-                    _modify(subscriber, hold, hold_now, LEASE_S)
-            if not confirmed:
-                continue
-            try:
-                _ack(subscriber, hold, [rm.ack_id for rm, _, _ in confirmed])
-            except Exception as exc:
-                for _, letter, new_id in confirmed:
-                    why = (
-                        f"republished as {new_id} but not acknowledged ({_why(exc)}): it stays"
-                        " in the hold subscription, and a later replay republishes it again"
-                    )
-                    report.failed.append((letter, why))
-                    tell("failed", letter, why)
-                continue
-            for _, letter, new_id in confirmed:
-                report.replayed.append((letter, new_id))
-                tell("replayed", letter, f"as {new_id}, replay {letter.replays + 1}/{max_replays}")
+        for batch in _pull_batches(subscriber, hold, limit, empty_pulls, pull_timeout_s, run.seen):
+            run.replay_batch(batch)
     finally:
         with contextlib.suppress(Exception):
-            _modify(subscriber, hold, held, 0)
+            _modify(subscriber, hold, run.held, 0)
+    return run.report
+
+
+def _tell(progress: Progress | None, outcome: str, letter: DeadLetter, detail: str) -> None:
+    if progress:
+        progress(outcome, letter, detail)
+
+
+def _dry_run_report(
+    letters: list[DeadLetter], max_replays: int, progress: Progress | None
+) -> ReplayReport:
+    """What a replay of `letters` would do: each replayed, or skipped over the cap."""
+    report = ReplayReport(dry_run=True)
+    for letter in letters:
+        if letter.replays >= max_replays:
+            report.skipped.append(letter)
+            _tell(progress, "would skip", letter, f"replayed {letter.replays} times already")
+        else:
+            report.would_replay.append(letter)
+            _tell(progress, "would replay", letter, f"as replay {letter.replays + 1}/{max_replays}")
     return report
+
+
+@dataclass
+class _ReplayRun:
+    """One replay's state across the batches it pulls from the hold subscription `hold`."""
+
+    subscriber: Any
+    publisher: Any
+    hold: str
+    topic: str
+    limit: int
+    max_replays: int
+    publish_timeout_s: float
+    progress: Progress | None = None
+    report: ReplayReport = field(default_factory=ReplayReport)
+    seen: dict[str, DeadLetter] = field(default_factory=dict)
+    republished: set[str] = field(default_factory=set)  # message ids published in this run
+    held: list[str] = field(default_factory=list)  # ack ids to release when the run ends
+
+    def replay_batch(self, batch: list[Any]) -> None:
+        """Republish the batch's new messages, acknowledge those confirmed, and hold the rest
+        (a message seen already, over the cap, or whose publish failed) until the run ends."""
+        fresh, done_again, held_again = self._sort(batch)
+        if done_again:
+            with contextlib.suppress(Exception):
+                _ack(self.subscriber, self.hold, done_again)
+        pending, refused = self._publish(fresh)
+        confirmed, unconfirmed = self._confirm(pending)
+        hold_now = held_again + refused + unconfirmed
+        self.held += hold_now
+        if hold_now:
+            with contextlib.suppress(Exception):
+                _modify(self.subscriber, self.hold, hold_now, LEASE_S)
+        if confirmed:
+            self._acknowledge(confirmed)
+
+    def _sort(self, batch: list[Any]) -> tuple[list[Any], list[str], list[str]]:
+        """The batch's messages new to this run (recorded in `seen`); the ack ids of those
+        redelivered after their replay; those of the rest, to hold."""
+        fresh: list[Any] = []
+        done_again: list[str] = []
+        held_again: list[str] = []
+        for rm in batch:
+            mid = rm.message.message_id
+            if mid in self.republished:
+                done_again.append(rm.ack_id)  # redelivered after its replay: ack it again
+            elif mid in self.seen or len(self.seen) >= self.limit:
+                held_again.append(rm.ack_id)
+            else:
+                self.seen[mid] = DeadLetter.of(rm.message)
+                fresh.append(rm)
+        return fresh, done_again, held_again
+
+    def _publish(self, fresh: list[Any]) -> tuple[list[tuple[Any, DeadLetter, Any]], list[str]]:
+        """Publish each message under the cap to the topic: (message, letter, future) of each
+        publish under way, and the ack ids of the others (over the cap, or refused)."""
+        pending: list[tuple[Any, DeadLetter, Any]] = []
+        held: list[str] = []
+        for rm in fresh:
+            letter = self.seen[rm.message.message_id]
+            if over_cap(rm.message.attributes, self.max_replays):
+                self.report.skipped.append(letter)
+                _tell(self.progress, "skipped", letter, f"replayed {letter.replays} times already")
+                held.append(rm.ack_id)
+                continue
+            try:
+                future = self.publisher.publish(
+                    self.topic, rm.message.data, **replay_attributes(rm.message.attributes)
+                )
+            except Exception as exc:
+                self._fail(letter, f"publish refused: {_why(exc)}")
+                held.append(rm.ack_id)
+                continue
+            pending.append((rm, letter, future))
+        return pending, held
+
+    def _confirm(
+        self, pending: list[tuple[Any, DeadLetter, Any]]
+    ) -> tuple[list[tuple[Any, DeadLetter, str]], list[str]]:
+        """Wait for each publish: (message, letter, new message id) of those confirmed, and
+        the ack ids of those that failed."""
+        confirmed: list[tuple[Any, DeadLetter, str]] = []
+        held: list[str] = []
+        for rm, letter, future in pending:
+            try:
+                new_id = str(future.result(timeout=self.publish_timeout_s))
+            except Exception as exc:
+                self._fail(letter, f"publish failed: {_why(exc)}")
+                held.append(rm.ack_id)
+                continue
+            self.republished.add(letter.message_id)
+            confirmed.append((rm, letter, new_id))
+        return confirmed, held
+
+    def _acknowledge(self, confirmed: list[tuple[Any, DeadLetter, str]]) -> None:
+        """Acknowledge the republished messages in the hold subscription; they are replayed
+        once that succeeds, and failed (republished, still held) if it does not."""
+        try:
+            _ack(self.subscriber, self.hold, [rm.ack_id for rm, _, _ in confirmed])
+        except Exception as exc:
+            for _, letter, new_id in confirmed:
+                self._fail(
+                    letter,
+                    f"republished as {new_id} but not acknowledged ({_why(exc)}): it stays"
+                    " in the hold subscription, and a later replay republishes it again",
+                )
+            return
+        for _, letter, new_id in confirmed:
+            self.report.replayed.append((letter, new_id))
+            detail = f"as {new_id}, replay {letter.replays + 1}/{self.max_replays}"
+            _tell(self.progress, "replayed", letter, detail)
+
+    def _fail(self, letter: DeadLetter, why: str) -> None:
+        self.report.failed.append((letter, why))
+        _tell(self.progress, "failed", letter, why)
 
 
 # -- Pub/Sub plumbing -------------------------------------------------------------------------
