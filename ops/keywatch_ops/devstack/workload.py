@@ -71,6 +71,28 @@ USERS: dict[str, list[str]] = {
 
 FEATURES = ["chat", "summarize", "agent", "search"]
 
+# Malformed messages: not JSON, an unknown schema version, a failure missing its fields, not
+# UTF-8. Classify logs and acknowledges each.
+_POISON = (
+    b"this is not json",
+    b'{"type": "failure", "schema_version": 9, "provider": "openai"}',
+    b'{"type": "failure", "schema_version": 1, "provider": "openai"}',
+    b"\xff\xfe not utf-8",
+)
+
+# (uid, kind of BYOK_FAILURES, key, repeats): repeats test dedup; frank replaces his key.
+_BYOK = [
+    ("alice", "openai_invalid", "alice-openai", 3),
+    ("alice", "context", "alice-openai-ok", 1),
+    ("bob", "anthropic_credit", "bob-anthropic", 2),
+    ("carol", "gemini_invalid", "carol-gemini", 1),
+    ("dave", "openrouter_credit", "dave-openrouter", 1),
+    ("erin", "openai_quota", "erin-openai", 2),
+    ("erin", "openai_rate", "erin-openai-2", 2),
+    ("frank", "groq_invalid", "frank-groq-old", 2),
+    ("frank", "groq_invalid", "frank-groq-new", 1),
+]
+
 
 @dataclass
 class Workload:
@@ -98,57 +120,72 @@ def build(now: datetime | None = None, seed: int = 7) -> Workload:
     rng = random.Random(seed)
     now = now or datetime.now(UTC)
     w = Workload(users=USERS)
+    recovered = _platform_failures(w, rng, now)
+    _byok_failures(w, rng, now)
+    w.events.extend(_tally_batches(rng, now, recovered))
+    rng.shuffle(w.events)
+    w.poison = list(_POISON)
+    return w
 
-    def failure(spec: tuple[Any, ...], source: Source, key: str, uid: str | None = None,
-                request_id: str | None = None, attempt: int = 1) -> FailureEvent:  # fmt: skip
-        provider, model, status, etype, code, message = spec
-        return FailureEvent(
-            occurred_at=now - timedelta(seconds=rng.randint(0, 50)),
-            request_id=request_id or f"req-{uuid.uuid4().hex[:12]}",
-            attempt=attempt,
-            uid=uid,
-            source=source,
-            provider=provider,
-            model=model,
-            feature=rng.choice(FEATURES),
-            operation="chat",
-            key_fingerprint=_fp(key),
-            status_code=status,
-            error_type=etype,
-            error_code=code,
-            error_message=message,
-        )
 
-    # Platform failures: ours to fix, never pushed to a user.
-    recovered: dict[tuple[str, str, str], list[uuid.UUID]] = {}
+_Recovered = dict[tuple[str, str, str], list[uuid.UUID]]  # (provider, model, key) -> event ids
+
+
+def _failure(
+    rng: random.Random,
+    now: datetime,
+    spec: tuple[Any, ...],
+    source: Source,
+    key: str,
+    uid: str | None = None,
+) -> FailureEvent:
+    """One failure of `spec` (a row of PLATFORM_FAILURES or BYOK_FAILURES) on `key`, in the
+    last minute before `now`."""
+    provider, model, status, etype, code, message = spec
+    return FailureEvent(
+        occurred_at=now - timedelta(seconds=rng.randint(0, 50)),
+        request_id=f"req-{uuid.uuid4().hex[:12]}",
+        attempt=1,
+        uid=uid,
+        source=source,
+        provider=provider,
+        model=model,
+        feature=rng.choice(FEATURES),
+        operation="chat",
+        key_fingerprint=_fp(key),
+        status_code=status,
+        error_type=etype,
+        error_code=code,
+        error_message=message,
+    )
+
+
+def _platform_failures(w: Workload, rng: random.Random, now: datetime) -> _Recovered:
+    """Add the platform's failures (ours to fix, never pushed to a user); returns those that a
+    retry on the platform's second key recovered."""
+    recovered: _Recovered = {}
     for spec in PLATFORM_FAILURES:
         for i in range(rng.randint(3, 6)):
-            f = failure(spec, Source.PLATFORM, f"platform-{spec[0]}-1", uid=f"user{i}")
+            f = _failure(rng, now, spec, Source.PLATFORM, f"platform-{spec[0]}-1", uid=f"user{i}")
             w.events.append(f)
             if spec[0] in {"anthropic", "openai"} and i % 2 == 0:
                 # The retry on the platform's second key for this provider succeeded.
                 recovered.setdefault((spec[0], spec[1], f"platform-{spec[0]}-2"), []).append(
                     f.event_id
                 )
+    return recovered
 
-    # BYOK failures: the user's own key. Repeats test dedup; frank replaces his key.
-    byok = [
-        ("alice", "openai_invalid", "alice-openai", 3),
-        ("alice", "context", "alice-openai-ok", 1),
-        ("bob", "anthropic_credit", "bob-anthropic", 2),
-        ("carol", "gemini_invalid", "carol-gemini", 1),
-        ("dave", "openrouter_credit", "dave-openrouter", 1),
-        ("erin", "openai_quota", "erin-openai", 2),
-        ("erin", "openai_rate", "erin-openai-2", 2),
-        ("frank", "groq_invalid", "frank-groq-old", 2),
-        ("frank", "groq_invalid", "frank-groq-new", 1),
-    ]
-    for uid, kind, key, repeats in byok:
+
+def _byok_failures(w: Workload, rng: random.Random, now: datetime) -> None:
+    """Add the users' failures on their own keys (_BYOK)."""
+    for uid, kind, key, repeats in _BYOK:
         for _ in range(repeats):
-            w.events.append(failure(BYOK_FAILURES[kind], Source.BYOK, key, uid=uid))
+            w.events.append(_failure(rng, now, BYOK_FAILURES[kind], Source.BYOK, key, uid=uid))
 
-    # Success tallies, the denominators health needs: one batch per backend process, as the
-    # reporter flushes them, each success in the minute it happened.
+
+def _tally_batches(rng: random.Random, now: datetime, recovered: _Recovered) -> list[TallyBatch]:
+    """Success tallies, the denominators health needs: one batch per backend process, as the
+    reporter flushes them, each success in the minute it happened, with the recovered ids."""
     minute = int(now.timestamp() // 60)
     groups = {(s[0], s[1], f"platform-{s[0]}-1") for s in PLATFORM_FAILURES}
     groups |= set(recovered)
@@ -165,17 +202,7 @@ def build(now: datetime | None = None, seed: int = 7) -> Workload:
         )
         parts[i % 2].append(g.model_dump(mode="json", exclude_defaults=True))
     start = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
-    for groups_of_process in parts:
-        w.events.append(TallyBatch(window_start=start, window_end=now, groups=groups_of_process))
-
-    rng.shuffle(w.events)
-    w.poison = [
-        b"this is not json",
-        b'{"type": "failure", "schema_version": 9, "provider": "openai"}',
-        b'{"type": "failure", "schema_version": 1, "provider": "openai"}',
-        b"\xff\xfe not utf-8",
-    ]
-    return w
+    return [TallyBatch(window_start=start, window_end=now, groups=p) for p in parts]
 
 
 def seed_tokens(workload: Workload, project: str) -> None:
