@@ -19,8 +19,9 @@ from keywatch.events import Source, TallyBatch, TallyGroup
 Group = tuple[str, str, str, str]  # provider, model, key fingerprint, source
 
 _MAX_RECOVERY_REQUESTS = 10_000  # requests remembered for recovery marking (LRU)
-# A tallies message stays below classify's 64 KiB limit (entry.MAX_MESSAGE_BYTES), with room
-# for the envelope; a group's recovered ids are split across parts of this many at most.
+# A tallies message stays below classify's 64 KiB limit (MAX_MESSAGE_BYTES in
+# keywatch_functions/decode.py), with room for the envelope; a group's recovered ids are split
+# across parts of this many at most.
 _TALLY_BYTES = 60_000
 _RECOVERED_PER_PART = 1_000
 # Minutes older than this are not worth sending: health's windows end at 24 h (counting.py).
