@@ -149,7 +149,7 @@ def test_an_invalid_key_failure_on_one_model_moves_the_probe_on_every_model_in_i
     """A key invalid on two models fails its probe on one of them: its back-off doubles, and
     both models' documents show the later probe in that tick, not only the model that failed,
     so a router never probes it early on the other."""
-    settings = Settings(
+    settings = FunctionSettings(
         project_id="demo-keywatch",
         provider_health_collection=f"ph_{unique}",
         key_health_collection=f"kh_{unique}",
