@@ -166,7 +166,8 @@ def run_health(now: datetime, deps: HealthDeps) -> RunResult:
 
 def _keys(due: dict[str, list[str]], end: int, deps: HealthDeps, result: RunResult) -> None:
     """Compute the key series that are due, and their keys' summaries: every series of a key
-    only when its invalid verdict flips (it holds for every model)."""
+    only when its invalid flag changes (its verdict, or its probe time while invalid: both
+    hold for every model)."""
     plan = _Plan(Commit())
     for fp, read in deps.counts.read_keys(due).items():
         result.keys += 1

@@ -6,7 +6,8 @@ Counting (classify writes, health reads; the fields of each hash: `keywatch.core
   hash: its series (`m:<sid>`: the state last computed and the model's document id, "" before
   the first run), what makes the key invalid on every model (`li` its latest invalid_key
   failure on any model, `ti` the latest RECENT_FAILURES of them, `ls` its latest success), its
-  summary document's record `_d` and the invalid flag it was computed with `_i`;
+  summary document's record `_d` and the invalid flag it was computed with `_i` ("0", or "1
+  <probe ms>");
 - `kw:pm:<provider>` the set of a provider's model series; `kw:pd` provider documents' records;
 - `kw:f:<event id>` a failure's marker (what its recovery applies); `kw:r:<event id>` a
   recovery's marker; `kw:t:<batch id>:<chunk>` a tally chunk's marker;
