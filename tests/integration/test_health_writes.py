@@ -51,20 +51,17 @@ class Clock:
         return self.t.timestamp()
 
 
-def test_state_changes_reach_the_router_in_their_tick_and_drift_waits_for_the_heartbeat(
-    firestore_client: Any, redis_client: Any, unique: str
-) -> None:
-    """A busy key with steady traffic: written when it first has data, then not again until
-    its 10-minute heartbeat; three failures cool it down, a success restores it, a 401 makes
-    it invalid, each visible to the router in the same tick; the provider's model going down
-    is on the status page's document in that tick too."""
+def _pipeline(
+    firestore_client: Any, redis_client: Any, unique: str, prefix: str
+) -> tuple[FunctionSettings, Clock, RedisCountingStore, CountedDocs, HealthDeps]:
+    """The health run over the real redis-server and Firestore emulator, on a test's clock."""
     settings = FunctionSettings(
         project_id="demo-keywatch",
         provider_health_collection=f"ph_{unique}",
         key_health_collection=f"kh_{unique}",
     )
     clock = Clock()
-    counts = RedisCountingStore(redis_client, Layout(f"w{unique}"), clock=clock)
+    counts = RedisCountingStore(redis_client, Layout(f"{prefix}{unique}"), clock=clock)
     docs = CountedDocs(FirestoreHealthDocs(firestore_client))
     deps = HealthDeps(
         counts,
@@ -73,6 +70,17 @@ def test_state_changes_reach_the_router_in_their_tick_and_drift_waits_for_the_he
         key_collection=settings.key_health_collection,
         clock=clock,
     )
+    return settings, clock, counts, docs, deps
+
+
+def test_state_changes_reach_the_router_in_their_tick_and_drift_waits_for_the_heartbeat(
+    firestore_client: Any, redis_client: Any, unique: str
+) -> None:
+    """A busy key with steady traffic: written when it first has data, then not again until
+    its 10-minute heartbeat; three failures cool it down, a success restores it, a 401 makes
+    it invalid, each visible to the router in the same tick; the provider's model going down
+    is on the status page's document in that tick too."""
+    settings, clock, counts, docs, deps = _pipeline(firestore_client, redis_client, unique, "w")
     fp = key_fingerprint(f"{unique}-busy")
     key_doc = f"kh_{unique}/{fp}/models/gpt-4o"
     model_doc = f"ph_{unique}/openai/models/gpt-4o"
@@ -149,21 +157,7 @@ def test_an_invalid_key_failure_on_one_model_moves_the_probe_on_every_model_in_i
     """A key invalid on two models fails its probe on one of them: its back-off doubles, and
     both models' documents show the later probe in that tick, not only the model that failed,
     so a router never probes it early on the other."""
-    settings = FunctionSettings(
-        project_id="demo-keywatch",
-        provider_health_collection=f"ph_{unique}",
-        key_health_collection=f"kh_{unique}",
-    )
-    clock = Clock()
-    counts = RedisCountingStore(redis_client, Layout(f"v{unique}"), clock=clock)
-    docs = CountedDocs(FirestoreHealthDocs(firestore_client))
-    deps = HealthDeps(
-        counts,
-        docs,
-        provider_collection=settings.provider_health_collection,
-        key_collection=settings.key_health_collection,
-        clock=clock,
-    )
+    settings, clock, counts, docs, deps = _pipeline(firestore_client, redis_client, unique, "v")
     fp = key_fingerprint(f"{unique}-revoked")
     paths = {m: f"kh_{unique}/{fp}/models/{m}" for m in ("gpt-4o", "gpt-4o-mini")}
 
