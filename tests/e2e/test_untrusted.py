@@ -558,7 +558,8 @@ def test_a_poisoned_high_water_mark_is_overwritten(stack: Stack, traffic: Traffi
 # event, alone, to the dead-letter topic (what production does to all of them), then puts the
 # load through, counts what the emulator stranded, and brings it back by seeking the
 # subscription to before the outage (handlers are idempotent, so what is delivered again
-# counts once).
+# counts once). Not every run hits the emulator's bug: one CI run (2026-12-07) had all 31
+# dead-lettered, as production would, and the test holds either way.
 
 COUNTED_FIRST = 15  # published and counted before redis-server is frozen
 UNDER_LOAD = 30  # published while it is frozen, after the one taken to the dead-letter topic
@@ -738,8 +739,13 @@ def test_redis_outage_under_load_ends_in_dead_letters_that_replay_counts_once(
     t_replay = time.monotonic()
     assert main(["dlq", "replay", "classify"]) == 0
     out = capsys.readouterr().out
-    figures["replayed"] = sum(1 for line in out.splitlines() if line.startswith("replayed "))
-    assert figures["replayed"] == len(dead)
+    lines = out.splitlines()
+    # One progress line per letter ("  replayed  <letter>  (as <id>, ...)"), then the summary
+    # ("replayed N, skipped 0 ..., failed 0").
+    [summary] = [line for line in lines if line.startswith("replayed ")]
+    figures["replayed"] = int(summary.split()[1].rstrip(","))
+    shown = sum(1 for line in lines if line.startswith("  ") and line.split()[0] == "replayed")
+    assert figures["replayed"] == shown == len(dead)
     # What the emulator stranded comes back by seeking the subscription to the outage's start.
     from google.protobuf import timestamp_pb2
 
