@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from keywatch.core.classify import Classification, counts_against_provider
+from keywatch.core.classify import Classification
 from keywatch.core.counting import (
-    RECENT_FAILURES,
-    Group,
     KeyRead,
     RecordResult,
     TallyCount,
-    countable_minute,
-    member,
 )
-from keywatch.core.health import Counts, Kind, Series, series_id
-from keywatch.core.keys import Layout
+from keywatch.core.health import Series
 from keywatch.core.keystatus import KeyStatus
 from keywatch.core.logentry import LogEntry
-from keywatch.core.notify import (
-    INCIDENT_BASELINE_MINUTES,
-    Push,
-    incident_threshold,
-)
+from keywatch.core.notify import Push
 from keywatch.events import Alert, FailureEvent, KeyRestored
 from keywatch_functions.errors import (
     CountingStoreError,
@@ -64,252 +54,58 @@ class FakeAlertPublisher:
         self.alerts.append(alert)
 
 
-class FakeCountingStore:
-    """The counting store's semantics (RedisCountingStore) in dicts: counts each event once,
-    recoveries in either order, the health run's lock, work sets, schedule and digests."""
+@dataclass
+class FakeCounter:
+    """Counts as classify sees it: each failure and each tally batch once, by its id. What
+    the counts add up to is the real store's (RedisCountingStore, tested on redis-server)."""
 
-    def __init__(self, now: Callable[[], float] | None = None) -> None:
-        import time
+    failures: dict[str, tuple[FailureEvent, Classification]] = field(default_factory=dict)
+    tallies: dict[str, list[TallyCount]] = field(default_factory=dict)
+    down: bool = False
 
-        self.clock = now or time.time
-        self.markers: set[str] = set()
-        self.failures: dict[str, tuple[str, int] | None] = {}  # event id -> recovery target
-        self.recoveries: dict[str, str] = {}  # event id -> "p <provider>" (ahead), "1", "x"
-        self.failure_providers: dict[str, str] = {}
-        self.keys: dict[str, dict[str, Series]] = {}  # fp -> model -> series
-        self.key_fields: dict[str, dict[str, str]] = {}  # as the key's hash holds them
-        self.key_facts: dict[str, dict[str, Any]] = {}  # fp -> li, ls, ti (key-wide)
-        self.models: dict[str, Series] = {}  # model sid -> series
-        self.by_provider: dict[str, set[str]] = {}
-        self.provider_digests: dict[str, str] = {}
-        self.dirty_keys: set[str] = set()
-        self.dirty_providers: set[str] = set()
-        self.work_keys: set[str] = set()
-        self.work_providers: set[str] = set()
-        self.sched_keys: dict[str, int] = {}
-        self.sched_providers: dict[str, int] = {}
-        self.locked = False
-        self.as_of: int | None = None
-        self.since: int | None = None
-        self.down = False
+    def record_failure(self, event: FailureEvent, c: Classification) -> bool:
+        self._check()
+        if str(event.event_id) in self.failures:
+            return False
+        self.failures[str(event.event_id)] = (event, c)
+        return True
+
+    def record_tallies(self, batch_id: str, groups: Sequence[TallyCount]) -> RecordResult:
+        self._check()
+        if batch_id in self.tallies:
+            return RecordResult(False)
+        self.tallies[batch_id] = list(groups)
+        return RecordResult(True)
 
     def _check(self) -> None:
         if self.down:
             raise CountingStoreError("redis: connection refused")
 
-    def _series(self, g: Group) -> tuple[Series, Series]:
-        ks = self.keys.setdefault(g.key_fingerprint, {}).get(g.model)
-        if ks is None:
-            ks = self.keys[g.key_fingerprint][g.model] = Series(
-                Kind.KEY, g.provider, g.model, g.key_fingerprint, g.source
-            )
-        self.key_fields.setdefault(g.key_fingerprint, {}).setdefault(f"m:{ks.sid}", "")
-        msid = series_id(Kind.MODEL, g.provider, g.model)
-        ms = self.models.get(msid)
-        if ms is None:
-            ms = self.models[msid] = Series(Kind.MODEL, g.provider, g.model)
-            self.by_provider.setdefault(g.provider, set()).add(msid)
-        self.dirty_keys.add(member(g.key_fingerprint, ks.sid))
-        self.dirty_providers.add(g.provider)
-        return ks, ms
 
-    @staticmethod
-    def _bucket(s: Series, minute: int, hour: bool) -> Counts:
-        buckets, index = (s.hours, minute // 60) if hour else (s.minutes, minute)
-        return buckets.setdefault(index, Counts())
+@dataclass
+class IdleCountSource:
+    """A counting store with nothing counted: a health run over it computes nothing."""
 
-    def record_failure(self, event: FailureEvent, c: Classification) -> bool:
-        self._check()
-        now = self.clock()
-        minute = countable_minute(event.occurred_at, now)
-        marker = f"f{event.event_id}"
-        if minute is None or marker in self.markers:
-            return False
-        self.markers.add(marker)
-        g = Group(event.provider, event.model, event.key_fingerprint, event.source.value)
-        ks, ms = self._series(g)
-        against = counts_against_provider(c.reason, event.source)
-        reason = c.reason.value
-        for s in (ks, ms):
-            for hour in (False, True):
-                b = self._bucket(s, minute, hour)
-                b.failures[reason] = b.failures.get(reason, 0) + 1
-                if s is ms and against:
-                    b.provider_failures += 1
-        at = round(min(event.occurred_at.timestamp(), minute * 60 + 59.999), 3)
-        ks.last_failure[reason] = max(ks.last_failure.get(reason, 0.0), at)
-        ks.recent = sorted([*ks.recent, (at, reason)])[-RECENT_FAILURES:]
-        if reason == "invalid_key":
-            kf = self.key_facts.setdefault(event.key_fingerprint, {})
-            kf["li"] = max(kf.get("li", 0.0), at)
-            kf["ti"] = sorted([*kf.get("ti", []), at])[-RECENT_FAILURES:]
-        eid = str(event.event_id)
-        self.failures[eid] = (ms.sid, minute) if against else None
-        self.failure_providers[eid] = event.provider
-        held = self.recoveries.get(eid, "")
-        if held.startswith("p"):
-            if held != f"p {event.provider}":
-                self.recoveries[eid] = "x"  # a recovery from another provider: skipped
-                return True
-            self.recoveries[eid] = "1"
-            self._recover(eid)
-        return True
-
-    def _recover(self, eid: str) -> None:
-        target = self.failures.get(eid)
-        if target is None:
-            return
-        msid, minute = target
-        ms = self.models[msid]
-        for hour in (False, True):
-            self._bucket(ms, minute, hour).recovered += 1
-        self.dirty_providers.add(ms.provider)
-
-    def record_tallies(self, batch_id: str, groups: Sequence[TallyCount]) -> RecordResult:
-        self._check()
-        marker = f"t{batch_id}"
-        if marker in self.markers:
-            return RecordResult(False)
-        self.markers.add(marker)
-        now = self.clock()
-        applied = ahead = mismatched = 0
-        for t in groups:
-            ks, ms = self._series(t.group)
-            minutes = [(m, n) for m, n in t.successes if n > 0 and countable_minute(m * 60, now)]
-            for m, n in minutes:
-                for s in (ks, ms):
-                    for hour in (False, True):
-                        self._bucket(s, m, hour).successes += n
-            if minutes:
-                last = t.last_success or max(m for m, _ in minutes) * 60.0
-                ks.last_success = max(ks.last_success or 0.0, last)
-                kf = self.key_facts.setdefault(t.group.key_fingerprint, {})
-                kf["ls"] = max(kf.get("ls", 0.0), last)
-            for eid in t.recovered:
-                fprovider = self.failure_providers.get(eid)
-                if fprovider is not None and fprovider != t.group.provider:
-                    mismatched += 1
-                    continue
-                if eid in self.recoveries:
-                    continue
-                if eid in self.failures:
-                    self.recoveries[eid] = "1"
-                    self._recover(eid)
-                    applied += 1
-                else:
-                    self.recoveries[eid] = f"p {t.group.provider}"
-                    ahead += 1
-        return RecordResult(True, applied, ahead, mismatched)
-
-    # -- the health run's side
     def begin_run(self, end: int, lock_ttl_s: int, ceiling: int) -> tuple[Any, str] | str:
-        self._check()
-        if self.locked:
-            return "busy"
-        if self.as_of is not None and end < self.as_of <= ceiling:
-            return "stale"
-        self.locked = True
-        self.as_of = end
-        self.since = self.since or end
-        return object(), str(self.since)
+        return object(), str(end)
 
     def end_run(self, lock: Any) -> None:
-        self.locked = False
+        pass
 
     def take_due(self, end: int) -> tuple[dict[str, list[str]], list[str]]:
-        self._check()
-        self.work_keys |= self.dirty_keys
-        self.work_providers |= self.dirty_providers
-        self.dirty_keys, self.dirty_providers = set(), set()
-        members = self.work_keys | {k for k, at in self.sched_keys.items() if at <= end}
-        provs = self.work_providers | {p for p, at in self.sched_providers.items() if at <= end}
-        due: dict[str, list[str]] = {}
-        for m in sorted(members):
-            fp, _, sid = m.partition("|")
-            due.setdefault(fp, []).append(sid)
-        return due, sorted(provs)
-
-    def _key_series(self, fp: str, sid: str) -> Series | None:
-        for s in self.keys.get(fp, {}).values():
-            if s.sid == sid:
-                copied = copy.deepcopy(s)
-                copied.digest = self.key_fields.get(fp, {}).get(f"{sid}|_d", "")
-                return copied
-        return None
+        return {}, []
 
     def read_keys(self, due: Any) -> dict[str, KeyRead]:
-        self._check()
-        out = {}
-        for fp, sids in due.items():
-            fields = self.key_fields.get(fp, {})
-            kf = self.key_facts.get(fp, {})
-            states = {}
-            for name, value in fields.items():
-                if name.startswith("m:"):
-                    state, _, model = value.partition(" ")
-                    states[name[2:]] = (state, model)
-            out[fp] = KeyRead(
-                record=fields.get("_d", ""),
-                invalid=fields.get("_i", ""),
-                last_invalid=kf.get("li"),
-                last_success=kf.get("ls"),
-                invalid_times=tuple(kf.get("ti", ())),
-                states=states,
-                series={sid: self._key_series(fp, sid) for sid in sids if sid},
-            )
-        return out
+        return {}
 
     def read_series(self, fp: str, sids: Sequence[str]) -> dict[str, Series | None]:
-        self._check()
-        return {sid: self._key_series(fp, sid) for sid in sids}
+        return {}
 
     def read_providers(self, providers: Sequence[str]) -> dict[str, tuple[str, list[Series]]]:
-        self._check()
-        return {
-            p: (
-                self.provider_digests.get(p, ""),
-                [copy.deepcopy(self.models[sid]) for sid in sorted(self.by_provider.get(p, ()))],
-            )
-            for p in providers
-        }
+        return {}
 
     def commit(self, c: Commit) -> None:
-        self._check()
-        for fp, fields in c.key_fields.items():
-            self.key_fields.setdefault(fp, {}).update(fields)
-        for fp, sids in c.key_gone.items():
-            for sid in sids:
-                self.key_fields.get(fp, {}).pop(f"m:{sid}", None)
-        for (fp, sid), record in c.key_series_records.items():
-            self.key_fields.setdefault(fp, {})[f"{sid}|_d"] = record
-        for sid, d in c.series_digests.items():
-            self.models[sid].digest = d
-        self.provider_digests.update(c.provider_digests)
-        for (fp, sid), names in c.key_trims.items():
-            for s in self.keys.get(fp, {}).values():
-                if s.sid == sid:
-                    _trim(s, names, "")
-        for sid, names in c.series_trims.items():
-            _trim(self.models[sid], names, "")
-        for sched, due in ((self.sched_keys, c.due_keys), (self.sched_providers, c.due_rollups)):
-            for m, at in due.items():
-                if at is None:
-                    sched.pop(m, None)
-                else:
-                    sched[m] = at
-        self.work_keys -= set(c.done_keys)
-        self.work_providers -= set(c.done_rollups)
-
-
-def _trim(s: Series, names: list[str], prefix: str) -> None:
-    for name in names:
-        if not name.startswith(prefix):
-            continue
-        head = name[len(prefix) :].partition(":")[0]
-        if head.startswith("h"):
-            s.hours.pop(int(head[1:]), None)
-        else:
-            s.minutes.pop(int(head), None)
+        pass
 
 
 @dataclass
@@ -576,14 +372,12 @@ class ControlledPublisherClient(FakePublisherClient):
 
 @dataclass
 class FakeAlertGate:
-    """RedisAlertGate's semantics in dicts (TTLs not modelled). `lock` shares notify's told
-    index, as the two share one Redis."""
+    """RedisAlertGate's semantics in dicts (TTLs and the incident bucket not modelled). `lock`
+    shares notify's told index, as the two share one Redis."""
 
     claims: dict[str, str] = field(default_factory=dict)
     lock: FakeDedupLock | None = None
     told: dict[str, set[tuple[str, float]]] = field(default_factory=dict)
-    # The incident guard's minute buckets, shared with a FakeIncidentGuard as Redis shares them.
-    buckets: dict[str, set[str]] = field(default_factory=dict)
 
     def claim(
         self,
@@ -594,8 +388,6 @@ class FakeAlertGate:
         failed_at: float = 0.0,
         incident_bucket: str = "",
     ) -> bool:
-        if incident_bucket:
-            self.buckets.setdefault(incident_bucket, set()).add(fingerprint)
         if key not in self.claims:
             self.claims[key] = event_id
             index = self.told.setdefault(fingerprint, set())
@@ -638,44 +430,30 @@ class FakeAlertGate:
 
 @dataclass
 class FakeIncidentGuard:
-    """RedisIncidentGuard's rules with exact sets instead of HyperLogLogs (TTLs not modelled)."""
+    """Scripted: the test names the (provider, reason) pairs in an incident. The first alert of
+    one is told "opened" (its redelivery too), the rest "held", any other pair "quiet". The
+    rule that opens one is lua/incident_guard.lua's, tested against redis-server."""
 
-    min_keys: int = 20
-    factor: float = 10.0
-    buckets: dict[str, set[str]] = field(default_factory=dict)
-    open: dict[str, dict[str, Any]] = field(default_factory=dict)
-    calls: int = 0
+    incidents: set[tuple[str, str]] = field(default_factory=set)
+    distinct: int = 25  # what an incident's checks report
+    baseline: float = 0.0
+    threshold: int = 20
+    # Each check: (provider, reason, fingerprint, minute, event_id).
+    calls: list[tuple[str, str, str, int, str]] = field(default_factory=list)
+    openers: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def open(self, provider: str = "openai", reason: str = "invalid_key") -> None:
+        self.incidents.add((provider, reason))
 
     def check(
         self, provider: str, reason: str, fingerprint: str, minute: int, event_id: str
     ) -> IncidentCheck:
-        layout = Layout()
-        base = layout.incident(provider, reason)
-
-        def bucket(m: int) -> set[str]:
-            return self.buckets.setdefault(layout.incident_bucket(provider, reason, m), set())
-
         with self._lock:
-            self.calls += 1
-            if fingerprint:
-                bucket(minute).add(fingerprint)
-            distinct = len(bucket(minute - 1) | bucket(minute) | bucket(minute + 1))
-            state = self.open.get(base)
-            if state is not None:
-                baseline = state["baseline"]
-            else:
-                first = minute - 1 - INCIDENT_BASELINE_MINUTES
-                counts = sorted(len(bucket(k)) for k in range(first, minute - 1))
-                half = INCIDENT_BASELINE_MINUTES // 2
-                baseline = (counts[half - 1] + counts[half]) / 2
-            threshold = incident_threshold(baseline, self.min_keys, self.factor)
-            if state is not None:
-                if distinct * 2 >= threshold:
-                    verdict = "opened" if state["opener"] == event_id else "held"
-                    return IncidentCheck(verdict, distinct, baseline, threshold, state["opened"])
-                return IncidentCheck("quiet", distinct, baseline, threshold, state["opened"])
-            if distinct >= threshold:
-                self.open[base] = {"opened": minute, "baseline": baseline, "opener": event_id}
-                return IncidentCheck("opened", distinct, baseline, threshold, minute)
-            return IncidentCheck("quiet", distinct, baseline, threshold, 0)
+            self.calls.append((provider, reason, fingerprint, minute, event_id))
+            pair = (provider, reason)
+            if pair not in self.incidents:
+                return IncidentCheck("quiet", 0, self.baseline, self.threshold)
+            opener, opened = self.openers.setdefault(pair, (event_id, minute))
+            state = "opened" if opener == event_id else "held"
+            return IncidentCheck(state, self.distinct, self.baseline, self.threshold, opened)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from keywatch.core.classify import Classification
-from keywatch.core.counting import KeyRead, RecordResult, TallyCount
+from keywatch.core.counting import KeyRead, RecordResult, Stale, TallyCount
 from keywatch.core.daily import SliPoint
 from keywatch.core.health import Series
 from keywatch.core.keystatus import KeyStatus
@@ -235,28 +235,33 @@ class CountSource(Protocol):
 
 @dataclass(slots=True)
 class Commit:
-    """What a health run tells the counting store after writing a chunk of documents."""
+    """What a health run tells the counting store after writing a chunk of documents. A key
+    series is (fingerprint, sid); sid "" stands for the key's summary alone."""
 
-    # Fields of a key's hash: its series' states (`m:<sid>`), its summary's record `_d` and
-    # invalid flag `_i`; and the series that have no data left (`m:<sid>` removed).
-    key_fields: dict[str, dict[str, str]] = field(default_factory=dict)
-    key_gone: dict[str, list[str]] = field(default_factory=dict)
-    # Records (core.writes.Written) of key series' documents, by (fingerprint, sid).
+    # Per key: the state and model of each series' document that changed (what the key's
+    # other documents show of it), the series with no data left, its summary's record, and
+    # the invalid flag its documents were computed with (KeyRead reads them back).
+    series_states: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    gone_series: dict[str, list[str]] = field(default_factory=dict)
+    key_records: dict[str, str] = field(default_factory=dict)
+    invalid_flags: dict[str, str] = field(default_factory=dict)
+    # Records (core.writes.Written) of the documents written: key series', model series'
+    # (by sid) and providers'.
     key_series_records: dict[tuple[str, str], str] = field(default_factory=dict)
-    # Records of model series' and providers' documents.
     series_digests: dict[str, str] = field(default_factory=dict)
     provider_digests: dict[str, str] = field(default_factory=dict)
-    # Fields of buckets no window reads any more, by key series and by model series.
-    key_trims: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    series_trims: dict[str, list[str]] = field(default_factory=dict)
-    # Model series and providers' sets with data still in a window: their TTLs are renewed
-    # (a key's hashes are renewed by every count).
+    # Buckets no window reads any more, by key series and by model series.
+    key_stale: dict[tuple[str, str], Stale] = field(default_factory=dict)
+    series_stale: dict[str, Stale] = field(default_factory=dict)
+    # Model series and providers with data still in a window: kept alive (a key's data is
+    # kept alive by every count).
     alive_series: list[str] = field(default_factory=list)
     alive_providers: list[str] = field(default_factory=list)
-    # When each key series (`<fp>|<sid>`, or `<fp>|` for its summary) and provider is due.
-    due_keys: dict[str, int | None] = field(default_factory=dict)  # None: nothing left
-    due_rollups: dict[str, int | None] = field(default_factory=dict)  # by provider
-    done_keys: list[str] = field(default_factory=list)
+    # The tick each key series and provider is next due; None: nothing left to compute.
+    due_keys: dict[tuple[str, str], int | None] = field(default_factory=dict)
+    due_rollups: dict[str, int | None] = field(default_factory=dict)
+    # What this chunk computed, off the work sets.
+    done_keys: list[tuple[str, str]] = field(default_factory=list)
     done_rollups: list[str] = field(default_factory=list)
 
 

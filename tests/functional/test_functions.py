@@ -17,7 +17,7 @@ from keywatch_functions.service.notify import NotifyDeps
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
-    FakeCountingStore,
+    FakeCounter,
     FakeDedupLock,
     FakeHealthDocs,
     FakeLogSink,
@@ -29,7 +29,7 @@ from tests.functional.conftest import entries, push_body
 
 def test_classify_from_a_push_logs_and_alerts(client_for: Any, logs: io.StringIO) -> None:
     """A raw Pub/Sub push (what the emulator sends) is classified, recorded and alerted."""
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     resp = client_for("classify", deps).post(
         "/", json=push_body(failure().model_dump_json().encode())
     )
@@ -40,7 +40,7 @@ def test_classify_from_a_push_logs_and_alerts(client_for: Any, logs: io.StringIO
 
 def test_classify_from_a_binary_cloudevent(client_for: Any, logs: io.StringIO) -> None:
     """A CloudEvent as Eventarc delivers it in production works the same."""
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     headers = {
         "ce-id": "1",
         "ce-specversion": "1.0",
@@ -56,7 +56,7 @@ def test_classify_from_a_binary_cloudevent(client_for: Any, logs: io.StringIO) -
 
 def test_poison_is_logged_and_acknowledged(client_for: Any, logs: io.StringIO) -> None:
     """Malformed JSON: one ERROR entry naming why and the message id, and a 2xx (no redelivery)."""
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     resp = client_for("classify", deps).post("/", json=push_body(b"{oops", message_id="m-7"))
     assert resp.status_code == 200
     [e] = [e for e in entries(logs) if e.get("event") == "poison_message"]
@@ -70,7 +70,7 @@ def test_transient_failure_returns_an_error_for_redelivery(
     deps = ClassifyDeps(
         FakeLogSink(),
         FakeAlertPublisher(error=AlertPublisherError("unavailable")),
-        FakeCountingStore(),
+        FakeCounter(),
     )
     resp = client_for("classify", deps).post(
         "/", json=push_body(failure().model_dump_json().encode())
@@ -93,9 +93,11 @@ def test_notify_redelivery_gives_one_push(client_for: Any, logs: io.StringIO) ->
     ]
 
 
-def test_health_tick_writes_documents(client_for: Any, logs: io.StringIO) -> None:
+def test_health_tick_writes_documents(
+    counting_store: Any, client_for: Any, logs: io.StringIO
+) -> None:
     """A scheduler tick computes health as of the tick's publish time, and logs its run."""
-    counts = FakeCountingStore(now=lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
+    counts = counting_store(lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
     e = failure(
         occurred_at=datetime(2026, 11, 22, 11, 59, 30, tzinfo=UTC),
         source=Source.PLATFORM,
@@ -119,14 +121,14 @@ def test_health_tick_writes_documents(client_for: Any, logs: io.StringIO) -> Non
 
 
 def test_a_502_mentioning_401_through_classify_and_health_invalidates_no_key(
-    client_for: Any, logs: io.StringIO
+    counting_store: Any, client_for: Any, logs: io.StringIO
 ) -> None:
     """The key state machine across the function boundary: a revoked key's 401 makes it
     invalid with a probe time; a proxy's 502 that mentions a 401 does not."""
     from keywatch.fingerprint import key_fingerprint
 
     at = datetime(2026, 11, 22, 11, 59, 30, tzinfo=UTC)
-    counts = FakeCountingStore(now=lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
+    counts = counting_store(lambda: datetime(2026, 11, 22, 12, 0, tzinfo=UTC).timestamp())
     deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), counts)
     revoked, blip = key_fingerprint("functional-revoked"), key_fingerprint("functional-blip")
     for fp, status, message in (
@@ -152,10 +154,10 @@ def test_a_502_mentioning_401_through_classify_and_health_invalidates_no_key(
 
 
 def test_classify_counts_a_tally_batch_and_logs_invalid_groups(
-    client_for: Any, logs: io.StringIO
+    counting_store: Any, client_for: Any, logs: io.StringIO
 ) -> None:
     """A tallies message: valid groups counted, invalid ones in one ERROR entry with why."""
-    counts = FakeCountingStore()
+    counts = counting_store()
     deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), counts)
     now = datetime.now(UTC)
     good = {

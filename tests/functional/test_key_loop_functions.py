@@ -15,7 +15,7 @@ from keywatch_functions.service.notify import NotifyDeps, OutageLog
 from tests.factories import alert
 from tests.fakes import (
     FakeAlertPublisher,
-    FakeCountingStore,
+    FakeCounter,
     FakeDedupLock,
     FakeKeyStatusStore,
     FakeLogSink,
@@ -30,7 +30,7 @@ FP = "kf_" + "5" * 16
 def test_a_validated_key_at_classify_becomes_a_restoration_for_notify(
     client_for: Any, logs: io.StringIO
 ) -> None:
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     ev = KeyValidated(uid="u1", provider="openai", key_fingerprint=FP)
     resp = client_for("classify", deps).post("/", json=push_body(ev.model_dump_json().encode()))
     assert resp.status_code == 200

@@ -20,13 +20,14 @@ from keywatch_functions.service.notify import NotifyDeps
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
-    FakeCountingStore,
+    FakeCounter,
     FakeDedupLock,
     FakeHealthDocs,
     FakeIncidentGuard,
     FakeLogSink,
     FakePushSender,
     FakeTokenStore,
+    IdleCountSource,
 )
 from tests.functional.conftest import entries, push_body
 from tests.infra.terraform import load
@@ -39,26 +40,23 @@ def written(client_for: Any, logs: io.StringIO) -> list[dict[str, Any]]:
     """One entry of every kind, as the three functions write them: failure, poison, transient,
     notify, health run."""
     StructuredLogSink(kw_log.logger()).write(failure_entry(failure(), classify(401)))
-    ok = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    ok = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     assert client_for("classify", ok).post("/", json=push_body(b"{oops")).status_code == 200
     down = ClassifyDeps(
-        FakeLogSink(), FakeAlertPublisher(error=AlertPublisherError("down")), FakeCountingStore()
+        FakeLogSink(), FakeAlertPublisher(error=AlertPublisherError("down")), FakeCounter()
     )
     body = push_body(failure().model_dump_json().encode())
     assert client_for("classify", down).post("/", json=body).status_code == 500
     notify = NotifyDeps(FakeDedupLock(), FakeTokenStore({"u1": ["t1"]}), FakePushSender())
     body = push_body(alert().model_dump_json().encode())
     assert client_for("notify", notify).post("/", json=body).status_code == 200
-    # An alert that opens a suspected provider incident (the guard's threshold is 2 here).
-    guard = FakeIncidentGuard(min_keys=2)
-    guard.check(
-        "openai", "invalid_key", "kf_" + "0" * 16, int(alert().occurred_at.timestamp() // 60), "x"
-    )
+    # An alert that opens a suspected provider incident.
+    guard = FakeIncidentGuard(incidents={("openai", "invalid_key")})
     held = NotifyDeps(
         FakeDedupLock(), FakeTokenStore({"u1": ["t1"]}), FakePushSender(), guard=guard
     )
     assert client_for("notify", held).post("/", json=body).status_code == 200
-    health = HealthDeps(FakeCountingStore(), FakeHealthDocs())
+    health = HealthDeps(IdleCountSource(), FakeHealthDocs())
     assert client_for("health", health).post("/", json=push_body(b"{}")).status_code == 200
     return entries(logs)
 

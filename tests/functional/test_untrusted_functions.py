@@ -21,7 +21,7 @@ from keywatch_functions.service.notify import NotifyDeps
 from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertPublisher,
-    FakeCountingStore,
+    FakeCounter,
     FakeDedupLock,
     FakeHealthDocs,
     FakeLogSink,
@@ -40,7 +40,7 @@ def _runs(text: str) -> bool:
 
 
 def _classify(client_for: Any, raw: dict[str, Any], deps: ClassifyDeps | None = None) -> Any:
-    deps = deps or ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    deps = deps or ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     resp = client_for("classify", deps).post("/", json=push_body(json.dumps(raw).encode()))
     assert resp.status_code == 200
     return deps
@@ -67,17 +67,17 @@ def test_a_key_as_the_model_is_poison_and_goes_nowhere(client_for: Any, logs: io
     raw["model"] = KEY
     deps = _classify(client_for, raw)
     assert deps.log.entries == [] and deps.alerts.alerts == []  # type: ignore[attr-defined]
-    assert deps.counter.keys == {}  # type: ignore[attr-defined]
+    assert deps.counter.failures == {}  # type: ignore[attr-defined]
     [poison] = [e for e in entries(logs) if e.get("event") == "poison_message"]
     assert "model" in poison["why"] and not _runs(logs.getvalue())
 
 
 def test_an_absurd_minute_is_that_groups_poison_and_health_runs(
-    client_for: Any, logs: io.StringIO
+    counting_store: Any, client_for: Any, logs: io.StringIO
 ) -> None:
     """A minute of 99999999999999999999 makes its group invalid; the good group counts and the
     next health tick writes its provider (it raised on every run before)."""
-    counts = FakeCountingStore()
+    counts = counting_store()
     now = datetime.now(UTC)
     good = {
         "source": "platform",
@@ -97,11 +97,11 @@ def test_an_absurd_minute_is_that_groups_poison_and_health_runs(
 
 
 def test_a_success_from_a_fast_clock_keeps_no_broken_key_healthy(
-    client_for: Any, logs: io.StringIO
+    counting_store: Any, client_for: Any, logs: io.StringIO
 ) -> None:
     """4 of 4 invalid_key failures, then a tally whose clock runs an hour fast: the key is still
     invalid after the health run (it read `healthy` before)."""
-    counts = FakeCountingStore()
+    counts = counting_store()
     deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), counts)
     now = datetime.now(UTC)
     for _ in range(4):
@@ -124,12 +124,12 @@ def test_a_success_from_a_fast_clock_keeps_no_broken_key_healthy(
 
 
 def test_a_tick_from_2099_neither_deletes_nor_freezes_health(
-    client_for: Any, logs: io.StringIO
+    counting_store: Any, client_for: Any, logs: io.StringIO
 ) -> None:
     """A tick dated 2099 runs as of now: no document is deleted as expired, and the next
     ordinary tick is not `stale` (it deleted every document, and every later tick was stale,
     before)."""
-    counts = FakeCountingStore()
+    counts = counting_store()
     now = datetime.now(UTC)
     e = failure(occurred_at=now, source=Source.PLATFORM, status_code=500, error_code=None)
     counts.record_failure(e, classify(500))

@@ -20,7 +20,7 @@ from keywatch_functions.classify import classify
 from keywatch_functions.decode import decode_alert, decode_ingest
 from keywatch_functions.errors import PoisonMessageError
 from keywatch_functions.service.classify import ClassifyDeps
-from tests.fakes import FakeAlertPublisher, FakeCountingStore, FakeLogSink
+from tests.fakes import FakeAlertPublisher, FakeCounter, FakeLogSink
 from tests.fuzz.conftest import examples
 from tests.fuzz.harness import find_leaks
 from tests.fuzz.strategies import (
@@ -189,7 +189,7 @@ def test_times_at_the_edges_of_datetime_are_poison(occurred_at: str) -> None:
     classify entry point, which returns."""
     with pytest.raises(PoisonMessageError):
         decode_ingest(_failure_at(occurred_at))
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     classify(cloud_event(_failure_at(occurred_at), None), deps)
 
 
@@ -209,7 +209,7 @@ _LATE_SPLIT = Plant(
 def test_a_key_split_by_a_line_break_far_into_it_is_scrubbed(key: Plant) -> None:
     """A key broken over two lines anywhere is removed whole from an error message (what
     classify logs) and from a code (written with a JSON-escaped line break)."""
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     failure = json.loads(_failure_at(datetime.now(UTC).isoformat()))
     failure["error_message"] = key.text
     classify(cloud_event(json.dumps(failure).encode(), None), deps)
@@ -257,7 +257,7 @@ def test_a_bare_key_split_by_a_line_break_is_refused_or_replaced(key: Plant) -> 
 )
 def test_a_failure_published_before_2000_is_handled(published: str) -> None:
     """A user's invalid key, in a message whose publishTime is before 2000: classify returns."""
-    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    deps = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
     failure = json.loads(_failure_at(datetime.now(UTC).isoformat()))
     failure.update(uid="user-1", status_code=401, error_code="invalid_api_key")
     classify(cloud_event(json.dumps(failure).encode(), published), deps)

@@ -1,18 +1,21 @@
-"""The provider-incident guard against a real redis-server (HyperLogLogs, Lua, real TTLs), and
-the fake held to the same contract."""
+"""The provider-incident guard against a real redis-server (HyperLogLogs, Lua, real TTLs): the
+rule lives only in lua/incident_guard.lua, so it is tested only here."""
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import redis
 
 from keywatch.core.keys import Layout
-from keywatch.core.notify import INCIDENT_BUCKET_TTL_S, incident_threshold
+from keywatch.core.notify import INCIDENT_BUCKET_TTL_S
 from keywatch_functions.adapters.redis_lock import RedisAlertGate, RedisIncidentGuard
-from tests.fakes import FakeAlertGate, FakeIncidentGuard
+from keywatch_functions.service.classify import ClassifyDeps, handle_failure
+from tests.factories import failure
+from tests.fakes import FakeAlertPublisher, FakeCounter, FakeLogSink
 
 pytestmark = pytest.mark.integration
 M = 29_000_000  # an epoch minute (2025)
@@ -22,11 +25,9 @@ def fp(i: int) -> str:
     return f"kf_{i:016x}"
 
 
-@pytest.fixture(params=["redis", "fake"])
-def guard(request: pytest.FixtureRequest, redis_client: redis.Redis) -> Any:
-    if request.param == "redis":
-        return RedisIncidentGuard(redis_client, min_keys=20, factor=10.0, open_ttl_s=900)
-    return FakeIncidentGuard(min_keys=20, factor=10.0)
+@pytest.fixture
+def guard(redis_client: redis.Redis) -> RedisIncidentGuard:
+    return RedisIncidentGuard(redis_client, min_keys=20, factor=10.0, open_ttl_s=900)
 
 
 def test_a_single_key_on_a_quiet_day_is_quiet(guard: Any, unique: str) -> None:
@@ -74,14 +75,17 @@ def test_the_threshold_follows_the_hour_before(guard: Any, unique: str) -> None:
     assert "opened" in states  # the count crosses 150 at about the 50th (HyperLogLog: +-2%)
 
 
-@pytest.mark.parametrize("baseline", [0.0, 0.5, 2.5, 7.0, 333.5])
-def test_the_scripts_threshold_is_the_cores(
-    redis_client: redis.Redis, unique: str, baseline: float
+@pytest.mark.parametrize(
+    ("baseline", "threshold"),
+    [(0.0, 20), (0.5, 20), (0.75, 23), (2.5, 75), (7.0, 210), (333.5, 10_005)],
+)
+def test_the_threshold_is_min_keys_or_factor_times_the_windows_baseline(
+    guard: Any, redis_client: redis.Redis, unique: str, baseline: float, threshold: int
 ) -> None:
-    g = RedisIncidentGuard(redis_client, min_keys=20, factor=10.0, open_ttl_s=900)
-    redis_client.set(f"kw:{{inc:{unique}:invalid_key}}:b:{M}", str(baseline))
-    check = g.check(unique, "invalid_key", "", M, "reader")
-    assert check.threshold == incident_threshold(baseline, 20, 10.0)
+    """max(min_keys, ceil(factor x 3 minutes x baseline)): 20 and 10 here."""
+    redis_client.set(Layout().incident_baseline(unique, "invalid_key", M), str(baseline))
+    check = guard.check(unique, "invalid_key", "", M, "reader")
+    assert (check.baseline, check.threshold) == (baseline, threshold)
 
 
 def test_an_open_incident_holds_until_half_its_threshold(guard: Any, unique: str) -> None:
@@ -124,20 +128,24 @@ def test_real_ttls_buckets_live_past_the_baseline_hour_and_an_incident_closes(
     assert g.check(unique, "invalid_key", fp(3), M, "e3").state == "opened"
 
 
-@pytest.mark.parametrize("kind", ["redis", "fake"])
 def test_classify_counts_every_failing_key_claimed_or_not(
-    kind: str, redis_client: redis.Redis, unique: str
+    guard: Any, redis_client: redis.Redis, unique: str
 ) -> None:
-    """The claim adds the key to the minute's bucket even when the problem was alerted
-    already: the guard counts failing keys, not alerts."""
-    if kind == "redis":
-        gate: Any = RedisAlertGate(redis_client)
-        guard: Any = RedisIncidentGuard(redis_client, min_keys=20, factor=10.0, open_ttl_s=900)
-    else:
-        gate = FakeAlertGate()
-        guard = FakeIncidentGuard(buckets=gate.buckets)
-    bucket = Layout().incident_bucket(unique, "invalid_key", M)
-    for i in range(5):
-        gate.claim(f"kw:alerted:{unique}:{i}", f"e{i}", 600, fp(i), M * 60.0, bucket)
-        gate.claim(f"kw:alerted:{unique}:{i}", f"again{i}", 600, fp(i), M * 60.0, bucket)
+    """classify's claim adds the key to its failure's minute even when the problem was alerted
+    already: the guard counts failing keys, not alerts. Five keys alerted at M-5 fail again at
+    M, inside the alert window: no alert, and the window around M counts all five."""
+    c = ClassifyDeps(
+        FakeLogSink(),
+        FakeAlertPublisher(),
+        FakeCounter(),
+        RedisAlertGate(redis_client),
+        alert_window_s=600,
+    )
+    for minute in (M - 5, M):
+        at = datetime.fromtimestamp(minute * 60, UTC)
+        for i in range(5):
+            handle_failure(
+                failure(uid=f"u{i}", provider=unique, key_fingerprint=fp(i), occurred_at=at), c
+            )
+    assert len(c.alerts.alerts) == 5  # type: ignore[attr-defined]
     assert guard.check(unique, "invalid_key", "", M, "reader").distinct == 5

@@ -1,14 +1,23 @@
-"""The days and the SLI a health run keeps beyond 24 hours (core/daily.py, service/health.py)."""
+"""The days and the SLI a health run keeps beyond 24 hours (core/daily.py, service/health.py);
+the runs over the real counting store (redis-server), as in test_health_runs.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from keywatch.core.daily import daily, day_start_hour, sli_points
 from keywatch.core.health import Counts, Kind, Series
 from keywatch_functions.errors import TransientError
-from tests.unit.test_health_service import NOW, World
+from tests.integration.test_health_runs import NOW, World
+
+
+@pytest.fixture
+def world(counting_store: Callable[..., Any]) -> World:
+    return World(counting_store)
 
 
 def series(model: str, hours: dict[int, tuple[int, int, int]]) -> Series:
@@ -51,8 +60,10 @@ class Sink:
         self.points += points
 
 
-def test_a_health_run_writes_the_day_and_exports_the_sli_and_survives_an_export_failure() -> None:
-    w = World()
+def test_a_health_run_writes_the_day_and_exports_the_sli_and_survives_an_export_failure(
+    world: World,
+) -> None:
+    w = world
     w.fail(3)
     sink = Sink()
     r = w.run(sli=sink)
@@ -94,10 +105,12 @@ class Feeds:
         )
 
 
-def test_an_open_incident_is_corroborated_written_and_logged_once_per_change() -> None:
+def test_an_open_incident_is_corroborated_written_and_logged_once_per_change(
+    world: World,
+) -> None:
     from keywatch_functions.ports import IncidentRecord
 
-    w = World()
+    w = world
     inc = IncidentRecord(
         "openai-invalid_key-1", "openai", "invalid_key", 29_000_000, 40, 1.5, 20, True
     )

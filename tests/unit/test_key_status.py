@@ -34,7 +34,7 @@ from tests.factories import alert, failure
 from tests.fakes import (
     FakeAlertGate,
     FakeAlertPublisher,
-    FakeCountingStore,
+    FakeCounter,
     FakeDedupLock,
     FakeKeyStatusStore,
     FakeLogSink,
@@ -169,9 +169,7 @@ def loop(
         webhook_url="https://app.example/hooks/keywatch",
         notify_restored=restored_push,
     )
-    c = ClassifyDeps(
-        FakeLogSink(), FakeAlertPublisher(), FakeCountingStore(), FakeAlertGate(lock=lock)
-    )
+    c = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter(), FakeAlertGate(lock=lock))
     return c, n
 
 
@@ -250,13 +248,11 @@ def test_an_incident_hold_writes_provider_incident_and_pushes_nobody() -> None:
     from tests.fakes import FakeIncidentGuard
 
     _c, n = loop()
-    guard = FakeIncidentGuard(min_keys=2)
+    guard = FakeIncidentGuard(incidents={("openai", "invalid_key")})
     n = NotifyDeps(
         **{**{f: getattr(n, f) for f in NotifyDeps.__dataclass_fields__}, "guard": guard}
     )
     now = datetime.now(UTC)
-    for fp in ("kf_" + "d" * 16, "kf_" + "e" * 16):
-        guard.check("openai", "invalid_key", fp, int(now.timestamp() // 60), "x")
     r = handle_alert(alert(occurred_at=now - timedelta(minutes=1)), n)
     assert r.outcome is Outcome.HELD_INCIDENT and r.status == "provider_incident"
     assert status(n).remedy == "wait_for_provider" and not n.sender.sent  # type: ignore[attr-defined]

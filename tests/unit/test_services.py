@@ -17,7 +17,7 @@ from keywatch_functions.service.notify import NotifyDeps, Outcome, handle_alert
 from tests.factories import alert, failure, told_key
 from tests.fakes import (
     FakeAlertPublisher,
-    FakeCountingStore,
+    FakeCounter,
     FakeDedupLock,
     FakeLogSink,
     FakePushSender,
@@ -26,7 +26,7 @@ from tests.fakes import (
 
 
 def classify_deps() -> ClassifyDeps:
-    return ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore())
+    return ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter())
 
 
 def test_byok_actionable_failure_logs_records_and_alerts() -> None:
@@ -63,7 +63,7 @@ def test_one_alert_per_problem_not_per_failure() -> None:
     another reason, is another problem."""
     from tests.fakes import FakeAlertGate
 
-    d = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore(), FakeAlertGate())
+    d = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter(), FakeAlertGate())
     for _ in range(1_000):
         handle_failure(failure(), d)
     handle_failure(failure(key_fingerprint="kf_" + "9" * 16), d)
@@ -85,7 +85,7 @@ def test_a_failed_alert_publish_gives_the_claim_back() -> None:
             super().publish(alert)
 
     publisher = Failing()
-    d = ClassifyDeps(FakeLogSink(), publisher, FakeCountingStore(), FakeAlertGate())
+    d = ClassifyDeps(FakeLogSink(), publisher, FakeCounter(), FakeAlertGate())
     e = failure()
     with pytest.raises(RuntimeError):
         handle_failure(e, d)
@@ -107,7 +107,7 @@ def test_a_key_fixed_then_broken_again_is_told_again() -> None:
 
     n = notify_deps()
     gate = FakeAlertGate(lock=n.lock)  # type: ignore[arg-type]
-    c = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore(), gate)
+    c = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter(), gate)
     first = failure(occurred_at=datetime.now(UTC) - timedelta(hours=3))
     handle_failure(first, c)
     assert handle_alert(c.alerts.alerts[-1], n).outcome is Outcome.SENT  # type: ignore[attr-defined]
@@ -263,13 +263,11 @@ def test_one_device_stored_twice_gets_one_push_and_is_pruned_everywhere() -> Non
 # -- the provider-incident guard ---------------------------------------------------------------
 
 
-def guarded(
-    tokens: dict[str, list[str]], sleep: Any = None, gate: Any = None
-) -> tuple[NotifyDeps, Any]:
-    from tests.fakes import FakeAlertGate, FakeIncidentGuard
+def guarded(tokens: dict[str, list[str]], sleep: Any = None) -> tuple[NotifyDeps, Any]:
+    """notify with a scripted incident guard (the rule itself: tests/integration, real Redis)."""
+    from tests.fakes import FakeIncidentGuard
 
-    gate = gate or FakeAlertGate()
-    guard = FakeIncidentGuard(buckets=gate.buckets)
+    guard = FakeIncidentGuard()
     deps = NotifyDeps(
         lock=FakeDedupLock(),
         tokens=FakeTokenStore(tokens),
@@ -278,16 +276,21 @@ def guarded(
         settle_s=15,
         sleep=sleep or (lambda s: None),
     )
-    return deps, gate
+    return deps, guard
 
 
 def test_a_quiet_day_alert_waits_out_the_settle_time_then_is_pushed() -> None:
     waits: list[float] = []
-    d, _ = guarded({"u1": ["t1"]}, sleep=waits.append)
+    d, guard = guarded({"u1": ["t1"]}, sleep=waits.append)
     a = alert()
     r = handle_alert(a, d, now=a.occurred_at + timedelta(seconds=2))
     assert r.outcome is Outcome.SENT and r.incident is None
     assert waits == [13.0]  # until the alert is 15 s old
+    minute, eid = int(a.occurred_at.timestamp() // 60), str(a.event_id)
+    assert guard.calls == [  # counted once, then a read-only second look
+        ("openai", "invalid_key", a.key_fingerprint, minute, eid),
+        ("openai", "invalid_key", "", minute, eid),
+    ]
     old = alert(uid="u1", key_fingerprint="kf_" + "1" * 16)
     waits.clear()
     assert handle_alert(old, d, now=old.occurred_at + timedelta(seconds=40)).outcome is Outcome.SENT
@@ -295,36 +298,32 @@ def test_a_quiet_day_alert_waits_out_the_settle_time_then_is_pushed() -> None:
 
 
 def test_an_incident_that_rises_during_the_settle_wait_holds_the_push() -> None:
-    incident_bucket = Layout().incident_bucket
-
     a = alert()
-    minute = int(a.occurred_at.timestamp() // 60)
 
-    def others_fail(_: float) -> None:  # what classify counts while this alert waits
-        gate.buckets.setdefault(incident_bucket("openai", "invalid_key", minute), set()).update(
-            f"kf_{i:016x}" for i in range(40)
-        )
+    def others_fail(_: float) -> None:  # other keys fail while this alert waits
+        guard.open("openai", "invalid_key")
 
-    d, gate = guarded({"u1": ["t1"]}, sleep=others_fail)
+    d, guard = guarded({"u1": ["t1"]}, sleep=others_fail)
     r = handle_alert(a, d, now=a.occurred_at)
     assert r.outcome is Outcome.HELD_INCIDENT and r.incident is not None
-    assert r.incident.state == "opened" and r.incident.distinct == 41
+    assert r.incident.state == "opened" and r.incident.distinct == guard.distinct
     assert d.sender.sent == []  # type: ignore[attr-defined]
     assert d.lock.values == {}  # type: ignore[attr-defined]  # no marker, no cap slot taken
 
 
 def test_500_users_keys_failing_in_a_minute_get_no_push_and_one_incident() -> None:
-    """Through classify and notify: 500 distinct users' keys fail invalid_key within a minute;
-    no push goes out, one alert reports the incident, and provider B's user is told."""
+    """Through classify and notify: 500 distinct users' keys fail invalid_key within a minute
+    while the guard has an incident open for it; no push goes out, one alert reports the
+    incident, and provider B's user is told."""
     from tests.fakes import FakeAlertGate
 
-    gate = FakeAlertGate()
-    c = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCountingStore(), gate)
+    c = ClassifyDeps(FakeLogSink(), FakeAlertPublisher(), FakeCounter(), FakeAlertGate())
     users = {f"u{i}": [f"t{i}"] for i in range(500)}
     for i in range(500):
         handle_failure(failure(uid=f"u{i}", key_fingerprint=f"kf_{i:016x}"), c)
     handle_failure(failure(uid="b1", provider="anthropic", key_fingerprint="kf_" + "b" * 16), c)
-    d, _ = guarded({**users, "b1": ["tb"]}, gate=gate)
+    d, guard = guarded({**users, "b1": ["tb"]})
+    guard.open("openai", "invalid_key")
     results = [handle_alert(a, d) for a in c.alerts.alerts]  # type: ignore[attr-defined]
     outcomes = [r.outcome for r in results]
     assert outcomes.count(Outcome.HELD_INCIDENT) == 500
@@ -332,22 +331,17 @@ def test_500_users_keys_failing_in_a_minute_get_no_push_and_one_incident() -> No
     assert [t for t, _ in d.sender.sent] == ["tb"]  # type: ignore[attr-defined]
     assert len(d.sender.sent) == 1  # type: ignore[attr-defined]
     assert sum(r.incident is not None and r.incident.state == "opened" for r in results) == 1
+    asked = {fp for p, _, fp, _, _ in guard.calls if p == "openai"}
+    assert asked == {f"kf_{i:016x}" for i in range(500)}  # each alert counted its own key
 
 
 def test_a_key_held_in_an_incident_is_told_when_it_fails_after_it() -> None:
     """A held alert takes no told marker: when the key fails again once the incident is
     over (classify alerts again after its window), the user is told."""
-    from tests.fakes import FakeAlertGate
-
-    gate = FakeAlertGate()
-    d, _ = guarded({"u1": ["t1"]}, gate=gate)
+    d, guard = guarded({"u1": ["t1"]})
+    guard.open("openai", "invalid_key")
     a = alert()
-    minute = int(a.occurred_at.timestamp() // 60)
-    incident_bucket = Layout().incident_bucket
-
-    gate.buckets[incident_bucket("openai", "invalid_key", minute)] = {
-        f"kf_{i:016x}" for i in range(100)
-    }
     assert handle_alert(a, d).outcome is Outcome.HELD_INCIDENT
+    guard.incidents.clear()  # the incident is over
     later = alert(event_id=uuid.uuid4(), occurred_at=a.occurred_at + timedelta(minutes=30))
     assert handle_alert(later, d, now=later.occurred_at).outcome is Outcome.SENT

@@ -1,12 +1,13 @@
 """Every field is untrusted (issue 23): one bad name, tally, clock or field never stops health,
-keeps a broken key healthy, or carries a key anywhere. Pure core and in-memory fakes; the
-same findings against the real servers are in tests/integration/test_untrusted_stores.py and
-tests/e2e/test_untrusted.py."""
+keeps a broken key healthy, or carries a key anywhere. Pure core and in-memory fakes, with the
+real counting store (redis-server) where health runs; the same findings against the other real
+servers are in tests/integration/test_untrusted_stores.py and tests/e2e/test_untrusted.py."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,12 +18,13 @@ from keywatch.core.health import Kind, doc_id, key_path, provider_path, unix_min
 from keywatch.events import Source, TallyBatch
 from keywatch.fingerprint import key_fingerprint
 from keywatch.scrub import looks_random, looks_secret, scrub
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.decode import decode_alert, decode_ingest
 from keywatch_functions.errors import PoisonMessageError
 from keywatch_functions.service.classify import ClassifyDeps, handle_failure, handle_tallies
 from keywatch_functions.service.health import HealthDeps, run_health
 from tests.factories import alert, failure
-from tests.fakes import FakeAlertPublisher, FakeCountingStore, FakeHealthDocs, FakeLogSink
+from tests.fakes import FakeAlertPublisher, FakeHealthDocs, FakeLogSink
 
 NOW = datetime(2026, 11, 22, 12, 0, 20, tzinfo=UTC)
 FP = key_fingerprint("test-key-1")
@@ -33,11 +35,12 @@ FULL_WIDTH_PREFIX = "\uff53\uff4b-\uff50\uff52\uff4f\uff4a-"  # sk-proj- in full
 
 
 class World:
-    """Fake stores and a clock the test sets; classify judges messages at `self.t`."""
+    """The counting store, fake other stores and a clock the test sets; classify judges
+    messages at `self.t`."""
 
-    def __init__(self) -> None:
+    def __init__(self, counting_store: Callable[..., RedisCountingStore]) -> None:
         self.t = NOW
-        self.counts = FakeCountingStore(now=lambda: self.t.timestamp())
+        self.counts = counting_store(lambda: self.t.timestamp())
         self.docs = FakeHealthDocs()
         self.log = FakeLogSink()
         self.alerts = FakeAlertPublisher()
@@ -66,6 +69,11 @@ class World:
         return handle_tallies(batch, self.classify, self.t.timestamp())
 
 
+@pytest.fixture
+def world(counting_store: Callable[..., RedisCountingStore]) -> World:
+    return World(counting_store)
+
+
 # -- 1. one name freezes health for everyone ----------------------------------------------
 
 
@@ -86,10 +94,10 @@ def test_short_names_keep_their_readable_ids() -> None:
     assert "+" not in doc_id("a" * 200) and "+" in doc_id("a" * 201)
 
 
-def test_a_long_model_name_is_written_and_the_other_providers_too() -> None:
+def test_a_long_model_name_is_written_and_the_other_providers_too(world: World) -> None:
     """A success on a 126-emoji model counts and is written with its full name as a field;
     another provider's documents are written in the same run."""
-    w = World()
+    w = world
     long = "😀" * 126
     out = w.tallies(w.group(model=long), w.group(provider="anthropic", model="claude"))
     assert out.groups == 2 and not out.invalid
@@ -99,10 +107,10 @@ def test_a_long_model_name_is_written_and_the_other_providers_too() -> None:
     assert "provider_health/anthropic" in w.docs.docs
 
 
-def test_a_document_refused_for_good_is_skipped_and_the_run_goes_on() -> None:
+def test_a_document_refused_for_good_is_skipped_and_the_run_goes_on(world: World) -> None:
     """Firestore refusing one document (a 400) is reported in the run, not raised: the other
     documents are written, and the next run does not try it again unchanged."""
-    w = World()
+    w = world
     w.tallies(w.group(), w.group(provider="anthropic", model="claude"))
     w.docs.refuse = {"provider_health/openai"}
     r = w.run()
@@ -117,10 +125,10 @@ def test_a_document_refused_for_good_is_skipped_and_the_run_goes_on() -> None:
 @pytest.mark.parametrize(
     "minute", ["99999999999999999999", "-5", "0", str(2**63), "1e9", "12.5", "NaN"]
 )
-def test_a_minute_out_of_bounds_refuses_that_group_only(minute: str) -> None:
+def test_a_minute_out_of_bounds_refuses_that_group_only(minute: str, world: World) -> None:
     """A minute that is no time keywatch could count is that group's poison, with why; the
     other groups are counted and health runs (it raised ValueError on every run before)."""
-    w = World()
+    w = world
     out = w.tallies(w.group(successes_by_minute={minute: 1}), w.group(provider="anthropic"))
     assert out.groups == 1 and [i for i, _ in out.invalid] == [0]
     assert "successes_by_minute" in out.invalid[0][1]
@@ -128,10 +136,10 @@ def test_a_minute_out_of_bounds_refuses_that_group_only(minute: str) -> None:
     assert "provider_health/anthropic" in w.docs.docs
 
 
-def test_a_minute_years_ahead_refuses_that_group() -> None:
+def test_a_minute_years_ahead_refuses_that_group(world: World) -> None:
     """A minute within the contract's years but beyond the message's time plus the skew is
     refused (it would count in the future)."""
-    w = World()
+    w = world
     ahead = unix_minute(w.t) + 24 * 60
     out = w.tallies(w.group(successes_by_minute={ahead: 1}), w.group(provider="anthropic"))
     assert [i for i, _ in out.invalid] == [0] and out.groups == 1
@@ -154,10 +162,10 @@ def test_stored_fields_that_are_not_numbers_are_skipped() -> None:
 # -- 3. one tally keeps a broken key healthy ----------------------------------------------
 
 
-def test_a_tally_from_a_fast_clock_does_not_make_a_broken_key_healthy() -> None:
+def test_a_tally_from_a_fast_clock_does_not_make_a_broken_key_healthy(world: World) -> None:
     """4 of 4 invalid_key failures: a success dated an hour ahead is refused, and the key
     stays invalid (it was `healthy`, ranked first, before)."""
-    w = World()
+    w = world
     for _ in range(4):
         handle_failure(failure(occurred_at=w.t), w.classify, w.t.timestamp())
     later = w.t + timedelta(hours=1)
@@ -191,9 +199,9 @@ def test_minutes_older_than_the_day_are_dropped_not_counted() -> None:
     assert not isinstance(bounded, str) and bounded.successes == ((new, 2),)
 
 
-def test_a_failure_dated_ahead_is_counted_when_it_was_sent() -> None:
+def test_a_failure_dated_ahead_is_counted_when_it_was_sent(world: World) -> None:
     """A failure from a fast clock is logged and counted at the message's time, never ahead."""
-    w = World()
+    w = world
     e = failure(occurred_at=w.t + timedelta(days=30))
     handle_failure(e, w.classify, w.t.timestamp())
     assert w.log.entries[0].timestamp == w.t
@@ -203,20 +211,21 @@ def test_a_failure_dated_ahead_is_counted_when_it_was_sent() -> None:
 # -- 4. a forged or future tick --------------------------------------------------------------
 
 
-def test_a_poisoned_high_water_mark_is_overwritten_not_obeyed() -> None:
+def test_a_poisoned_high_water_mark_is_overwritten_not_obeyed(world: World) -> None:
     """A stored tick of 2099 (from a tick before ticks were bounded) does not make every
     later run `stale`: it is beyond now, so the run goes on and writes."""
-    w = World()
+    w = world
     w.tallies(w.group())
-    w.counts.as_of = unix_minute(datetime(2099, 1, 1, tzinfo=UTC))
+    as_of = w.counts.layout.run_as_of
+    w.counts.client.set(as_of, unix_minute(datetime(2099, 1, 1, tzinfo=UTC)))
     r = w.run()
     assert r.outcome == "ran" and r.written > 0
-    assert w.counts.as_of == unix_minute(w.t)
+    assert int(w.counts.client.get(as_of)) == unix_minute(w.t)
 
 
-def test_a_later_tick_within_now_still_makes_an_older_one_stale() -> None:
+def test_a_later_tick_within_now_still_makes_an_older_one_stale(world: World) -> None:
     """The rule it keeps: a late tick never overwrites a newer run's documents."""
-    w = World()
+    w = world
     w.tallies(w.group())
     assert w.run(w.t).outcome == "ran"
     assert w.run(w.t - timedelta(minutes=3)).outcome == "stale"
@@ -320,9 +329,9 @@ def test_an_alert_whose_uid_cannot_name_a_document_is_poison(uid: str) -> None:
         decode_alert(json.dumps(raw).encode())
 
 
-def test_a_failure_whose_uid_cannot_name_a_document_is_logged_but_not_alerted() -> None:
+def test_a_failure_whose_uid_cannot_name_a_document_is_logged_but_not_alerted(world: World) -> None:
     """The failure is still the operator's to see; no alert is published for it."""
-    w = World()
+    w = world
     handle_failure(failure(uid="team/alice"), w.classify, w.t.timestamp())
     assert len(w.log.entries) == 1 and w.alerts.alerts == []
 
@@ -351,10 +360,10 @@ def test_a_good_event_is_unchanged_by_the_boundary() -> None:
 # -- found by the e2e leak scan (tests/e2e/test_leaks.py) -----------------------------------
 
 
-def test_an_invalid_minute_key_is_never_echoed_in_why() -> None:
+def test_an_invalid_minute_key_is_never_echoed_in_why(world: World) -> None:
     """A tally minute that is a key: the invalid group's why names the field, not the key
     (pydantic's error location holds a dict's keys)."""
-    w = World()
+    w = world
     out = w.tallies(w.group(successes_by_minute={KEY: 5}))
     [(_, why)] = out.invalid
     assert "successes_by_minute" in why and KEY[8:20] not in why
@@ -400,8 +409,8 @@ def test_real_model_ids_with_random_parts_are_accepted(model: str) -> None:
     assert e.model == model  # type: ignore[union-attr]
 
 
-def test_a_message_that_is_only_a_bare_key_is_not_logged() -> None:
+def test_a_message_that_is_only_a_bare_key_is_not_logged(world: World) -> None:
     """An error message that is nothing but a bare 32-hex key is redacted in the log entry."""
-    w = World()
+    w = world
     handle_failure(failure(error_message=HEX_KEY), w.classify, w.t.timestamp())
     assert w.log.entries[0].fields["error_message"] == "[REDACTED]"

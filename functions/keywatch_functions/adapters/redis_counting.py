@@ -34,8 +34,12 @@ from keywatch.core.counting import (
     RecordResult,
     TallyCount,
     countable_minute,
+    key_fields,
+    member,
     parse_key,
     parse_series,
+    stale_fields,
+    state_fields,
 )
 from keywatch.core.health import RECENT_FAILURES, Kind, Series
 from keywatch.core.keys import Layout
@@ -77,6 +81,11 @@ class RedisCountingStore:
         self._tallies = client.register_script(_TALLIES)
         self._secret = secret
         self._clock = clock or time.time
+
+    @property
+    def client(self) -> redis.Redis:
+        """The Redis client it runs on (tools and tests read its keys through it)."""
+        return self._r
 
     def __repr__(self) -> str:
         return f"RedisCountingStore({self._r.connection_pool!r}, prefix={self.layout.prefix!r})"
@@ -266,25 +275,29 @@ class RedisCountingStore:
         L = self.layout
         with redis_errors(CountingStoreError, self._secret):
             pipe = self._r.pipeline(transaction=False)
-            for fp, fields in c.key_fields.items():
+            for fp in {*c.series_states, *c.key_records, *c.invalid_flags}:
+                fields = key_fields(
+                    c.series_states.get(fp, {}), c.key_records.get(fp), c.invalid_flags.get(fp)
+                )
                 pipe.hset(L.key(fp), mapping=fields)
-            for fp, sids in c.key_gone.items():
-                pipe.hdel(L.key(fp), *[f"m:{sid}" for sid in sids])
+            for fp, sids in c.gone_series.items():
+                pipe.hdel(L.key(fp), *state_fields(sids))
             for (fp, sid), record in c.key_series_records.items():
                 pipe.hset(L.key_series(fp, sid), "_d", record)
             for sid, d in c.series_digests.items():
                 pipe.hset(L.series(sid), "_d", d)
             if c.provider_digests:
                 pipe.hset(L.provider_digests, mapping=c.provider_digests)
-            for (fp, sid), names in c.key_trims.items():
-                pipe.hdel(L.key_series(fp, sid), *names)
-            for sid, names in c.series_trims.items():
-                pipe.hdel(L.series(sid), *names)
+            for (fp, sid), st in c.key_stale.items():
+                pipe.hdel(L.key_series(fp, sid), *stale_fields(st))
+            for sid, st in c.series_stale.items():
+                pipe.hdel(L.series(sid), *stale_fields(st))
             for sid in c.alive_series:
                 pipe.expire(L.series(sid), SERIES_TTL_S)
             for p in c.alive_providers:
                 pipe.expire(L.provider_models(p), SERIES_TTL_S)
-            for zset, due in ((L.sched_keys, c.due_keys), (L.sched_rollups, c.due_rollups)):
+            due_keys = {member(fp, sid): at for (fp, sid), at in c.due_keys.items()}
+            for zset, due in ((L.sched_keys, due_keys), (L.sched_rollups, c.due_rollups)):
                 later = {m: at for m, at in due.items() if at is not None}
                 gone = [m for m, at in due.items() if at is None]
                 if later:
@@ -292,7 +305,7 @@ class RedisCountingStore:
                 if gone:
                     pipe.zrem(zset, *gone)
             if c.done_keys:
-                pipe.srem(self._work(L.dirty_keys), *c.done_keys)
+                pipe.srem(self._work(L.dirty_keys), *[member(fp, sid) for fp, sid in c.done_keys])
             if c.done_rollups:
                 pipe.srem(self._work(L.dirty_rollups), *c.done_rollups)
             pipe.execute()

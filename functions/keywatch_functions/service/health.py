@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from keywatch.core.counting import MAX_SKEW_S, KeyRead, member, stale_fields
+from keywatch.core.counting import MAX_SKEW_S, KeyRead, stale
 from keywatch.core.daily import SliPoint, daily, day_document, day_of_hour, sli_points
 from keywatch.core.health import (
     KeyFacts,
     KeyThresholds,
     Planned,
-    Series,
     Summary,
     Thresholds,
     doc_id,
@@ -34,7 +33,6 @@ from keywatch.core.health import (
     key_path,
     provider_documents,
     provider_path,
-    stale_buckets,
     stamped,
     summarize,
     unix_minute,
@@ -171,7 +169,7 @@ def _keys(due: dict[str, list[str]], end: int, deps: HealthDeps, result: RunResu
     plan = _Plan(Commit())
     for fp, read in deps.counts.read_keys(due).items():
         result.keys += 1
-        plan.commit.done_keys += [member(fp, sid) for sid in due[fp]]
+        plan.commit.done_keys += [(fp, sid) for sid in due[fp]]
         _key(fp, read, end, deps, plan, result)
     plan.flush(deps, result)
 
@@ -196,12 +194,12 @@ def _key(
     gone = [sid for sid, s in series.items() if s is None and sid in read.states]
     for sid, s in series.items():
         if s is None:  # expired, or never a series: nothing left to schedule
-            c.due_keys[member(fp, sid)] = None
+            c.due_keys[(fp, sid)] = None
     summaries = [summarize(s, end) for _, s in loaded]
     result.series += len(summaries)
     per_model, summary = key_documents(summaries, end, kt, facts, others, fingerprint=fp)
     by_sid = {sm.sid: doc for sm, doc in per_model}
-    fields: dict[str, str] = {}
+    states: dict[str, tuple[str, str]] = {}
     for (sid, s), sm in zip(loaded, summaries, strict=True):
         doc = by_sid.get(s.sid)
         d = plan.decide(
@@ -209,30 +207,30 @@ def _key(
         )
         if d.record is not None:
             c.key_series_records[(fp, sid)] = d.record
-        if trims := _stale(s, end):
-            c.key_trims[(fp, sid)] = trims
+        if st := stale(s, end):
+            c.key_stale[(fp, sid)] = st
         if doc is None:
             gone.append(sid)
-            c.due_keys[member(fp, sid)] = None
+            c.due_keys[(fp, sid)] = None
             continue
-        state = f"{doc[1]['state']} {doc_id(s.model)}"
-        if read.states.get(sid) != tuple(state.split(" ", 1)):
-            fields[f"m:{sid}"] = state
-        c.due_keys[member(fp, sid)] = next_due(
+        state = (str(doc[1]["state"]), doc_id(s.model))
+        if read.states.get(sid) != state:
+            states[sid] = state
+        c.due_keys[(fp, sid)] = next_due(
             d.written, d.wait_until, s, sm, d.view or view_of_planned(doc), end, m, kt
         )
+    if states:
+        c.series_states[fp] = states
     if gone:
-        c.key_gone[fp] = gone
+        c.gone_series[fp] = gone
     d = plan.decide(
         parse_written(read.record), summary, key_path(fp, None, deps.key_collection), end, m
     )
     if d.record is not None:
-        fields["_d"] = d.record
+        c.key_records[fp] = d.record
     if flag != read.invalid:
-        fields["_i"] = flag
-    c.due_keys[member(fp, "")] = d.wait_until
-    if fields:
-        c.key_fields[fp] = fields
+        c.invalid_flags[fp] = flag
+    c.due_keys[(fp, "")] = d.wait_until
 
 
 def _providers(
@@ -270,8 +268,8 @@ def _providers(
                 plan.commit.series_digests[sm.sid] = d.record
             if d.wait_until is not None:
                 waits.append(d.wait_until)
-            if trims := _stale(s, end):
-                plan.commit.series_trims[sm.sid] = trims
+            if st := stale(s, end):
+                plan.commit.series_stale[sm.sid] = st
             if doc is not None:
                 plan.commit.alive_series.append(sm.sid)
         path = provider_path(provider, None, coll)
@@ -347,11 +345,6 @@ def _invalid_flag(facts: KeyFacts, kt: KeyThresholds) -> str:
         return "0"
     probe = facts.probe_at(kt)
     return f"1 {round(probe * 1000)}" if probe is not None else "1"
-
-
-def _stale(s: Series, end: int, prefix: str = "") -> list[str]:
-    minutes, hours = stale_buckets(s, end)
-    return stale_fields(s, minutes, hours, prefix) if minutes or hours else []
 
 
 def _due(summaries: list[Summary]) -> int | None:

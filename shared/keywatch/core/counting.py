@@ -22,7 +22,7 @@ The key names are `keywatch.core.keys.Layout`'s.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -33,6 +33,7 @@ from keywatch.core.health import (
     Kind,
     Series,
     series_id,
+    stale_buckets,
     unix_minute,
 )
 from keywatch.events import EARLIEST
@@ -133,18 +134,50 @@ def bound_tally(t: TallyCount, at: float) -> TallyCount | str:
     return replace(t, successes=successes, last_success=last)
 
 
-def stale_fields(
-    s: Series, minutes: Iterable[int], hours: Iterable[int], prefix: str = ""
-) -> list[str]:
-    """The hash fields of the given buckets of `s` (those no window reads any more); `prefix`
-    is the series' field prefix in its key's hash."""
-    fields: list[str] = []
-    for head, c in [(str(m), s.minutes[m]) for m in minutes] + [
-        (f"h{h}", s.hours[h]) for h in hours
-    ]:
-        fields += [f"{prefix}{head}:f:{r}" for r in c.failures]
-        fields += [f"{prefix}{head}:{n}" for n in ("o", "p", "r")]
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """Buckets of a series that no window reads any more, and the failure reasons counted in
+    them: what a health run trims from the series."""
+
+    minutes: tuple[int, ...] = ()
+    hours: tuple[int, ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+def stale(s: Series, end: int) -> Stale | None:
+    """What of `s` a run at tick `end` trims; None when nothing is stale."""
+    minutes, hours = stale_buckets(s, end)
+    if not minutes and not hours:
+        return None
+    buckets = [s.minutes[m] for m in minutes] + [s.hours[h] for h in hours]
+    reasons = sorted({r for c in buckets for r in c.failures})
+    return Stale(tuple(minutes), tuple(hours), tuple(reasons))
+
+
+def stale_fields(st: Stale) -> list[str]:
+    """The hash fields of the stale buckets (a field never written is deleted harmlessly)."""
+    heads = [str(m) for m in st.minutes] + [f"h{h}" for h in st.hours]
+    tails = [f"f:{r}" for r in st.reasons] + ["o", "p", "r"]
+    return [f"{head}:{tail}" for head in heads for tail in tails]
+
+
+def key_fields(
+    states: Mapping[str, tuple[str, str]], record: str | None, invalid: str | None
+) -> dict[str, str]:
+    """A key's own hash fields for its series' states (`m:<sid>`: the state and model of the
+    series' document), its summary's record (`_d`) and its invalid flag (`_i`); `parse_key`
+    reads them back."""
+    fields = {f"m:{sid}": f"{state} {model}" for sid, (state, model) in states.items()}
+    if record is not None:
+        fields["_d"] = record
+    if invalid is not None:
+        fields["_i"] = invalid
     return fields
+
+
+def state_fields(sids: Iterable[str]) -> list[str]:
+    """The `m:<sid>` fields of a key's series (removed when a series has no data left)."""
+    return [f"m:{sid}" for sid in sids]
 
 
 def parse_meta(value: str) -> tuple[Kind, str, str, str, str]:
@@ -285,13 +318,17 @@ __all__ = [
     "Group",
     "KeyRead",
     "RecordResult",
+    "Stale",
     "TallyCount",
     "bound_tally",
     "countable_minute",
     "judged_at",
+    "key_fields",
     "member",
     "parse_key",
     "parse_meta",
     "parse_series",
+    "stale",
     "stale_fields",
+    "state_fields",
 ]

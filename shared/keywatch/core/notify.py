@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 
 from keywatch.core.classify import USER_ACTIONABLE, Reason
@@ -50,18 +49,11 @@ def should_notify(alert: Alert) -> bool:
 # The provider-incident guard (README, "Provider incidents"). A failure counts in its minute's
 # HyperLogLog of distinct failing keys per (provider, reason); the count that decides is over
 # the failure's minute and one either side, against the median per-minute count of the hour
-# before (lua/incident_guard.lua holds the same arithmetic).
+# before. The rule itself lives only in lua/incident_guard.lua, which is given these spans.
 INCIDENT_WINDOW_MINUTES = 3
 INCIDENT_BASELINE_MINUTES = 60
 # A minute's HyperLogLog must outlive the hour it is a baseline for.
 INCIDENT_BUCKET_TTL_S = (INCIDENT_BASELINE_MINUTES + 2 * INCIDENT_WINDOW_MINUTES) * 60 + 600
-
-
-def incident_threshold(baseline_per_minute: float, min_keys: int, factor: float) -> int:
-    """Distinct failing keys in the 3-minute window that open an incident: `factor` times what
-    the baseline gives for the window, and never fewer than `min_keys`. Once open, the incident
-    holds pushes until the count falls below half of it."""
-    return max(min_keys, math.ceil(factor * INCIDENT_WINDOW_MINUTES * baseline_per_minute))
 
 
 def provider_name(provider: str) -> str:

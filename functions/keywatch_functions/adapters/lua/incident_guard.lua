@@ -1,5 +1,5 @@
 -- notify: the provider-incident guard for one (provider, reason), in one round trip.
--- The rules and their defaults: keywatch.core.notify (incident_threshold) and the README,
+-- The rules and their defaults: docs/incidents.md and the README,
 -- "Provider incidents". Every key is named by keywatch.core.keys.Layout and passed in; they
 -- share the hash tag {inc:<provider>:<reason>}, so a cluster runs this in one slot.
 --

@@ -1,9 +1,10 @@
-"""The health run and tally counting with in-memory fakes: what is computed, written,
-deleted and left due, run by run."""
+"""The health run over the real counting store (its Lua scripts on redis-server), with a
+clock the test moves: what is computed, written, deleted and left due, run by run."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,26 +15,36 @@ from keywatch.core.health import unix_minute
 from keywatch.core.writes import EVERY_CHANGE
 from keywatch.events import Source, TallyBatch
 from keywatch.fingerprint import key_fingerprint
+from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.errors import HealthStoreError
 from keywatch_functions.service.classify import ClassifyDeps, handle_failure, handle_tallies
 from keywatch_functions.service.health import HealthDeps, run_health
 from tests.factories import failure
-from tests.fakes import FakeAlertPublisher, FakeCountingStore, FakeHealthDocs, FakeLogSink
+from tests.fakes import FakeAlertPublisher, FakeHealthDocs, FakeLogSink
 
 NOW = datetime(2026, 11, 22, 12, 0, 20, tzinfo=UTC)
 
 
 class World:
-    """A fake counting store and document store, with a clock the test moves."""
+    """The counting store and an in-memory document store, with a clock the test moves."""
 
-    def __init__(self) -> None:
+    def __init__(self, counting_store: Callable[..., RedisCountingStore]) -> None:
         self.t = NOW
-        self.counts = FakeCountingStore(now=lambda: self.t.timestamp())
+        self.counts = counting_store(lambda: self.t.timestamp())
         self.docs = FakeHealthDocs()
         self.days_written: dict[str, str] = {}  # what one health instance remembers
         self.classify = ClassifyDeps(
             FakeLogSink(), FakeAlertPublisher(), self.counts, clock=lambda: self.t.timestamp()
         )
+
+    @property
+    def redis(self) -> Any:
+        return self.counts.client
+
+    def scheduled(self) -> int:
+        """Key series and providers the store still has due at some tick."""
+        L = self.counts.layout
+        return int(self.redis.zcard(L.sched_keys)) + int(self.redis.zcard(L.sched_rollups))
 
     def health(self, **kw: Any) -> HealthDeps:
         # Every change written at once: these tests pin the arithmetic; test_health_writes.py
@@ -69,10 +80,15 @@ class World:
         return handle_tallies(batch, self.classify)
 
 
-def test_a_second_run_with_no_new_events_writes_nothing() -> None:
+@pytest.fixture
+def world(counting_store: Callable[..., RedisCountingStore]) -> World:
+    return World(counting_store)
+
+
+def test_a_second_run_with_no_new_events_writes_nothing(world: World) -> None:
     """The first run writes each document once; the same tick again, or the next minute while
     no bucket crosses a window edge, writes none."""
-    w = World()
+    w = world
     w.fail(3)
     w.tally(40)
     first = w.run()
@@ -82,10 +98,10 @@ def test_a_second_run_with_no_new_events_writes_nothing() -> None:
     assert w.run(NOW + timedelta(minutes=1)).written == 0
 
 
-def test_documents_follow_buckets_across_window_edges_then_are_deleted() -> None:
+def test_documents_follow_buckets_across_window_edges_then_are_deleted(world: World) -> None:
     """With no new events, a document changes as its buckets leave 5m and 1h, and is deleted
     when nothing is left in 24 hours."""
-    w = World()
+    w = world
     w.fail(1)
     w.run()
     path = f"key_health/{key_fingerprint('test-key-1')}/models/gpt-4o"
@@ -97,12 +113,12 @@ def test_documents_follow_buckets_across_window_edges_then_are_deleted() -> None
     assert w.docs.docs[path]["24h"]["failures"] == 1  # type: ignore[index]
     r = w.run(NOW + timedelta(hours=24))
     assert r.deleted == 4 and w.health_docs() == {}
-    assert w.counts.sched_keys == {} and w.counts.sched_providers == {}
+    assert w.scheduled() == 0
 
 
-def test_every_document_carries_as_of_and_a_late_tick_writes_nothing() -> None:
+def test_every_document_carries_as_of_and_a_late_tick_writes_nothing(world: World) -> None:
     """as_of is the tick's minute; a tick older than one already run is skipped."""
-    w = World()
+    w = world
     w.fail(1)
     w.run(NOW + timedelta(minutes=2))
     assert {d["as_of"] for d in w.docs.docs.values()} == {
@@ -113,19 +129,20 @@ def test_every_document_carries_as_of_and_a_late_tick_writes_nothing() -> None:
     assert late.outcome == "stale" and late.written == 0
 
 
-def test_a_run_while_another_holds_the_lock_does_nothing() -> None:
+def test_a_run_while_another_holds_the_lock_does_nothing(world: World) -> None:
     """Runs are serialised: a second concurrent run reports busy and leaves the work due."""
-    w = World()
+    w = world
     w.fail(1)
-    w.counts.locked = True
+    other = w.redis.lock(w.counts.layout.run_lock, timeout=60)
+    assert other.acquire(blocking=False)
     assert w.run().outcome == "busy"
-    w.counts.locked = False
+    other.release()
     assert w.run().written == 5  # 4 health documents and the provider's day
 
 
-def test_a_failed_run_raises_and_the_next_catches_up() -> None:
+def test_a_failed_run_raises_and_the_next_catches_up(world: World) -> None:
     """Firestore down: the run raises (retried); the next run writes what it would have."""
-    w = World()
+    w = world
     w.fail(2)
     w.docs.down = True
     with pytest.raises(HealthStoreError):
@@ -135,9 +152,9 @@ def test_a_failed_run_raises_and_the_next_catches_up() -> None:
     assert r.written == 5 and w.docs.docs["provider_health/openai"]["5m"]["failures"] == 2  # type: ignore[index]
 
 
-def test_the_write_budget_leaves_the_rest_due_for_the_next_run() -> None:
+def test_the_write_budget_leaves_the_rest_due_for_the_next_run(world: World) -> None:
     """A run stops at its write budget; the next one goes on where it stopped."""
-    w = World()
+    w = world
     for i in range(450):
         w.fail(1, key_fingerprint=key_fingerprint(f"k{i}"))
     first = w.run(max_writes=100)
@@ -147,9 +164,9 @@ def test_the_write_budget_leaves_the_rest_due_for_the_next_run() -> None:
     assert second.left_due == 0
 
 
-def test_recovered_failures_leave_the_provider_whole_in_either_order() -> None:
+def test_recovered_failures_leave_the_provider_whole_in_either_order(world: World) -> None:
     """A recovery counted before or after its failure takes it off the provider, once."""
-    w = World()
+    w = world
     e1, e2 = (
         failure(occurred_at=NOW, source=Source.PLATFORM, status_code=503),
         failure(occurred_at=NOW, source=Source.PLATFORM, status_code=503),
@@ -164,9 +181,9 @@ def test_recovered_failures_leave_the_provider_whole_in_either_order() -> None:
     assert (doc["requests"], doc["failures"], doc["provider_failures"]) == (12, 2, 0)  # type: ignore[index]
 
 
-def test_a_batch_with_invalid_groups_counts_the_valid_ones() -> None:
+def test_a_batch_with_invalid_groups_counts_the_valid_ones(world: World) -> None:
     """A bad group is reported with why; the others are counted; a redelivery counts none."""
-    w = World()
+    w = world
     good = {
         "source": "byok",
         "provider": "openai",
@@ -183,9 +200,9 @@ def test_a_batch_with_invalid_groups_counts_the_valid_ones() -> None:
     assert not handle_tallies(batch, w.classify).counted
 
 
-def test_successes_count_in_the_minute_they_happened() -> None:
+def test_successes_count_in_the_minute_they_happened(world: World) -> None:
     """A true 2% failure rate reads 2% in the 5-minute window, whatever the flush timing."""
-    w = World()
+    w = world
     fp = key_fingerprint("test-key-1")
     minutes = {unix_minute(NOW) - i: 98 for i in range(6)}  # one flush spanning six minutes
     group = {
@@ -204,9 +221,9 @@ def test_successes_count_in_the_minute_they_happened() -> None:
     assert five["requests"] == 500 and five["failures"] == 10  # type: ignore[index]
 
 
-def test_platform_failures_count_against_the_provider_byok_credentials_do_not() -> None:
+def test_platform_failures_count_against_the_provider_byok_credentials_do_not(world: World) -> None:
     """Kept rules: a user's broken key is not the provider's fault; ours is."""
-    w = World()
+    w = world
     w.fail(1)  # byok invalid_key
     w.fail(1, source=Source.PLATFORM, key_fingerprint=key_fingerprint("ours"))
     w.run()
@@ -215,10 +232,10 @@ def test_platform_failures_count_against_the_provider_byok_credentials_do_not() 
     assert classify(401, None, "invalid_api_key").reason.value == "invalid_key"
 
 
-def test_only_the_series_that_changed_are_computed_unless_the_key_flips() -> None:
+def test_only_the_series_that_changed_are_computed_unless_the_key_flips(world: World) -> None:
     """A key on 20 models: a new failure on one model computes that one series; an
     invalid_key failure (the key is now invalid everywhere) computes all 20."""
-    w = World()
+    w = world
     for i in range(20):
         w.fail(1, model=f"m{i}", status_code=500, error_code=None, error_message="x")
     w.tally(5, model="m0")
