@@ -372,8 +372,9 @@ class ControlledPublisherClient(FakePublisherClient):
 
 @dataclass
 class FakeAlertGate:
-    """RedisAlertGate's semantics in dicts (TTLs and the incident bucket not modelled). `lock`
-    shares notify's told index, as the two share one Redis."""
+    """Claims and the told index in dicts (TTLs, the index's 24-hour trim and the incident
+    bucket are the script's, tested on redis-server). `lock` shares notify's told index, as
+    the two share one Redis."""
 
     claims: dict[str, str] = field(default_factory=dict)
     lock: FakeDedupLock | None = None
@@ -392,7 +393,6 @@ class FakeAlertGate:
             self.claims[key] = event_id
             index = self.told.setdefault(fingerprint, set())
             index.add((key, failed_at))
-            index -= {e for e in index if e[1] < failed_at - 86400}  # as the Lua trims it
             return True
         return self.claims[key] == event_id
 
