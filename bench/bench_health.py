@@ -43,7 +43,11 @@ from _common import CountingDocs, redis_server
 from keywatch.core.classify import Classification, Reason
 from keywatch.core.counting import Group, TallyCount
 from keywatch.core.health import unix_minute
-from keywatch.core.keys import Layout
+
+try:
+    from keywatch.core.keys import Layout
+except ImportError:  # a baseline tree from before keys.py (7d725cc) has it here
+    from keywatch.core.counting import Layout  # type: ignore[attr-defined,no-redef]
 from keywatch.events import FailureEvent, Source
 from keywatch_functions.adapters.redis_counting import RedisCountingStore
 from keywatch_functions.service.health import HealthDeps, RunResult, run_health

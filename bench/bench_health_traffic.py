@@ -179,7 +179,11 @@ def simulate(args: argparse.Namespace) -> dict[str, Any]:
     from _traffic import SOURCE, Traffic, generate
     from keywatch.core.classify import RETRYABLE, USER_ACTIONABLE, Classification, Reason
     from keywatch.core.counting import Group, TallyCount
-    from keywatch.core.keys import Layout
+
+    try:
+        from keywatch.core.keys import Layout
+    except ImportError:  # a baseline tree from before keys.py (7d725cc) has it here
+        from keywatch.core.counting import Layout  # type: ignore[attr-defined,no-redef]
     from keywatch.events import FailureEvent, Source
     from keywatch_functions.adapters.redis_counting import RedisCountingStore
     from keywatch_functions.service.health import HealthDeps, run_health
